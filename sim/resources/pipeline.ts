@@ -1,0 +1,116 @@
+/**
+ * `Pipeline`: lanes of a pipelined unit (a hardware verify core, a hash core). On each lane a new
+ * operation may enter every initiation interval (II) and leaves `latencyPs` after entering, so a
+ * saturated pipeline completes lanes / II operations per unit time while each one still takes the
+ * full latency. `depth` bounds the operations in flight per lane (the stages holding state); the
+ * default, ceil(latency / II), is the depth at which II alone sets the throughput.
+ *
+ * Operations are served FIFO, so the entry time of each one is known when it is submitted: the
+ * pipeline reserves it at once (no queue events), which makes it exact and allocation-free.
+ */
+import { assert, SimInputError } from '../errors.js';
+import type { Environment } from '../environment.js';
+import type { EventHandler } from '../event-queue.js';
+
+export interface PipelineOptions {
+  name?: string;
+  lanes: number;
+  latencyPs: number;
+  initiationIntervalPs: number;
+  depth?: number;
+}
+
+export interface PipelineStats {
+  name: string;
+  lanes: number;
+  submitted: number;
+  /** Fraction of issue slots (lanes × elapsed / II) used. */
+  utilisation: number;
+  /** Mean number of operations waiting to enter (Little's law: total wait / elapsed). */
+  meanQueueLength: number;
+  meanWaitPs: number;
+  opsPerSec: number;
+}
+
+export class Pipeline {
+  readonly name: string;
+  readonly lanes: number;
+  readonly latencyPs: number;
+  readonly initiationIntervalPs: number;
+  readonly depth: number;
+  private readonly env: Environment;
+  private readonly createdPs: number;
+  private readonly laneNextEntryPs: Float64Array;
+  /** Per lane, the exit times of its last `depth` operations (a ring). */
+  private readonly laneExitRing: Float64Array;
+  private readonly laneRingHead: Int32Array;
+  private countSubmitted = 0;
+  private waitSumPs = 0;
+  private lastExitPs = 0;
+
+  constructor(env: Environment, options: PipelineOptions) {
+    const where = `pipeline ${options.name ?? ''}`.trim();
+    if (!Number.isInteger(options.lanes) || options.lanes < 1) throw new SimInputError(`${where}: lanes must be an integer ≥ 1, got ${options.lanes}`);
+    if (!Number.isInteger(options.latencyPs) || options.latencyPs < 0) throw new SimInputError(`${where}: latencyPs must be an integer ≥ 0, got ${options.latencyPs}`);
+    if (!Number.isInteger(options.initiationIntervalPs) || options.initiationIntervalPs < 1) {
+      throw new SimInputError(`${where}: initiationIntervalPs must be an integer ≥ 1, got ${options.initiationIntervalPs}`);
+    }
+    const depthDefault = Math.max(1, Math.ceil(options.latencyPs / options.initiationIntervalPs));
+    const depth = options.depth ?? depthDefault;
+    if (!Number.isInteger(depth) || depth < 1) throw new SimInputError(`${where}: depth must be an integer ≥ 1, got ${depth}`);
+    this.env = env;
+    this.name = options.name ?? 'pipeline';
+    this.lanes = options.lanes;
+    this.latencyPs = options.latencyPs;
+    this.initiationIntervalPs = options.initiationIntervalPs;
+    this.depth = depth;
+    this.createdPs = env.nowPs;
+    this.laneNextEntryPs = new Float64Array(this.lanes).fill(env.nowPs);
+    this.laneExitRing = new Float64Array(this.lanes * depth).fill(env.nowPs);
+    this.laneRingHead = new Int32Array(this.lanes);
+  }
+
+  /** Submits one operation; `onDone(arg)` runs when it leaves. Returns its exit time in ps. */
+  submit(onDone: EventHandler | null, arg: unknown = null): number {
+    const nowPs = this.env.nowPs;
+    const depth = this.depth;
+    let bestLane = 0;
+    let bestEntryPs = Number.POSITIVE_INFINITY;
+    for (let lane = 0; lane < this.lanes; lane++) {
+      // A lane accepts when its II has passed and its oldest in-flight slot has drained.
+      const oldestExitPs = this.laneExitRing[lane * depth + (this.laneRingHead[lane] as number)] as number;
+      const entryPs = Math.max(nowPs, this.laneNextEntryPs[lane] as number, oldestExitPs);
+      if (entryPs < bestEntryPs) {
+        bestEntryPs = entryPs;
+        bestLane = lane;
+        if (entryPs === nowPs) break;
+      }
+    }
+    const exitPs = bestEntryPs + this.latencyPs;
+    this.laneNextEntryPs[bestLane] = bestEntryPs + this.initiationIntervalPs;
+    const head = this.laneRingHead[bestLane] as number;
+    this.laneExitRing[bestLane * depth + head] = exitPs;
+    this.laneRingHead[bestLane] = (head + 1) % depth;
+    this.countSubmitted++;
+    this.waitSumPs += bestEntryPs - nowPs;
+    if (exitPs < this.lastExitPs && this.lanes === 1) assert(false, `${this.name}: FIFO order broken`);
+    this.lastExitPs = Math.max(this.lastExitPs, exitPs);
+    if (onDone !== null) this.env.schedule(exitPs - nowPs, onDone, arg);
+    return exitPs;
+  }
+
+  stats(): PipelineStats {
+    const nowPs = this.env.nowPs;
+    const elapsedPs = nowPs - this.createdPs;
+    const entered = this.countSubmitted;
+    return {
+      name: this.name,
+      lanes: this.lanes,
+      submitted: entered,
+      utilisation: elapsedPs > 0 ? Math.min(1, (entered * this.initiationIntervalPs) / (this.lanes * elapsedPs)) : 0,
+      meanQueueLength: elapsedPs > 0 ? this.waitSumPs / elapsedPs : 0,
+      meanWaitPs: entered > 0 ? this.waitSumPs / entered : 0,
+      opsPerSec: elapsedPs > 0 ? (entered * 1e12) / elapsedPs : 0,
+    };
+  }
+}
