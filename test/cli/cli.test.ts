@@ -1,0 +1,59 @@
+/**
+ * The command line as users run it (the compiled bin in dist/, built by `npm test` before vitest):
+ * --help and --version, `bench des --json` figures and event convention, and bad input exiting 2
+ * with one line naming the flag and what is allowed, no stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+
+function bpusim(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('bpusim CLI', () => {
+  it('prints its version and help', () => {
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const v = bpusim('--version');
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(version);
+    const help = bpusim('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/bench/);
+  });
+
+  it('bench des --json: 3 events per customer and mean wait within 10 % of Erlang-C', () => {
+    const run = bpusim('bench', 'des', '--customers', '200000', '--servers', '8', '--rho', '0.9', '--seed', '3', '--json');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, number>;
+    for (const key of ['customers', 'events', 'wallSeconds', 'eventsPerSec', 'meanWait', 'erlangCWait']) expect(result).toHaveProperty(key);
+    expect(result.events).toBe(600_000);
+    expect(Math.abs((result.meanWait as number) / (result.erlangCWait as number) - 1)).toBeLessThan(0.1);
+  });
+
+  it('the same seed gives the same simulated figures (only host fields differ)', () => {
+    const strip = (text: string) => {
+      const { wallSeconds: _w, eventsPerSec: _e, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      return rest;
+    };
+    const a = bpusim('bench', 'des', '--customers', '50000', '--seed', '9', '--json');
+    const b = bpusim('bench', 'des', '--customers', '50000', '--seed', '9', '--json');
+    expect(strip(a.stdout)).toEqual(strip(b.stdout));
+  });
+
+  it.each([
+    [['bench', 'des', '--rho', '1.5'], /--rho: expected a number greater than 0 and at most 0.9999, got '1.5'/],
+    [['bench', 'des', '--customers', 'many'], /--customers: expected an integer from 1 to 1000000000, got 'many'/],
+    [['bench', 'des', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['no-such-command'], /unknown command 'no-such-command'/],
+  ])('bad input %j exits 2 with one clear message and no stack trace', (args, message) => {
+    const run = bpusim(...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toBe('');
+  });
+});
