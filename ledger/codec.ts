@@ -1,0 +1,27 @@
+/**
+ * Canonical msgpack encoding for everything that is hashed or signed.
+ *
+ * Canonical because every structure is encoded as a tuple (array) in a fixed field order, never as a
+ * map whose key order could vary, and msgpackr is configured without records or structure sharing,
+ * so the same value gives the same bytes on every run and machine. Byte strings are msgpack `bin`.
+ * Every call counts its bytes into the caller's receipt.
+ */
+import { Packr } from 'msgpackr';
+import type { WorkReceipt } from './receipt.js';
+
+const packr = new Packr({ useRecords: false, structuredClone: false, moreTypes: false, bundleStrings: false });
+
+/** A value the canonical codec accepts: tuples of these, strings, safe integers, byte strings, null. */
+export type Canonical = null | boolean | number | string | Uint8Array | readonly Canonical[];
+
+export function encode(value: Canonical, receipt: WorkReceipt): Uint8Array {
+  const bytes = packr.pack(value);
+  receipt.encodeBytes += bytes.length;
+  return bytes;
+}
+
+/** Decodes bytes; throws on malformed input (callers at trust boundaries turn that into a code). */
+export function decode(bytes: Uint8Array, receipt: WorkReceipt): unknown {
+  receipt.decodeBytes += bytes.length;
+  return packr.unpack(bytes);
+}

@@ -1,0 +1,104 @@
+/**
+ * A seeded channel in one call: organisations Org1MSP…OrgNMSP with their CAs, peers and a client
+ * each, an orderer org, the channel config, the genesis block committed at every peer, and a
+ * gateway. The same seed always builds the same keys, certificates and genesis block hash. This is
+ * how tests, the benchmark and the simulator set up a ledger.
+ */
+import { DEFAULT_BATCH } from './channel-config.js';
+import type { BatchConfig, ChaincodeDefinition, ChannelConfig, MdmConfig } from './channel-config.js';
+import { Client } from './client.js';
+import { createCryptoProvider } from './crypto/index.js';
+import type { CryptoMode, CryptoProvider } from './crypto/provider.js';
+import { VerifyCache } from './crypto/verify-cache.js';
+import { Gateway } from './gateway.js';
+import { CertificateAuthority } from './msp.js';
+import type { SigningIdentity } from './msp.js';
+import { Orderer } from './orderer.js';
+import { MspManager } from './msp.js';
+import { Peer } from './peer.js';
+import type { Scheme } from './receipt.js';
+import type { BlockStore } from './state/block-store.js';
+import type { WorldState } from './state/world-state.js';
+import type { Block } from './block.js';
+
+export interface NetworkOptions {
+  readonly seed: string;
+  readonly orgCount?: number;
+  readonly peersPerOrg?: number;
+  readonly crypto?: CryptoMode | CryptoProvider;
+  /** Scheme of clients' keys (default p256). */
+  readonly clientScheme?: Scheme;
+  /** Scheme of peers' keys, i.e. of endorsements (default p256; 'bls' aggregates endorsements). */
+  readonly peerScheme?: Scheme;
+  readonly channelId?: string;
+  /** Default: every built-in contract with policy `OutOf(min(2, orgs), <all orgs' peers>)`. */
+  readonly chaincodes?: readonly ChaincodeDefinition[];
+  readonly batch?: BatchConfig;
+  readonly mdm?: Partial<MdmConfig>;
+  /** Share one verification cache across peers (default true; receipts count every check anyway). */
+  readonly shareVerifyCache?: boolean;
+  /** Stores for peer i (default in-memory state, head-only block store). */
+  readonly stores?: (peerIndex: number, name: string) => { state?: WorldState; blockStore?: BlockStore };
+}
+
+export interface Network {
+  readonly config: ChannelConfig;
+  readonly crypto: CryptoProvider;
+  readonly cas: readonly CertificateAuthority[];
+  readonly peers: readonly Peer[];
+  readonly clients: readonly Client[];
+  readonly orderer: Orderer;
+  readonly ordererIdentity: SigningIdentity;
+  readonly gateway: Gateway;
+  readonly genesisBlock: Block;
+}
+
+export function orgMspId(orgIndex: number): string {
+  return `Org${orgIndex + 1}MSP`;
+}
+
+export function defaultPolicy(orgCount: number): string {
+  const principals = Array.from({ length: orgCount }, (_, i) => `'${orgMspId(i)}.peer'`).join(', ');
+  return `OutOf(${Math.min(2, orgCount)}, ${principals})`;
+}
+
+export const BUILTIN_CHAINCODE_NAMES = ['kv', 'smallbank', 'donothing', 'cpuheavy', 'ioheavy', 'mdm-token'] as const;
+
+export function createNetwork(options: NetworkOptions): Network {
+  const orgCount = options.orgCount ?? 2;
+  const peersPerOrg = options.peersPerOrg ?? 1;
+  const crypto = typeof options.crypto === 'object' ? options.crypto : createCryptoProvider(options.crypto ?? 'node');
+  const clientScheme = options.clientScheme ?? 'p256';
+  const peerScheme = options.peerScheme ?? 'p256';
+  const seed = options.seed;
+  const cas = Array.from({ length: orgCount }, (_, i) => new CertificateAuthority(crypto, orgMspId(i), seed));
+  const ordererCa = new CertificateAuthority(crypto, 'OrdererMSP', seed);
+  const policy = defaultPolicy(orgCount);
+  const config: ChannelConfig = {
+    channelId: options.channelId ?? 'mychannel',
+    msps: [...cas.map((ca) => ca.mspConfig()), ordererCa.mspConfig()],
+    ordererMspId: 'OrdererMSP',
+    batch: options.batch ?? DEFAULT_BATCH,
+    chaincodes: options.chaincodes ?? BUILTIN_CHAINCODE_NAMES.map((name) => ({ name, policy })),
+    mdm: {
+      usdPerMdm: options.mdm?.usdPerMdm ?? 0.01,
+      feeUsdPerTps: options.mdm?.feeUsdPerTps ?? 0.0001,
+      members: options.mdm?.members ?? cas.map((ca) => ca.mspId),
+    },
+  };
+  const verifyCache = options.shareVerifyCache === false ? null : new VerifyCache();
+  const ordererIdentity = ordererCa.issue('orderer0', 'orderer', 'p256', seed);
+  const orderer = new Orderer(ordererIdentity, crypto, config, { msp: new MspManager(config.msps, crypto), verifyCache });
+  const peers: Peer[] = [];
+  cas.forEach((ca, orgIndex) => {
+    for (let p = 0; p < peersPerOrg; p += 1) {
+      const identity = ca.issue(`peer${p}`, 'peer', peerScheme, seed);
+      const stores = options.stores?.(orgIndex * peersPerOrg + p, `peer${p}.${ca.mspId}`) ?? {};
+      peers.push(new Peer({ identity, config, crypto, verifyCache, ...stores }));
+    }
+  });
+  const clients = cas.map((ca) => new Client(ca.issue('client0', 'client', clientScheme, seed), crypto, config.channelId, `${seed}/client/${ca.mspId}`));
+  const { block: genesisBlock } = orderer.genesisBlock();
+  for (const peer of peers) if (peer.height === 0) peer.validateAndCommit(genesisBlock);
+  return { config, crypto, cas, peers, clients, orderer, ordererIdentity, gateway: new Gateway(config, peers, orderer), genesisBlock };
+}

@@ -1,0 +1,93 @@
+/**
+ * The work receipt: the one data type at the seam between the ledger and the engines (DESIGN.md).
+ *
+ * A receipt is a flat record of counts of what an operation did — signatures made and checked per
+ * scheme, SHA-256 input bytes, msgpack bytes (de)serialised, state reads/writes/range rows, contract
+ * steps and bytes put on the wire. It never says how long anything took. Every count is incremented
+ * at the place the work is done (counted, not estimated).
+ */
+
+export type Scheme = 'p256' | 'ed25519' | 'bls';
+export const SCHEMES: readonly Scheme[] = ['p256', 'ed25519', 'bls'];
+
+export interface WorkReceipt {
+  /** Signatures made, per scheme. */
+  signs: Partial<Record<Scheme, number>>;
+  /** Signatures checked, per scheme; a BLS aggregate check counts once. */
+  verifies: Partial<Record<Scheme, number>>;
+  /** SHA-256 input bytes (digests the ledger takes itself, including the digest signed by P-256). */
+  hashBytes: number;
+  /** msgpack serialisation output bytes. */
+  encodeBytes: number;
+  /** msgpack deserialisation input bytes. */
+  decodeBytes: number;
+  /** Point reads of the world state (including version look-ups during MVCC). */
+  stateReads: number;
+  /** Keys written or deleted in the world state, plus tx-id index entries. */
+  stateWrites: number;
+  /** Rows returned by range scans (chaincode range queries and phantom-read re-scans). */
+  rangeRows: number;
+  /** Steps counted by the chaincode stub (one per stub call plus the contract's own compute steps). */
+  contractSteps: number;
+  /** The chaincode that ran, when one did. */
+  contract?: string;
+  /** Bytes this step puts on the wire (the message it produces for the next hop). */
+  messageBytes: number;
+}
+
+export function emptyReceipt(): WorkReceipt {
+  return {
+    signs: {},
+    verifies: {},
+    hashBytes: 0,
+    encodeBytes: 0,
+    decodeBytes: 0,
+    stateReads: 0,
+    stateWrites: 0,
+    rangeRows: 0,
+    contractSteps: 0,
+    messageBytes: 0,
+  };
+}
+
+export function countSign(receipt: WorkReceipt, scheme: Scheme, count = 1): void {
+  receipt.signs[scheme] = (receipt.signs[scheme] ?? 0) + count;
+}
+
+export function countVerify(receipt: WorkReceipt, scheme: Scheme, count = 1): void {
+  receipt.verifies[scheme] = (receipt.verifies[scheme] ?? 0) + count;
+}
+
+/** Adds `source` into `target` (mutating `target`) and returns `target`. */
+export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceipt {
+  for (const scheme of SCHEMES) {
+    const signs = source.signs[scheme];
+    if (signs !== undefined) countSign(target, scheme, signs);
+    const verifies = source.verifies[scheme];
+    if (verifies !== undefined) countVerify(target, scheme, verifies);
+  }
+  target.hashBytes += source.hashBytes;
+  target.encodeBytes += source.encodeBytes;
+  target.decodeBytes += source.decodeBytes;
+  target.stateReads += source.stateReads;
+  target.stateWrites += source.stateWrites;
+  target.rangeRows += source.rangeRows;
+  target.contractSteps += source.contractSteps;
+  if (source.contract !== undefined && target.contract === undefined) target.contract = source.contract;
+  target.messageBytes += source.messageBytes;
+  return target;
+}
+
+export function sumReceipts(receipts: Iterable<WorkReceipt>): WorkReceipt {
+  const total = emptyReceipt();
+  for (const receipt of receipts) addReceipt(total, receipt);
+  return total;
+}
+
+export function totalSigns(receipt: WorkReceipt): number {
+  return (receipt.signs.p256 ?? 0) + (receipt.signs.ed25519 ?? 0) + (receipt.signs.bls ?? 0);
+}
+
+export function totalVerifies(receipt: WorkReceipt): number {
+  return (receipt.verifies.p256 ?? 0) + (receipt.verifies.ed25519 ?? 0) + (receipt.verifies.bls ?? 0);
+}

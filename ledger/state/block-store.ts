@@ -1,0 +1,68 @@
+/**
+ * The block store interface: an append-only sequence of committed blocks (with the committing peer's
+ * validation flags). `FileBlockStore` (`block-file.ts`) persists them; `MemoryBlockStore` keeps the
+ * encoded blocks in memory (tests); `HeadOnlyBlockStore` keeps only the height, for long
+ * simulations that must run in constant memory and never replay.
+ */
+import { assert } from '../assert.js';
+import type { Block } from '../block.js';
+import { decodeBlock, encodeBlock } from '../block.js';
+import type { WorkReceipt } from '../receipt.js';
+
+export interface BlockStore {
+  readonly kind: 'memory' | 'file' | 'head-only';
+  /** Number of blocks stored (the next block number). */
+  height(): number;
+  /** Appends the next block; returns its encoded size. */
+  append(block: Block, receipt: WorkReceipt): number;
+  /** Reads a stored block; throws if the store does not keep blocks. */
+  read(blockNum: number, receipt: WorkReceipt): Block;
+  close(): void;
+}
+
+export class MemoryBlockStore implements BlockStore {
+  readonly kind = 'memory' as const;
+  private readonly blocks: Uint8Array[] = [];
+
+  height(): number {
+    return this.blocks.length;
+  }
+
+  append(block: Block, receipt: WorkReceipt): number {
+    assert(block.header.number === this.blocks.length, `block store: expected block ${this.blocks.length}, got ${block.header.number}`);
+    const bytes = encodeBlock(block, receipt);
+    this.blocks.push(bytes);
+    return bytes.length;
+  }
+
+  read(blockNum: number, receipt: WorkReceipt): Block {
+    const bytes = this.blocks[blockNum];
+    assert(bytes !== undefined, `block store: no block ${blockNum}`);
+    const block = decodeBlock(bytes, receipt);
+    assert(block !== null, `block store: block ${blockNum} does not decode`);
+    return block;
+  }
+
+  close(): void {}
+}
+
+export class HeadOnlyBlockStore implements BlockStore {
+  readonly kind = 'head-only' as const;
+  private count = 0;
+
+  height(): number {
+    return this.count;
+  }
+
+  append(block: Block): number {
+    assert(block.header.number === this.count, `block store: expected block ${this.count}, got ${block.header.number}`);
+    this.count += 1;
+    return 0;
+  }
+
+  read(blockNum: number): Block {
+    throw new Error(`head-only block store keeps no blocks (asked for block ${blockNum})`);
+  }
+
+  close(): void {}
+}

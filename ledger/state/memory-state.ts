@@ -1,0 +1,69 @@
+/**
+ * In-memory world state, the fast default for simulation: a Map for point reads plus a sorted key
+ * array for range scans (new keys are inserted by binary search; deletes splice them out). Commits
+ * are atomic trivially (single-threaded, no partial failure).
+ */
+import type { CommitBatch, Savepoint, VersionedValue, WorldState } from './world-state.js';
+
+function lowerBound(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((keys[mid] ?? '') < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+export class MemoryWorldState implements WorldState {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, VersionedValue>();
+  private readonly sortedKeys: string[] = [];
+  private readonly txIds = new Set<string>();
+  private lastSavepoint: Savepoint | null = null;
+
+  get(key: string): VersionedValue | undefined {
+    return this.entries.get(key);
+  }
+
+  *range(startKey: string, endKey: string): Iterable<readonly [string, VersionedValue]> {
+    for (let i = lowerBound(this.sortedKeys, startKey); i < this.sortedKeys.length; i += 1) {
+      const key = this.sortedKeys[i] ?? '';
+      if (key >= endKey) return;
+      const entry = this.entries.get(key);
+      if (entry !== undefined) yield [key, entry];
+    }
+  }
+
+  hasTxId(txId: string): boolean {
+    return this.txIds.has(txId);
+  }
+
+  savepoint(): Savepoint | null {
+    return this.lastSavepoint;
+  }
+
+  commit(batch: CommitBatch): void {
+    for (const update of batch.updates) {
+      const existed = this.entries.has(update.key);
+      if (update.value === null) {
+        if (existed) {
+          this.entries.delete(update.key);
+          this.sortedKeys.splice(lowerBound(this.sortedKeys, update.key), 1);
+        }
+      } else {
+        if (!existed) this.sortedKeys.splice(lowerBound(this.sortedKeys, update.key), 0, update.key);
+        this.entries.set(update.key, { value: update.value, version: update.version });
+      }
+    }
+    for (const txId of batch.txIds) this.txIds.add(txId);
+    this.lastSavepoint = batch.savepoint;
+  }
+
+  close(): void {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
