@@ -1,0 +1,161 @@
+/**
+ * The architecture file: the engines of one node, their parameters, and which engine serves which
+ * kind of work (DESIGN.md). What `serves` does not map, or maps to an engine the file lacks a
+ * parameter for (say a signature scheme the crypto engine does not implement), falls to CPU cores.
+ * Units are in the field names; cost (USD) and power (W) per engine are optional, for sizing.
+ */
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { readConfigSource, validateConfig } from './config-file.js';
+
+export const ARCH_PRESETS = ['cpu-64core', 'bpu-2019', 'bpu-1m'] as const;
+
+export const WORK_KINDS = ['sign', 'verify', 'hash', 'encode', 'decode', 'state', 'contract', 'network', 'consensus'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
+export const ENGINE_NAMES = ['cpu', 'crypto', 'db', 'sc', 'serde', 'nic', 'bft'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const lanes = z.int().min(1).max(1_000_000);
+const sizing = { costUsd: nonNegative.optional(), powerW: nonNegative.optional() };
+
+const cycleCosts = z
+  .object({
+    signP256: positive,
+    verifyP256: positive,
+    signEd25519: positive,
+    verifyEd25519: positive,
+    signBls: positive,
+    verifyBls: positive,
+    hashPerByte: nonNegative,
+    encodePerByte: nonNegative,
+    decodePerByte: nonNegative,
+    stateRead: nonNegative,
+    stateWrite: nonNegative,
+    rangeRow: nonNegative,
+    contractStep: nonNegative,
+    contextSwitch: nonNegative,
+    packet: nonNegative,
+    networkPerByte: nonNegative,
+    consensusMessage: nonNegative,
+  })
+  .strict();
+
+const cpuSchema = z.object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing }).strict();
+
+const pipelineSchema = z
+  .object({ lanes, latencyNs: positive, initiationIntervalNs: positive, ...sizing })
+  .strict();
+
+const perScheme = z.object({ p256: pipelineSchema.optional(), ed25519: pipelineSchema.optional(), bls: pipelineSchema.optional() }).strict();
+
+const cryptoSchema = z
+  .object({
+    sign: perScheme.default({}),
+    verify: perScheme.default({}),
+    /** SHA-256 cores: bytes per cycle each. */
+    hash: z.object({ lanes, bytesPerCycle: positive, clockGHz: positive }).strict().optional(),
+    /** Batch verification: up to `batchMax` signatures checked together for the cost of `batchCostFactor` × one. */
+    batchVerify: z.object({ batchMax: z.int().min(2), batchCostFactor: positive }).strict().optional(),
+    ...sizing,
+  })
+  .strict();
+
+const dbSchema = z
+  .object({
+    lanes,
+    getNs: positive,
+    putNs: positive,
+    rangeRowNs: positive,
+    cacheHitRatio: z.number().min(0).max(1).default(1),
+    /** Extra time of a read that misses the engine's cache. */
+    missNs: nonNegative.default(0),
+    ...sizing,
+  })
+  .strict();
+
+const scSchema = z
+  .object({ boards: lanes, coresPerBoard: lanes, clockGHz: positive, cyclesPerStep: positive, ...sizing })
+  .strict();
+
+const serdeSchema = z.object({ lanes, bytesPerCycle: positive, clockGHz: positive, ...sizing }).strict();
+
+const nicSchema = z
+  .object({ toe: z.boolean(), gbps: positive, perPacketNs: nonNegative, mtuBytes: z.int().min(576).max(65_536).default(9_000), ...sizing })
+  .strict();
+
+const hostLinkSchema = z
+  .object({ lanes: z.int().min(1).max(64), gbpsPerLane: positive, dmaSetupNs: nonNegative, ...sizing })
+  .strict();
+
+const bftSchema = z.object({ lanes, perMessageNs: positive, ...sizing }).strict();
+
+const servesSchema = z
+  .object(Object.fromEntries(WORK_KINDS.map((kind) => [kind, z.enum(ENGINE_NAMES).optional()])) as Record<WorkKind, z.ZodOptional<z.ZodEnum<{ [K in EngineName]: K }>>>)
+  .strict();
+
+export const architectureSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    engines: z
+      .object({
+        cpu: cpuSchema,
+        crypto: cryptoSchema.optional(),
+        db: dbSchema.optional(),
+        sc: scSchema.optional(),
+        serde: serdeSchema.optional(),
+        nic: nicSchema.optional(),
+        hostLink: hostLinkSchema.optional(),
+        bft: bftSchema.optional(),
+      })
+      .strict(),
+    serves: servesSchema.default({}),
+  })
+  .strict();
+
+export type Architecture = z.infer<typeof architectureSchema>;
+export type CpuSpec = z.infer<typeof cpuSchema>;
+export type CycleCosts = z.infer<typeof cycleCosts>;
+export type PipelineSpec = z.infer<typeof pipelineSchema>;
+
+/** Loads an architecture from a preset name or a YAML/JSON file; exits 2 on anything wrong. */
+export function loadArchitecture(source: string): Architecture {
+  const { file, data } = readConfigSource('arch', source, ARCH_PRESETS);
+  return checkArchitecture(file, validateConfig(file, architectureSchema, data));
+}
+
+/** Cross-field rules zod cannot express: `serves` must name engines the file defines. */
+export function checkArchitecture(file: string, arch: Architecture): Architecture {
+  const defined = ENGINE_NAMES.filter((name) => arch.engines[name] !== undefined);
+  for (const kind of WORK_KINDS) {
+    const engine = arch.serves[kind];
+    if (engine !== undefined && arch.engines[engine] === undefined) {
+      throw new ConfigError(file, `serves.${kind}`, `engine '${engine}' is not defined under engines; defined: ${defined.join(', ')}`);
+    }
+  }
+  const allowed: Record<WorkKind, readonly EngineName[]> = {
+    sign: ['cpu', 'crypto'],
+    verify: ['cpu', 'crypto'],
+    hash: ['cpu', 'crypto'],
+    encode: ['cpu', 'serde'],
+    decode: ['cpu', 'serde'],
+    state: ['cpu', 'db'],
+    contract: ['cpu', 'sc'],
+    network: ['cpu', 'nic'],
+    consensus: ['cpu', 'bft'],
+  };
+  for (const kind of WORK_KINDS) {
+    const engine = arch.serves[kind];
+    if (engine !== undefined && !allowed[kind].includes(engine)) {
+      throw new ConfigError(file, `serves.${kind}`, `engine '${engine}' cannot serve ${kind} work; allowed: ${allowed[kind].join(', ')}`);
+    }
+  }
+  return arch;
+}
+
+/** The engine that serves `kind` (CPU cores when the architecture maps nothing). */
+export function engineFor(arch: Architecture, kind: WorkKind): EngineName {
+  return arch.serves[kind] ?? 'cpu';
+}

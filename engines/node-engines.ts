@@ -1,0 +1,303 @@
+/**
+ * The engines of one node (a peer, the proxy or an orderer) built from an architecture, and the
+ * rule that turns a unit of work into time on them.
+ *
+ * A charge runs in stages, in the order a node handles a message: decode → verify → contract →
+ * state → hash → encode → sign → network (send). A stage waits for all its jobs; a stage's work is
+ * split into at most min(parallelism, lanes) equal jobs, where `parallelism` says how many
+ * independent pieces the work has (the transactions of a block validate in parallel; one
+ * endorsement is one piece). Signatures go one per pipeline slot of the crypto engine.
+ *
+ * Each kind of work goes to the engine the architecture's `serves` names, or to CPU cores. A CPU
+ * pays cycles per operation; a contract on CPU also pays a context switch (the paper's remedy 5),
+ * and network work without a TOE pays kernel per-packet and per-byte cycles (remedy 6). When one
+ * charge uses both card engines and CPU cores, its data crosses the host link (PCIe DMA) once.
+ */
+import { type Environment, Pipeline, Server, cyclesToPs, nsToPs } from '../sim/index.js';
+import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
+import { SCHEMES, type Scheme, type Work } from './work.js';
+
+export interface EngineStats {
+  node: string;
+  engine: string;
+  lanes: number;
+  utilisation: number;
+  meanQueueLength: number;
+  opsPerSec: number;
+  ops: number;
+}
+
+type StageRunner = (done: () => void) => void;
+
+const SCHEME_CYCLES: Record<Scheme, { sign: 'signP256' | 'signEd25519' | 'signBls'; verify: 'verifyP256' | 'verifyEd25519' | 'verifyBls' }> = {
+  p256: { sign: 'signP256', verify: 'verifyP256' },
+  ed25519: { sign: 'signEd25519', verify: 'verifyEd25519' },
+  bls: { sign: 'signBls', verify: 'verifyBls' },
+};
+
+export class NodeEngines {
+  readonly cpu: Server;
+  private readonly cpuClockGHz: number;
+  private readonly cycles: Architecture['engines']['cpu']['cycles'];
+  private readonly signPipelines = new Map<Scheme, Pipeline>();
+  private readonly verifyPipelines = new Map<Scheme, Pipeline>();
+  private readonly hashServer: Server | null = null;
+  private readonly hashBytesPerNs: number = 0;
+  private readonly db: Server | null = null;
+  private readonly sc: Server | null = null;
+  private readonly serde: Server | null = null;
+  private readonly serdeBytesPerNs: number = 0;
+  private readonly nic: Server | null = null;
+  private readonly hostLink: Server | null = null;
+  private readonly bft: Server | null = null;
+  private readonly engineOf: Record<WorkKind, EngineName>;
+  /** Contract executions per chaincode name (for "parallel distinct-contract executions"). */
+  readonly contractExecutions = new Map<string, number>();
+
+  constructor(
+    private readonly env: Environment,
+    readonly arch: Architecture,
+    readonly node: string,
+  ) {
+    const spec = arch.engines;
+    this.cpu = new Server(env, { name: `${node}.cpu`, lanes: spec.cpu.cores });
+    this.cpuClockGHz = spec.cpu.clockGHz;
+    this.cycles = spec.cpu.cycles;
+    this.engineOf = {
+      sign: engineFor(arch, 'sign'),
+      verify: engineFor(arch, 'verify'),
+      hash: engineFor(arch, 'hash'),
+      encode: engineFor(arch, 'encode'),
+      decode: engineFor(arch, 'decode'),
+      state: engineFor(arch, 'state'),
+      contract: engineFor(arch, 'contract'),
+      network: engineFor(arch, 'network'),
+      consensus: engineFor(arch, 'consensus'),
+    };
+    const crypto = spec.crypto;
+    if (crypto !== undefined) {
+      for (const scheme of SCHEMES) {
+        const sign = crypto.sign[scheme];
+        if (sign !== undefined) this.signPipelines.set(scheme, makePipeline(env, `${node}.crypto.sign.${scheme}`, sign));
+        const verify = crypto.verify[scheme];
+        if (verify !== undefined) this.verifyPipelines.set(scheme, makePipeline(env, `${node}.crypto.verify.${scheme}`, verify));
+      }
+      if (crypto.hash !== undefined) {
+        this.hashServer = new Server(env, { name: `${node}.crypto.hash`, lanes: crypto.hash.lanes });
+        this.hashBytesPerNs = crypto.hash.bytesPerCycle * crypto.hash.clockGHz;
+      }
+    }
+    if (spec.db !== undefined) this.db = new Server(env, { name: `${node}.db`, lanes: spec.db.lanes });
+    if (spec.sc !== undefined) this.sc = new Server(env, { name: `${node}.sc`, lanes: spec.sc.boards * spec.sc.coresPerBoard });
+    if (spec.serde !== undefined) {
+      this.serde = new Server(env, { name: `${node}.serde`, lanes: spec.serde.lanes });
+      this.serdeBytesPerNs = spec.serde.bytesPerCycle * spec.serde.clockGHz;
+    }
+    if (spec.nic !== undefined) this.nic = new Server(env, { name: `${node}.nic`, lanes: 1 });
+    if (spec.hostLink !== undefined) this.hostLink = new Server(env, { name: `${node}.hostLink`, lanes: 1 });
+    if (spec.bft !== undefined) this.bft = new Server(env, { name: `${node}.bft`, lanes: spec.bft.lanes });
+  }
+
+  /**
+   * Times `work` on this node's engines; `onDone` runs when its last stage completes.
+   * `parallelism`: independent pieces the work splits into (1 for one transaction).
+   */
+  charge(work: Work, onDone: () => void, parallelism = 1): void {
+    const stages: StageRunner[] = [];
+    let usesCard = false;
+    let usesCpu = false;
+    const note = (engine: EngineName): void => {
+      if (engine === 'cpu') usesCpu = true;
+      else usesCard = true;
+    };
+    const pieces = Math.max(1, Math.floor(parallelism));
+
+    if (work.decodeBytes > 0) stages.push(this.bytesStage('decode', work.decodeBytes, pieces, note));
+    if (hasAny(work.verifies)) stages.push(this.signatureStage('verify', work.verifies, note));
+    if (work.contractSteps > 0) stages.push(this.contractStage(work, note));
+    if (work.stateReads + work.stateWrites + work.rangeRows > 0) stages.push(this.stateStage(work, pieces, note));
+    if (work.hashBytes > 0) stages.push(this.bytesStage('hash', work.hashBytes, pieces, note));
+    if (work.encodeBytes > 0) stages.push(this.bytesStage('encode', work.encodeBytes, pieces, note));
+    if (hasAny(work.signs)) stages.push(this.signatureStage('sign', work.signs, note));
+    if ((work.consensusMessages ?? 0) > 0) stages.push(this.consensusStage(work.consensusMessages ?? 0, note));
+    if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note));
+    if (usesCard && usesCpu && this.hostLink !== null) {
+      const bytes = Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes);
+      stages.unshift(this.hostLinkStage(bytes));
+    }
+    runStages(stages, 0, onDone);
+  }
+
+  stats(): EngineStats[] {
+    const all: EngineStats[] = [];
+    const fromServer = (engine: string, server: Server | null): void => {
+      if (server === null) return;
+      const s = server.stats();
+      all.push({ node: this.node, engine, lanes: s.lanes, utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec, ops: s.completed });
+    };
+    const fromPipeline = (engine: string, pipeline: Pipeline): void => {
+      const s = pipeline.stats();
+      all.push({ node: this.node, engine, lanes: s.lanes, utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec, ops: s.submitted });
+    };
+    fromServer('cpu', this.cpu);
+    for (const [scheme, pipeline] of this.signPipelines) fromPipeline(`crypto.sign.${scheme}`, pipeline);
+    for (const [scheme, pipeline] of this.verifyPipelines) fromPipeline(`crypto.verify.${scheme}`, pipeline);
+    fromServer('crypto.hash', this.hashServer);
+    fromServer('db', this.db);
+    fromServer('sc', this.sc);
+    fromServer('serde', this.serde);
+    fromServer('nic', this.nic);
+    fromServer('hostLink', this.hostLink);
+    fromServer('bft', this.bft);
+    return all;
+  }
+
+  // ---- stages ---------------------------------------------------------------------------------
+
+  private cpuPs(cycles: number): number {
+    return cyclesToPs(cycles, this.cpuClockGHz);
+  }
+
+  /** Splits `totalPs` of work into at most `pieces` equal jobs on `server`. */
+  private splitOn(server: Server, totalPs: number, pieces: number): StageRunner {
+    const jobs = Math.max(1, Math.min(pieces, server.lanes));
+    const jobPs = Math.ceil(totalPs / jobs);
+    return (done) => {
+      let remaining = jobs;
+      const finish = (): void => {
+        remaining--;
+        if (remaining === 0) done();
+      };
+      for (let i = 0; i < jobs; i++) server.submit(jobPs, finish);
+    };
+  }
+
+  private bytesStage(kind: 'decode' | 'encode' | 'hash', bytes: number, pieces: number, note: (e: EngineName) => void): StageRunner {
+    const engine = this.engineOf[kind];
+    if (kind === 'hash' && engine === 'crypto' && this.hashServer !== null) {
+      note('crypto');
+      return this.splitOn(this.hashServer, nsToPs(bytes / this.hashBytesPerNs), pieces);
+    }
+    if (kind !== 'hash' && engine === 'serde' && this.serde !== null) {
+      note('serde');
+      return this.splitOn(this.serde, nsToPs(bytes / this.serdeBytesPerNs), pieces);
+    }
+    note('cpu');
+    const perByte = kind === 'hash' ? this.cycles.hashPerByte : kind === 'encode' ? this.cycles.encodePerByte : this.cycles.decodePerByte;
+    return this.splitOn(this.cpu, this.cpuPs(bytes * perByte), pieces);
+  }
+
+  private signatureStage(kind: 'sign' | 'verify', counts: Partial<Record<Scheme, number>>, note: (e: EngineName) => void): StageRunner {
+    const onCard = this.engineOf[kind] === 'crypto';
+    const pipelines = kind === 'sign' ? this.signPipelines : this.verifyPipelines;
+    const batch = kind === 'verify' ? this.arch.engines.crypto?.batchVerify : undefined;
+    const parts: StageRunner[] = [];
+    for (const scheme of SCHEMES) {
+      const count = counts[scheme] ?? 0;
+      if (count === 0) continue;
+      const pipeline = onCard ? pipelines.get(scheme) : undefined;
+      if (pipeline !== undefined) {
+        note('crypto');
+        // Batch verification checks up to batchMax signatures for batchCostFactor × batchMax slots.
+        const slots = batch === undefined ? count : Math.max(1, Math.ceil(count * batch.batchCostFactor));
+        parts.push((done) => pipeline.submitMany(slots, done));
+      } else {
+        note('cpu');
+        const cyclesEach = this.cycles[SCHEME_CYCLES[scheme][kind]];
+        parts.push(this.splitOn(this.cpu, this.cpuPs(cyclesEach * count), count));
+      }
+    }
+    return allParts(parts);
+  }
+
+  private contractStage(work: Work, note: (e: EngineName) => void): StageRunner {
+    const name = work.contract ?? 'unknown';
+    this.contractExecutions.set(name, (this.contractExecutions.get(name) ?? 0) + 1);
+    const sc = this.arch.engines.sc;
+    if (this.engineOf.contract === 'sc' && this.sc !== null && sc !== undefined) {
+      note('sc');
+      const jobPs = cyclesToPs(work.contractSteps * sc.cyclesPerStep, sc.clockGHz);
+      return this.splitOn(this.sc, jobPs, 1);
+    }
+    note('cpu');
+    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * this.cycles.contractStep + this.cycles.contextSwitch), 1);
+  }
+
+  private stateStage(work: Work, pieces: number, note: (e: EngineName) => void): StageRunner {
+    const db = this.arch.engines.db;
+    if (this.engineOf.state === 'db' && this.db !== null && db !== undefined) {
+      note('db');
+      const readNs = db.getNs + (1 - db.cacheHitRatio) * db.missNs;
+      const totalNs = work.stateReads * readNs + work.stateWrites * db.putNs + work.rangeRows * db.rangeRowNs;
+      return this.splitOn(this.db, nsToPs(totalNs), Math.min(pieces, work.stateReads + work.stateWrites + work.rangeRows));
+    }
+    note('cpu');
+    const cycles = work.stateReads * this.cycles.stateRead + work.stateWrites * this.cycles.stateWrite + work.rangeRows * this.cycles.rangeRow;
+    return this.splitOn(this.cpu, this.cpuPs(cycles), pieces);
+  }
+
+  private networkStage(bytes: number, note: (e: EngineName) => void): StageRunner {
+    const nic = this.arch.engines.nic;
+    if (this.engineOf.network === 'nic' && this.nic !== null && nic !== undefined && nic.toe) {
+      note('nic');
+      const packets = Math.ceil(bytes / nic.mtuBytes);
+      return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1);
+    }
+    note('cpu');
+    const mtuBytes = nic?.mtuBytes ?? 1_500;
+    const packets = Math.ceil(bytes / mtuBytes);
+    return this.splitOn(this.cpu, this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte), 1);
+  }
+
+  private consensusStage(messages: number, note: (e: EngineName) => void): StageRunner {
+    const bft = this.arch.engines.bft;
+    if (this.engineOf.consensus === 'bft' && this.bft !== null && bft !== undefined) {
+      note('bft');
+      return this.splitOn(this.bft, nsToPs(messages * bft.perMessageNs), messages);
+    }
+    note('cpu');
+    return this.splitOn(this.cpu, this.cpuPs(messages * this.cycles.consensusMessage), messages);
+  }
+
+  private hostLinkStage(bytes: number): StageRunner {
+    const link = this.arch.engines.hostLink;
+    const server = this.hostLink;
+    if (link === undefined || server === null) return (done) => done();
+    const ns = link.dmaSetupNs + (bytes * 8) / (link.lanes * link.gbpsPerLane);
+    return this.splitOn(server, nsToPs(ns), 1);
+  }
+}
+
+function makePipeline(env: Environment, name: string, spec: { lanes: number; latencyNs: number; initiationIntervalNs: number }): Pipeline {
+  return new Pipeline(env, {
+    name,
+    lanes: spec.lanes,
+    latencyPs: nsToPs(spec.latencyNs),
+    initiationIntervalPs: Math.max(1, nsToPs(spec.initiationIntervalNs)),
+  });
+}
+
+function hasAny(counts: Partial<Record<Scheme, number>>): boolean {
+  return (counts.p256 ?? 0) + (counts.ed25519 ?? 0) + (counts.bls ?? 0) > 0;
+}
+
+/** Runs parts side by side; done when all are. */
+function allParts(parts: StageRunner[]): StageRunner {
+  if (parts.length === 1) return parts[0] as StageRunner;
+  return (done) => {
+    let remaining = parts.length;
+    const finish = (): void => {
+      remaining--;
+      if (remaining === 0) done();
+    };
+    for (const part of parts) part(finish);
+  };
+}
+
+function runStages(stages: StageRunner[], index: number, onDone: () => void): void {
+  if (index === stages.length) {
+    onDone();
+    return;
+  }
+  (stages[index] as StageRunner)(() => runStages(stages, index + 1, onDone));
+}
