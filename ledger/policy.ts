@@ -188,13 +188,28 @@ export function evaluatePolicy(policy: Policy, signers: readonly PolicySigner[])
  * spread load over equivalent choices deterministically.
  */
 export function planEndorsers(policy: Policy, available: ReadonlySet<string>, rotation = 0): Principal[] | null {
+  const signersOf = (plan: readonly Principal[]) => plan.map((p) => ({ mspId: p.mspId, role: p.role === 'member' ? ('peer' as const) : p.role }));
+  const plan = smallPlan(policy, available, rotation);
+  if (plan !== null && evaluatePolicy(policy, signersOf(plan))) return plan;
+  // Fabric's greedy evaluation lets a satisfied OutOf child consume more identities than it needs,
+  // so a smallest plan can fail where a larger one passes. Fall back to one signer per available
+  // principal occurrence, the most any evaluation can consume.
+  const all = leaves(policy).filter((p) => available.has(p.mspId));
+  return evaluatePolicy(policy, signersOf(all)) ? all : null;
+}
+
+function leaves(policy: Policy): Principal[] {
+  return policy.kind === 'signedBy' ? [policy.principal] : policy.rules.flatMap(leaves);
+}
+
+function smallPlan(policy: Policy, available: ReadonlySet<string>, rotation: number): Principal[] | null {
   if (policy.kind === 'signedBy') return available.has(policy.principal.mspId) ? [policy.principal] : null;
   const count = policy.rules.length;
   const plans: Principal[][] = [];
   for (let k = 0; k < count; k += 1) {
     const rule = policy.rules[(k + rotation) % count];
     if (rule === undefined) continue;
-    const plan = planEndorsers(rule, available, rotation);
+    const plan = smallPlan(rule, available, rotation);
     if (plan !== null) plans.push(plan);
   }
   if (plans.length < policy.n) return null;
