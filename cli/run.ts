@@ -1,0 +1,125 @@
+/**
+ * `bpusim run`: the product's main job — the same workload on the same seed through the same real
+ * ledger, once on an architecture (the BPU) and once on a baseline (the CPU), with the paper's
+ * Table 01 metrics side by side, written to a report and summarised on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadArchitecture, type Architecture } from '../engines/architecture.js';
+import { loadTopology } from '../engines/topology.js';
+import { parseDurationPs, secondsToPs } from '../sim/index.js';
+import { WORKLOAD_NAMES, makeGenerator, type WorkloadName } from '../workloads/generators.js';
+import { action } from './_action.js';
+import { UsageError } from './_errors.js';
+import { writeFileAtomic } from './_output.js';
+import { intFlag, numberFlag } from './_parse.js';
+import { computeRatios, formatSummary, identityOf, REPORT_SCHEMA_VERSION, type RunReport } from './scenario/report.js';
+import { runSystem, type ArrivalProcess, type CryptoModeFlag, type SystemRunOptions } from './scenario/system-model.js';
+
+export interface RunFlags {
+  arch: string;
+  baseline: string;
+  topology: string;
+  workload: string;
+  rate: number;
+  duration: string;
+  drain?: string;
+  arrival: string;
+  seed: number;
+  crypto: string;
+  keys: number;
+  out?: string;
+  json?: boolean;
+}
+
+export const RUN_DEFAULTS = {
+  arch: 'bpu-2019',
+  baseline: 'cpu-64core',
+  topology: 'dc',
+  workload: 'smallbank',
+  rate: 100_000,
+  duration: '2s',
+  arrival: 'poisson',
+  seed: 1,
+  crypto: 'real',
+  keys: 10_000,
+} as const;
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('simulate a workload on an architecture and a baseline; write the report and print a summary')
+    .option('--arch <preset|file>', 'architecture under test (preset: cpu-64core, bpu-2019, bpu-1m; or a YAML/JSON file)', RUN_DEFAULTS.arch)
+    .option('--baseline <preset|file|none>', "baseline architecture, or 'none'", RUN_DEFAULTS.baseline)
+    .option('--topology <preset|file>', 'network topology (preset: dc, continental, hybrid; or a file)', RUN_DEFAULTS.topology)
+    .option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`, RUN_DEFAULTS.workload)
+    .option('--rate <tps>', 'offered transactions per second', numberFlag('--rate', 0, 1e8, { exclusiveMin: true }), RUN_DEFAULTS.rate)
+    .option('--duration <time>', 'arrivals for this long (e.g. 2s, 500ms)', RUN_DEFAULTS.duration)
+    .option('--drain <time>', 'longest time after the last arrival for in-flight txs (default: the duration, at least 1s)')
+    .option('--arrival <process>', 'arrival process: poisson or fixed', RUN_DEFAULTS.arrival)
+    .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
+    .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
+    .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
+    .option('--out <file>', 'write the JSON report here')
+    .option('--json', 'print the JSON report instead of the summary')
+    .action(
+      action((flags: RunFlags) => {
+        executeRun(flags);
+      }),
+    );
+}
+
+export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptions, 'arch'>; arch: Architecture; baseline: Architecture | null } {
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload)) {
+    throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
+  }
+  if (flags.arrival !== 'poisson' && flags.arrival !== 'fixed') throw new UsageError(`--arrival: expected poisson or fixed, got '${flags.arrival}'`);
+  if (flags.crypto !== 'real' && flags.crypto !== 'modeled') throw new UsageError(`--crypto: expected real or modeled, got '${flags.crypto}'`);
+  const durationPs = parseDurationPs(flags.duration);
+  if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
+  const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
+  if (drainPs === undefined) throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
+  const arch = loadArchitecture(flags.arch);
+  const baseline = flags.baseline === 'none' ? null : loadArchitecture(flags.baseline);
+  const topology = loadTopology(flags.topology);
+  const workload = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
+  return {
+    arch,
+    baseline,
+    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag },
+  };
+}
+
+export function executeRun(flags: RunFlags): RunReport {
+  const { options, arch, baseline } = buildRunOptions(flags);
+  const version = packageVersion();
+  const wallSeconds: Record<string, number> = {};
+  const simulatedTxPerWallSecond: Record<string, number> = {};
+  const timed = (role: string, which: Architecture) => {
+    const startNs = process.hrtime.bigint(); // host-time-ok
+    const result = runSystem({ ...options, arch: which });
+    const seconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
+    wallSeconds[role] = Number(seconds.toFixed(3));
+    simulatedTxPerWallSecond[role] = Math.round(result.committedTxs / seconds);
+    return result;
+  };
+  const archResult = timed('arch', arch);
+  const baselineResult = baseline === null ? null : timed('baseline', baseline);
+  const report: RunReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    identity: identityOf(version, options, arch, baseline),
+    config: { architecture: arch, baseline, topology: options.topology, drainSeconds: options.drainPs / 1e12 },
+    results: { arch: archResult, baseline: baselineResult },
+    ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
+    host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
+  };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (flags.out !== undefined) writeFileAtomic(flags.out, json);
+  if (flags.json === true) process.stdout.write(json);
+  else process.stdout.write(formatSummary(report) + (flags.out !== undefined ? `report: ${flags.out}\n` : ''));
+  return report;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,98 @@
+/**
+ * The run report: the run's identity and fully resolved configuration (so any report can be re-run
+ * exactly), one result object per architecture under stable role keys (`arch`, `baseline`), their
+ * ratios, and — only under `host` — wall-clock figures of the machine that ran it. Everything
+ * outside `host` is byte-identical for the same inputs and seed.
+ */
+import type { Architecture } from '../../engines/architecture.js';
+import type { Topology } from '../../engines/topology.js';
+import type { ArchResult, SystemRunOptions } from './system-model.js';
+
+export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
+
+export interface RunIdentity {
+  version: string;
+  seed: number;
+  workload: string;
+  topology: string;
+  architecture: string;
+  baseline: string | null;
+  cryptoMode: 'real' | 'modeled';
+  offeredTps: number;
+  arrival: string;
+  durationSeconds: number;
+}
+
+export interface RunReport {
+  schemaVersion: string;
+  identity: RunIdentity;
+  config: { architecture: Architecture; baseline: Architecture | null; topology: Topology; drainSeconds: number };
+  results: { arch: ArchResult; baseline: ArchResult | null };
+  ratios: Record<string, number> | null;
+  host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
+}
+
+/** arch ÷ baseline for the figures an architect compares (> 1 on throughput means the arch is faster). */
+export function computeRatios(arch: ArchResult, baseline: ArchResult): Record<string, number> {
+  const ratio = (a: number, b: number): number => (b === 0 ? 0 : Number((a / b).toPrecision(6)));
+  return {
+    committedTps: ratio(arch.committedTps, baseline.committedTps),
+    contractExecutionsPerSec: ratio(arch.contractExecutionsPerSec, baseline.contractExecutionsPerSec),
+    latencyP50: ratio(arch.latencyMs.p50, baseline.latencyMs.p50),
+    latencyP99: ratio(arch.latencyMs.p99, baseline.latencyMs.p99),
+  };
+}
+
+export function identityOf(version: string, options: Omit<SystemRunOptions, 'arch'>, arch: Architecture, baseline: Architecture | null): RunIdentity {
+  return {
+    version,
+    seed: options.seed,
+    workload: options.workload.name,
+    topology: options.topology.name,
+    architecture: arch.name,
+    baseline: baseline?.name ?? null,
+    cryptoMode: options.crypto,
+    offeredTps: options.ratePerSec,
+    arrival: options.arrival,
+    durationSeconds: options.durationPs / 1e12,
+  };
+}
+
+/** The human summary printed after a run: BPU and baseline side by side. */
+export function formatSummary(report: RunReport): string {
+  const { arch, baseline } = report.results;
+  const columns = baseline === null ? [arch] : [arch, baseline];
+  const rows: [string, (r: ArchResult) => string][] = [
+    ['architecture', (r) => r.architecture],
+    ['offered TPS', (r) => fmt(r.offeredTps)],
+    ['committed TPS', (r) => fmt(r.committedTps)],
+    ['committed txs', (r) => fmt(r.committedTxs)],
+    ['contract executions/s', (r) => fmt(r.contractExecutionsPerSec)],
+    ['latency p50 ms', (r) => r.latencyMs.p50.toFixed(2)],
+    ['latency p95 ms', (r) => r.latencyMs.p95.toFixed(2)],
+    ['latency p99 ms', (r) => r.latencyMs.p99.toFixed(2)],
+    ['latency max ms', (r) => r.latencyMs.max.toFixed(2)],
+    ['  endorse (mean ms)', (r) => r.phasesMs.endorse.meanMs.toFixed(2)],
+    ['  order (mean ms)', (r) => r.phasesMs.order.meanMs.toFixed(2)],
+    ['  validate (mean ms)', (r) => r.phasesMs.validate.meanMs.toFixed(2)],
+    ['  commit (mean ms)', (r) => r.phasesMs.commit.meanMs.toFixed(2)],
+    ['  network (mean ms)', (r) => r.phasesMs.network.meanMs.toFixed(2)],
+    ['blocks (mean txs)', (r) => `${r.blocks} (${r.meanBlockTxs})`],
+    ['bottleneck', (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`],
+    ['validation codes', (r) => Object.entries(r.validationCodes).map(([k, v]) => `${k}=${v}`).join(' ')],
+    ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
+    ['state hash', (r) => r.stateHash.slice(0, 16)],
+  ];
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const cells = rows.map(([label, get]) => [label.padEnd(labelWidth), ...columns.map(get)]);
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i + 1] as string).length)));
+  const lines = cells.map((row) => [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '));
+  const id = report.identity;
+  const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
+  const ratio = report.ratios === null ? '' : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
+  return `${head}\n${lines.join('\n')}${ratio}\n`;
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}

@@ -1,0 +1,413 @@
+/**
+ * The full-system run: clients → proxy → endorsing peers → ordering → every peer validates and
+ * commits → the commit event back to the client, in simulated time, on one architecture.
+ *
+ * The ledger does the real work at the simulated moment each step happens (so a peer endorses
+ * against the state it has committed so far and timing produces real MVCC conflicts); each step's
+ * work receipt is charged to the engines of the node that did it, and messages cross the
+ * topology's links. Function and timing stay separate (DESIGN.md): nothing here computes a result
+ * the ledger computes.
+ *
+ * Modelling choices (each says why):
+ * - Clients are load generators outside the system under test (as in Caliper): their own signing
+ *   costs no simulated time. The proxy assembles and signs envelopes on their behalf (the paper's
+ *   proxy hides the network from clients), so that work is charged to the proxy.
+ * - A peer validates blocks one at a time in block order. Validation is two steps: `prepare`
+ *   (decode, signature checks; charged with the block's transactions as independent pieces) and
+ *   `commitPrepared` (MVCC and state writes). The commit's state change becomes visible when the
+ *   commit step starts; endorsements that arrive during the write phase (microseconds) therefore
+ *   see the new state slightly early.
+ * - Ordering is one orderer with Fabric's block cutter; the batch timer follows Fabric's solo
+ *   chain (started when a batch becomes non-empty, stopped only when nothing is pending).
+ * - The client learns the outcome from the first peer of the proxy's notifying set (peer 0).
+ */
+import {
+  DuplexLink,
+  Environment,
+  LatencyHistogram,
+  Link,
+  RandomStreams,
+  Zipf,
+  msToPs,
+  psToSeconds,
+  usToPs,
+  type RandomStream,
+} from '../../sim/index.js';
+import { type Architecture } from '../../engines/architecture.js';
+import { NodeEngines, type EngineStats } from '../../engines/node-engines.js';
+import type { Work } from '../../engines/work.js';
+import { type Topology, siteLink } from '../../engines/topology.js';
+import { ConfigError } from '../../engines/config-error.js';
+import { createNetwork, defaultPolicy, emptyReceipt, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import { runVerifyJobs } from '../../ledger/verify-job.js';
+import type { Draws } from '../../workloads/draws.js';
+import type { WorkloadGenerator } from '../../workloads/generators.js';
+
+export type CryptoModeFlag = 'real' | 'modeled';
+export type ArrivalProcess = 'fixed' | 'poisson';
+
+export interface SystemRunOptions {
+  arch: Architecture;
+  topology: Topology;
+  workload: WorkloadGenerator;
+  ratePerSec: number;
+  arrival: ArrivalProcess;
+  durationPs: number;
+  /** Longest simulated time allowed after the last arrival for in-flight transactions to finish. */
+  drainPs: number;
+  seed: number;
+  crypto: CryptoModeFlag;
+}
+
+export interface PhaseSummary {
+  meanMs: number;
+  p99Ms: number;
+}
+
+export interface ArchResult {
+  architecture: string;
+  offeredTps: number;
+  submittedTxs: number;
+  committedTxs: number;
+  committedTps: number;
+  contractExecutions: number;
+  contractExecutionsPerSec: number;
+  distinctContracts: number;
+  parallelContractExecutionsPerSec: number;
+  rejectedAtEndorsement: number;
+  unfinishedTxs: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  phasesMs: { endorse: PhaseSummary; order: PhaseSummary; validate: PhaseSummary; commit: PhaseSummary; network: PhaseSummary };
+  blocks: number;
+  meanBlockTxs: number;
+  engines: EngineStats[];
+  bottleneck: { node: string; engine: string; utilisation: number };
+  validationCodes: Record<string, number>;
+  blockHash: string;
+  stateHash: string;
+  peersAgree: boolean;
+  simulatedSeconds: number;
+}
+
+interface TxRecord {
+  submittedPs: number;
+  atProxyPs: number;
+  endorsedPs: number;
+  sentToOrdererPs: number;
+  blockAtPeerPs: number;
+  validatedPs: number;
+  committedPs: number;
+}
+
+const NOTIFY_BYTES = 200;
+
+export function runSystem(options: SystemRunOptions): ArchResult {
+  const { arch, topology, workload } = options;
+  const env = new Environment();
+  const streams = new RandomStreams(options.seed);
+  const peersPerOrg = topology.orgs[0]?.peers ?? 1;
+  topology.orgs.forEach((org, i) => {
+    if (org.peers !== peersPerOrg) throw new ConfigError(topology.name, `orgs.${i}.peers`, `every organisation must have the same number of peers (${peersPerOrg}) for now`);
+  });
+  const network: Network = createNetwork({
+    seed: `bpusim/${options.seed}`,
+    orgCount: topology.orgs.length,
+    peersPerOrg,
+    crypto: options.crypto === 'real' ? 'node' : 'modeled',
+    chaincodes: [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }],
+    batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
+  });
+  const verifyCache = new VerifyCache();
+
+  // ---- nodes, engines and links ----------------------------------------------------------------
+  const siteOf = new Map<string, string>();
+  const engines = new Map<string, NodeEngines>();
+  network.peers.forEach((peer, i) => {
+    siteOf.set(peer.name, topology.orgs[Math.floor(i / peersPerOrg)]?.site ?? '');
+    engines.set(peer.name, new NodeEngines(env, arch, peer.name));
+  });
+  siteOf.set('proxy', topology.proxy.site);
+  siteOf.set('orderer', topology.orderers.site);
+  siteOf.set('clients', topology.clients.site);
+  const proxyEngines = new NodeEngines(env, arch, 'proxy');
+  const ordererEngines = new NodeEngines(env, arch, 'orderer');
+  const links = new Map<string, Link>();
+  const link = (from: string, to: string): Link => {
+    const key = `${from}>${to}`;
+    let found = links.get(key);
+    if (found === undefined) {
+      const spec = siteLink(topology, siteOf.get(from) ?? '', siteOf.get(to) ?? '');
+      const duplex = new DuplexLink(env, { name: `${from}-${to}`, latencyPs: usToPs(spec.latencyUs), bandwidthBitsPerSec: spec.gbps * 1e9 });
+      links.set(key, duplex.forward);
+      links.set(`${to}>${from}`, duplex.backward);
+      found = duplex.forward;
+    }
+    return found;
+  };
+  const send = (from: string, to: string, bytes: number, then: () => void): void => {
+    link(from, to).send(bytes, then);
+  };
+
+  // ---- metrics ----------------------------------------------------------------------------------
+  const latency = new LatencyHistogram();
+  const phases = { endorse: new LatencyHistogram(), order: new LatencyHistogram(), validate: new LatencyHistogram(), commit: new LatencyHistogram(), network: new LatencyHistogram() };
+  const codes = new Map<string, number>();
+  const countCode = (name: string): void => {
+    codes.set(name, (codes.get(name) ?? 0) + 1);
+  };
+  let submitted = 0;
+  let finished = 0;
+  let committedValid = 0;
+  let rejectedAtEndorsement = 0;
+  let contractExecutions = 0;
+  let firstSubmitPs = -1;
+  let lastCommitPs = 0;
+  let blocksCommitted = 0;
+  let blockTxs = 0;
+  const inFlight = new Map<Uint8Array, TxRecord>();
+
+  const finishTx = (tx: TxRecord, codeName: string): void => {
+    finished++;
+    countCode(codeName);
+    const totalPs = env.nowPs - tx.submittedPs;
+    latency.record(totalPs / 1000);
+    if (codeName === 'VALID') {
+      committedValid++;
+      lastCommitPs = Math.max(lastCommitPs, env.nowPs);
+      const endorsePs = tx.endorsedPs - tx.atProxyPs;
+      const orderPs = tx.blockAtPeerPs - tx.sentToOrdererPs;
+      const validatePs = tx.validatedPs - tx.blockAtPeerPs;
+      const commitPs = tx.committedPs - tx.validatedPs;
+      phases.endorse.record(endorsePs / 1000);
+      phases.order.record(orderPs / 1000);
+      phases.validate.record(validatePs / 1000);
+      phases.commit.record(commitPs / 1000);
+      phases.network.record(Math.max(0, totalPs - endorsePs - orderPs - validatePs - commitPs) / 1000);
+    }
+  };
+
+  // ---- peers: one block at a time, in order ------------------------------------------------------
+  const notifier = network.peers[0] as Peer;
+  const peerInboxes = new Map<Peer, (block: Block) => void>();
+  for (const peer of network.peers) {
+    const inbox: Block[] = [];
+    let busy = false;
+    const peerEngines = engines.get(peer.name) as NodeEngines;
+    const processNext = (): void => {
+      const block = inbox.shift();
+      if (block === undefined) {
+        busy = false;
+        return;
+      }
+      busy = true;
+      const txCount = Math.max(1, block.data.length);
+      const arrivedPs = env.nowPs;
+      const prepareReceipt = emptyReceipt();
+      const prepared = peer.prepare(block, prepareReceipt);
+      const results = runVerifyJobs(network.crypto, verifyCache, prepared.jobs);
+      peerEngines.charge(prepareReceipt, () => {
+        const validatedPs = env.nowPs;
+        const commitReceipt = emptyReceipt();
+        const commit = peer.commitPrepared(prepared, results, commitReceipt);
+        peerEngines.charge(commitReceipt, () => {
+          if (peer === notifier) {
+            blocksCommitted++;
+            blockTxs += block.data.length;
+            block.data.forEach((envelope, i) => {
+              const tx = inFlight.get(envelope);
+              if (tx === undefined) return;
+              inFlight.delete(envelope);
+              tx.blockAtPeerPs = arrivedPs;
+              tx.validatedPs = validatedPs;
+              tx.committedPs = env.nowPs;
+              const codeName = validationCodeName(commit.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
+              send(peer.name, 'proxy', NOTIFY_BYTES, () => send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, codeName)));
+            });
+          }
+          processNext();
+        }, txCount);
+      }, txCount);
+    };
+    peerInboxes.set(peer, (block: Block) => {
+      inbox.push(block);
+      if (!busy) processNext();
+    });
+  }
+
+  // ---- ordering: block cutter in the ledger, batch timer here, delivery in block order ----------
+  const deliveryQueue: { block: Block; ready: boolean }[] = [];
+  const deliverReady = (): void => {
+    while (deliveryQueue.length > 0 && (deliveryQueue[0] as { ready: boolean }).ready) {
+      const { block } = deliveryQueue.shift() as { block: Block };
+      const bytes = blockBytes(block);
+      for (const peer of network.peers) send('orderer', peer.name, bytes, () => (peerInboxes.get(peer) as (b: Block) => void)(block));
+    }
+  };
+  const chargeOrderer = (work: Work, blocks: readonly Block[]): void => {
+    const entries = blocks.map((block) => ({ block, ready: false }));
+    deliveryQueue.push(...entries);
+    ordererEngines.charge(work, () => {
+      for (const entry of entries) entry.ready = true;
+      deliverReady();
+    });
+  };
+  const timeoutPs = msToPs(topology.batch.timeoutMs);
+  let timerRunning = false;
+  let timerGeneration = 0;
+  const onBatchTimer = (generation: unknown): void => {
+    if (!timerRunning || generation !== timerGeneration) return;
+    timerRunning = false;
+    timerGeneration++;
+    const cut = network.orderer.cutNow();
+    chargeOrderer(cut.receipt, cut.block === null ? [] : [cut.block]);
+  };
+  const updateTimer = (): void => {
+    const pending = network.orderer.pendingCount > 0;
+    if (timerRunning && !pending) {
+      timerRunning = false;
+      timerGeneration++;
+    } else if (!timerRunning && pending) {
+      timerRunning = true;
+      env.schedule(timeoutPs, onBatchTimer, timerGeneration);
+    }
+  };
+
+  // ---- the proxy: endorse, assemble, submit ------------------------------------------------------
+  const atProxy = (clientIndex: number, proposal: Proposal, signed: Parameters<Peer['endorse']>[0], proposalBytes: number, tx: TxRecord): void => {
+    tx.atProxyPs = env.nowPs;
+    const ledgerClient = network.clients[clientIndex % network.clients.length];
+    if (ledgerClient === undefined) throw new Error('no ledger client');
+    const endorsers = network.gateway.chooseEndorsers(proposal.chaincode);
+    const responses: ProposalResponse[] = new Array<ProposalResponse>(endorsers.length);
+    let remaining = endorsers.length;
+    endorsers.forEach((peer, index) => {
+      send('proxy', peer.name, proposalBytes, () => {
+        const { response, receipt } = peer.endorse(signed);
+        contractExecutions++;
+        (engines.get(peer.name) as NodeEngines).charge(receipt, () => {
+          send(peer.name, 'proxy', receipt.messageBytes, () => {
+            responses[index] = response;
+            remaining--;
+            if (remaining === 0) assembleAndSubmit(ledgerClient, proposal, responses, tx);
+          });
+        });
+      });
+    });
+  };
+  const assembleAndSubmit = (ledgerClient: Network['clients'][number], proposal: Proposal, responses: ProposalResponse[], tx: TxRecord): void => {
+    tx.endorsedPs = env.nowPs;
+    const assembled = ledgerClient.assemble(proposal, responses);
+    proxyEngines.charge(assembled.receipt, () => {
+      if (!assembled.result.ok) {
+        rejectedAtEndorsement++;
+        send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, 'ENDORSEMENT_REJECTED'));
+        return;
+      }
+      const envelope = assembled.result.envelope;
+      tx.sentToOrdererPs = env.nowPs;
+      send('proxy', 'orderer', envelope.length, () => {
+        const broadcast = network.orderer.broadcast(envelope);
+        if (!broadcast.accepted) {
+          chargeOrderer(broadcast.receipt, []);
+          send('orderer', 'proxy', NOTIFY_BYTES, () => send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, 'ORDERER_REJECTED')));
+          return;
+        }
+        inFlight.set(envelope, tx);
+        chargeOrderer(broadcast.receipt, broadcast.blocks);
+        updateTimer();
+      });
+    });
+  };
+
+  // ---- clients: arrivals -------------------------------------------------------------------------
+  const draws = makeDraws(streams.stream('workload'));
+  const clientCount = topology.clients.count;
+  const perClientRate = options.ratePerSec / clientCount;
+  const meanGapPs = 1e12 / perClientRate;
+  let sequence = 0;
+  for (let c = 0; c < clientCount; c++) {
+    const arrivalRng = streams.stream(`client/${c}/arrivals`);
+    const ledgerClient = network.clients[c % network.clients.length];
+    if (ledgerClient === undefined) throw new Error('no ledger client');
+    const gap = (): number => Math.max(1, Math.round(options.arrival === 'poisson' ? -Math.log(arrivalRng.randomOpenLow()) * meanGapPs : meanGapPs));
+    const arrive = (): void => {
+      if (env.nowPs > options.durationPs) return;
+      env.schedule(gap(), arrive);
+      const request = workload.next(draws, sequence++);
+      const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
+      submitted++;
+      if (firstSubmitPs < 0) firstSubmitPs = env.nowPs;
+      const tx: TxRecord = { submittedPs: env.nowPs, atProxyPs: 0, endorsedPs: 0, sentToOrdererPs: 0, blockAtPeerPs: 0, validatedPs: 0, committedPs: 0 };
+      const bytes = proposed.receipt.messageBytes;
+      send('clients', 'proxy', bytes, () => atProxy(c, proposed.proposal, proposed.signed, bytes, tx));
+    };
+    // Clients start staggered across one mean gap so a fixed rate is not 16 simultaneous bursts.
+    env.schedule(Math.round((meanGapPs * c) / clientCount), arrive);
+  }
+
+  env.run(options.durationPs + options.drainPs);
+
+  // ---- results -----------------------------------------------------------------------------------
+  const windowPs = Math.max(1, (lastCommitPs > 0 ? lastCommitPs : env.nowPs) - Math.max(0, firstSubmitPs));
+  const engineStats = [...engines.values(), proxyEngines, ordererEngines].flatMap((e) => e.stats());
+  const bottleneck = engineStats.reduce((best, s) => (s.utilisation > best.utilisation ? s : best), engineStats[0] as EngineStats);
+  const contracts = new Set<string>();
+  for (const e of engines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
+  const summary = latency.summary();
+  const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: round(h.mean / 1e6), p99Ms: round(h.quantile(0.99) / 1e6) });
+  const hashes = new Set(network.peers.map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
+  const validationCodes: Record<string, number> = {};
+  for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
+  return {
+    architecture: arch.name,
+    offeredTps: options.ratePerSec,
+    submittedTxs: submitted,
+    committedTxs: committedValid,
+    committedTps: round(committedValid / psToSeconds(windowPs)),
+    contractExecutions,
+    contractExecutionsPerSec: round(contractExecutions / psToSeconds(windowPs)),
+    distinctContracts: contracts.size,
+    parallelContractExecutionsPerSec: round(contracts.size > 1 ? contractExecutions / psToSeconds(windowPs) : 0),
+    rejectedAtEndorsement,
+    unfinishedTxs: submitted - finished,
+    latencyMs: { p50: round(summary.p50 / 1e6), p95: round(summary.p95 / 1e6), p99: round(summary.p99 / 1e6), max: round(summary.max / 1e6), mean: round(summary.mean / 1e6) },
+    phasesMs: { endorse: phase(phases.endorse), order: phase(phases.order), validate: phase(phases.validate), commit: phase(phases.commit), network: phase(phases.network) },
+    blocks: blocksCommitted,
+    meanBlockTxs: round(blocksCommitted > 0 ? blockTxs / blocksCommitted : 0),
+    engines: engineStats.map((s) => ({ ...s, utilisation: round(s.utilisation), meanQueueLength: round(s.meanQueueLength), opsPerSec: round(s.opsPerSec) })),
+    bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: round(bottleneck.utilisation) },
+    validationCodes,
+    blockHash: notifier.blockHashHex,
+    stateHash: notifier.stateHashHex,
+    peersAgree: hashes.size === 1,
+    simulatedSeconds: round(psToSeconds(env.nowPs)),
+  };
+}
+
+function blockBytes(block: Block): number {
+  let bytes = 256;
+  for (const envelope of block.data) bytes += envelope.length;
+  return bytes;
+}
+
+/** Six significant digits: figures stay readable and byte-stable across platforms' float printing. */
+function round(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(6)) : 0;
+}
+
+function makeDraws(rng: RandomStream): Draws {
+  const zipfs = new Map<string, Zipf>();
+  return {
+    random: () => rng.random(),
+    int: (n) => rng.int(n),
+    zipfRank(n, theta) {
+      const key = `${n}/${theta}`;
+      let zipf = zipfs.get(key);
+      if (zipf === undefined) {
+        zipf = new Zipf(n, theta);
+        zipfs.set(key, zipf);
+      }
+      return zipf.sample(rng);
+    },
+  };
+}
