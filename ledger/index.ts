@@ -39,3 +39,6 @@ export { BUILTIN_CONTRACTS } from './chaincode/registry.js';
 export type { Contract, ChaincodeResponse } from './chaincode/contract.js';
 export type { RwSet, Version } from './chaincode/rwset.js';
 export type { VerifyJob } from './verify-job.js';
+export { LmdbWorldState } from './state/lmdb-state.js';
+export { FileBlockStore } from './state/block-file.js';
+export type { RecoveryReport } from './state/block-file.js';
