@@ -4,8 +4,10 @@
  * Table 01 metrics side by side, written to a report and summarised on stdout.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadArchitecture, type Architecture } from '../engines/architecture.js';
+import { packageRoot } from '../engines/config-file.js';
 import { loadTopology } from '../engines/topology.js';
 import { parseDurationPs, secondsToPs } from '../sim/index.js';
 import { WORKLOAD_NAMES, makeGenerator, type WorkloadName } from '../workloads/generators.js';
@@ -121,5 +123,5 @@ export function executeRun(flags: RunFlags): RunReport {
 }
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

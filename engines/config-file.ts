@@ -68,7 +68,9 @@ export function parseConfigText(file: string, text: string, json: boolean): unkn
 export function validateConfig<S extends z.ZodType>(file: string, schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  // A misspelt field also shows up as a missing one; naming the unknown field first explains both.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue === undefined) throw new ConfigError(file, '', 'invalid');
   const field = issue.path.map(String).join('.');
   throw new ConfigError(file, field === '' ? '(top level)' : field, describeIssue(schema, issue));

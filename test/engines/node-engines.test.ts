@@ -1,0 +1,114 @@
+/**
+ * Engines against their configuration: saturated alone, each engine completes work at the rate its
+ * parameters say (crypto verify lanes / II; CPU cores × clock / cycles; SC boards × cores; DB lanes
+ * per op time), and a charge's stages run in sequence. Architecture files are checked for bad
+ * input naming the file, the field and what is allowed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadArchitecture } from '../../engines/architecture.js';
+import { NodeEngines } from '../../engines/node-engines.js';
+import { emptyWork, type Work } from '../../engines/work.js';
+import { Environment, psToSeconds } from '../../sim/index.js';
+
+function saturate(archName: string, work: Work, count: number, parallelism = 1): { seconds: number; engines: NodeEngines } {
+  const env = new Environment();
+  const engines = new NodeEngines(env, loadArchitecture(archName), 'n');
+  let done = 0;
+  for (let i = 0; i < count; i++) engines.charge(work, () => done++, parallelism);
+  env.run();
+  expect(done).toBe(count);
+  return { seconds: psToSeconds(env.nowPs), engines };
+}
+
+describe('engines saturated alone', () => {
+  it('BPU crypto engine: P-256 verifies complete at lanes / II', () => {
+    const arch = loadArchitecture('bpu-2019');
+    const spec = arch.engines.crypto?.verify.p256;
+    expect(spec).toBeDefined();
+    const lanes = spec?.lanes ?? 0;
+    const iiSeconds = (spec?.initiationIntervalNs ?? 0) / 1e9;
+    const ops = lanes * 200;
+    const { seconds } = saturate('bpu-2019', { ...emptyWork(), verifies: { p256: 1 } }, ops);
+    const predicted = lanes / iiSeconds;
+    // Makespan = (ops/lanes − 1)·II + latency, so the measured rate tends to lanes / II.
+    expect(ops / seconds / predicted).toBeGreaterThan(0.99);
+    expect(ops / seconds / predicted).toBeLessThanOrEqual(1.0000001);
+  });
+
+  it('CPU baseline: P-256 verifies complete at cores × clock / cycles (≈ 380K/s on 64 cores, the paper)', () => {
+    const arch = loadArchitecture('cpu-64core');
+    const ops = 64 * 500;
+    const { seconds, engines } = saturate('cpu-64core', { ...emptyWork(), verifies: { p256: 1 } }, ops);
+    const predicted = (arch.engines.cpu.cores * arch.engines.cpu.clockGHz * 1e9) / arch.engines.cpu.cycles.verifyP256;
+    expect(ops / seconds / predicted).toBeCloseTo(1, 3);
+    expect(predicted).toBeGreaterThan(375_000);
+    expect(predicted).toBeLessThan(385_000);
+    const cpu = engines.stats().find((s) => s.engine === 'cpu');
+    expect(cpu?.utilisation).toBeGreaterThan(0.99);
+  });
+
+  it('SC engine: contracts on separate boards run in parallel, no context switch; on CPU they pay one', () => {
+    const work: Work = { ...emptyWork(), contractSteps: 1000, contract: 'smallbank' };
+    const bpu = loadArchitecture('bpu-2019');
+    const sc = bpu.engines.sc;
+    expect(sc).toBeDefined();
+    const scLanes = (sc?.boards ?? 0) * (sc?.coresPerBoard ?? 0);
+    const bpuRun = saturate('bpu-2019', work, scLanes * 10);
+    const perContractSeconds = (1000 * (sc?.cyclesPerStep ?? 0)) / ((sc?.clockGHz ?? 1) * 1e9);
+    expect(bpuRun.seconds).toBeCloseTo(10 * perContractSeconds, 9);
+    const cpu = loadArchitecture('cpu-64core').engines.cpu;
+    const cpuRun = saturate('cpu-64core', work, cpu.cores * 10);
+    const cpuContractSeconds = (1000 * cpu.cycles.contractStep + cpu.cycles.contextSwitch) / (cpu.clockGHz * 1e9);
+    expect(cpuRun.seconds).toBeCloseTo(10 * cpuContractSeconds, 9);
+  });
+
+  it('DB engine: state operations complete at lanes / per-op time', () => {
+    const db = loadArchitecture('bpu-2019').engines.db;
+    expect(db).toBeDefined();
+    const readNs = (db?.getNs ?? 0) + (1 - (db?.cacheHitRatio ?? 1)) * (db?.missNs ?? 0);
+    const ops = (db?.lanes ?? 1) * 100;
+    const { seconds } = saturate('bpu-2019', { ...emptyWork(), stateReads: 1 }, ops);
+    expect(ops / seconds / ((db?.lanes ?? 1) / (readNs / 1e9))).toBeCloseTo(1, 2);
+  });
+
+  it('stages run in sequence: a charge takes the sum of its stages when idle', () => {
+    const env = new Environment();
+    const arch = loadArchitecture('cpu-64core');
+    const engines = new NodeEngines(env, arch, 'n');
+    let atPs = -1;
+    engines.charge({ ...emptyWork(), verifies: { p256: 1 }, signs: { p256: 1 }, stateReads: 2 }, () => (atPs = env.nowPs));
+    env.run();
+    const c = arch.engines.cpu.cycles;
+    const expectedSeconds = (c.verifyP256 + c.signP256 + 2 * c.stateRead) / (arch.engines.cpu.clockGHz * 1e9);
+    expect(psToSeconds(atPs)).toBeCloseTo(expectedSeconds, 9);
+  });
+});
+
+describe('architecture files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bpusim-arch-'));
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('names the file, the field and what is allowed', () => {
+    const unknownEngine = write('a.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: crypto }\n');
+    expect(() => loadArchitecture(unknownEngine)).toThrow(/a\.yaml: serves\.verify: engine 'crypto' is not defined under engines; defined: cpu/);
+    const badLanes = write('b.json', JSON.stringify({ name: 'x', engines: { cpu: { cores: 0, clockGHz: 3, cycles: {} } } }));
+    expect(() => loadArchitecture(badLanes)).toThrow(/b\.json: engines\.cpu\.cores: Too small/);
+    const typo = write('c.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycls: {} }\n');
+    expect(() => loadArchitecture(typo)).toThrow(/c\.yaml: engines\.cpu: unknown field 'cycls'; allowed: cores, clockGHz, cycles, costUsd, powerW/);
+    const wrongServe = write('d.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: gpu }\n');
+    expect(() => loadArchitecture(wrongServe)).toThrow(/d\.yaml: serves\.verify: Invalid option: expected one of "cpu"\|"crypto"/);
+    expect(() => loadArchitecture(write('e.yaml', 'name: [unclosed'))).toThrow(/e\.yaml: not valid YAML/);
+    expect(() => loadArchitecture(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/);
+  });
+
+  it('every preset loads', () => {
+    for (const name of ['cpu-64core', 'bpu-2019', 'bpu-1m']) expect(loadArchitecture(name).name).toBe(name);
+  });
+});
