@@ -79,7 +79,10 @@ export function formatSummary(report: RunReport): string {
     ['  network (mean ms)', (r) => r.phasesMs.network.meanMs.toFixed(2)],
     ['blocks (mean txs)', (r) => `${r.blocks} (${r.meanBlockTxs})`],
     ['bottleneck', (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`],
-    ['validation codes', (r) => Object.entries(r.validationCodes).map(([k, v]) => `${k}=${v}`).join(' ')],
+    ['validation codes (txs)', () => ''],
+    ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))].sort().map(
+      (code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)],
+    ),
     ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
     ['state hash', (r) => r.stateHash.slice(0, 16)],
   ];

@@ -1,0 +1,289 @@
+/**
+ * `bpusim bench ledger`: the real ledger on this host, in wall-clock time (a command, not a test).
+ *
+ * Phase 1 (endorse and order): clients propose, two of three orgs' peers endorse (2-of-3 P-256
+ * policy by default), the client assembles, the orderer cuts blocks of --block-size; blocks go to a
+ * block file on disk (so memory stays flat as --txs grows). The endorsers share one state object
+ * (their states would be identical) advanced with each block, trusted, untimed: what phase 1 times is
+ * `peer.endorse` alone, on one core.
+ * Crypto bound: the signature checks of the first blocks run alone on the worker pool: the tx/s that
+ * verification alone allows on these cores.
+ * Phase 2 (validate and commit): a separate committing peer (LMDB or memory state, fsync'd block
+ * file) reads each block back, prepares it, verifies signatures on the worker pool (both cores) and
+ * commits in order (PipelinedCommitter). RSS is sampled during phase 2.
+ *
+ * Prints one JSON object with --json. Host clocks are used only for the figures printed here.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Block } from '../ledger/block.js';
+import type { CryptoMode } from '../ledger/crypto/provider.js';
+import { createNetwork, defaultPolicy } from '../ledger/network.js';
+import { PipelinedCommitter } from '../ledger/parallel/pipelined-committer.js';
+import { VerifyPool } from '../ledger/parallel/verify-pool.js';
+import { Peer } from '../ledger/peer.js';
+import type { WorkReceipt } from '../ledger/receipt.js';
+import { addReceipt, emptyReceipt, totalVerifies } from '../ledger/receipt.js';
+import { FileBlockStore } from '../ledger/state/block-file.js';
+import { LmdbWorldState } from '../ledger/state/lmdb-state.js';
+import { MemoryWorldState } from '../ledger/state/memory-state.js';
+import type { WorldState } from '../ledger/state/world-state.js';
+import { validationCodeName } from '../ledger/validation-code.js';
+import { action } from './_action.js';
+import { UsageError } from './_errors.js';
+import { intFlag } from './_parse.js';
+
+const WORKLOADS = ['smallbank', 'kv', 'donothing'] as const;
+const CRYPTO = ['node', 'noble', 'modeled'] as const;
+const STORES = ['lmdb', 'memory'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+function choice<T extends string>(flag: string, allowed: readonly T[]) {
+  return (raw: string): T => {
+    const found = allowed.find((a) => a === raw);
+    if (found === undefined) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${raw}'`);
+    return found;
+  };
+}
+
+interface BenchLedgerFlags {
+  txs: number;
+  workload: Workload;
+  crypto: CryptoMode;
+  store: (typeof STORES)[number];
+  threads: number;
+  blockSize: number;
+  accounts: number;
+  seed: number;
+  fsync: boolean;
+  json?: boolean;
+}
+
+/** mulberry32: the workload's operations come from the seed, never from the clock. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function workloadOps(workload: Workload, accounts: number, seed: number): () => [string, string[]] {
+  const random = prng(seed);
+  const pick = (n: number) => Math.floor(random() * n);
+  if (workload === 'donothing') return () => ['noop', []];
+  if (workload === 'kv') {
+    // YCSB workload A: 50 % read, 50 % update, uniform keys.
+    return () => {
+      const key = `user${String(pick(accounts)).padStart(10, '0')}`;
+      return random() < 0.5 ? ['read', [key]] : ['update', [key, `v${pick(1e9)}`]];
+    };
+  }
+  // SmallBank: the six transactions uniformly, uniform accounts, small amounts.
+  return () => {
+    const a = pick(accounts);
+    const b = (a + 1 + pick(accounts - 1)) % accounts;
+    const amount = String(1 + pick(10));
+    switch (pick(6)) {
+      case 0:
+        return ['transact_savings', [String(a), amount]];
+      case 1:
+        return ['deposit_checking', [String(a), amount]];
+      case 2:
+        return ['send_payment', [String(a), String(b), amount]];
+      case 3:
+        return ['write_check', [String(a), amount]];
+      case 4:
+        return ['amalgamate', [String(a), String(b)]];
+      default:
+        return ['query', [String(a)]];
+    }
+  };
+}
+
+const rssMiB = () => process.memoryUsage().rss / (1024 * 1024);
+const nowNs = () => process.hrtime.bigint(); // host-time-ok
+const seconds = (fromNs: bigint) => Number(nowNs() - fromNs) / 1e9; // host-time-ok
+
+export async function runBenchLedger(flags: BenchLedgerFlags) {
+  const dir = mkdtempSync(join(tmpdir(), 'bpusim-bench-ledger-'));
+  const openState = (name: string): WorldState => (flags.store === 'lmdb' ? new LmdbWorldState(join(dir, name)) : new MemoryWorldState());
+  const pool = new VerifyPool(flags.crypto, { threads: flags.threads });
+  try {
+    const params = flags.workload === 'smallbank' ? { accounts: flags.accounts } : flags.workload === 'kv' ? { records: flags.accounts } : {};
+    const endorserState = openState('endorsers');
+    const net = createNetwork({
+      seed: `bench-${flags.seed}`,
+      orgCount: 3,
+      crypto: flags.crypto,
+      chaincodes: [{ name: flags.workload, policy: defaultPolicy(3), params }],
+      batch: { maxMessageCount: flags.blockSize, absoluteMaxBytes: 64 * 1024 * 1024, preferredMaxBytes: 32 * 1024 * 1024 },
+      shareVerifyCache: false,
+      stores: () => ({ state: endorserState }),
+    });
+    const source = new FileBlockStore(join(dir, 'ordered'), { fsync: false });
+    source.append(net.genesisBlock, emptyReceipt());
+    const next = workloadOps(flags.workload, flags.accounts, flags.seed);
+    const leader = net.peers[0]!;
+
+    // Phase 1: endorse and order.
+    let endorseNs = 0n;
+    let endorsementFailures = 0;
+    let ordered = 0;
+    const phase1 = nowNs();
+    for (let submitted = 0; submitted < flags.txs; ) {
+      const envelopes: Uint8Array[] = [];
+      while (envelopes.length < flags.blockSize && submitted < flags.txs) {
+        submitted += 1;
+        const client = net.clients[submitted % net.clients.length]!;
+        const [fn, args] = next();
+        const proposed = client.propose(flags.workload, fn, args);
+        const endorsers = net.gateway.chooseEndorsers(flags.workload);
+        const t0 = nowNs();
+        const responses = endorsers.map((peer) => peer.endorse(proposed.signed).response);
+        endorseNs += nowNs() - t0;
+        const assembled = client.assemble(proposed.proposal, responses);
+        if (assembled.result.ok) envelopes.push(assembled.result.envelope);
+        else endorsementFailures += 1;
+      }
+      if (envelopes.length === 0) continue;
+      const block = net.orderer.createBlock(envelopes, emptyReceipt());
+      ordered += envelopes.length;
+      source.append(block, emptyReceipt());
+      // Advance the endorsers' shared state: these blocks are the bench's own, so their signatures
+      // are taken as valid here; the measured committer below checks every one.
+      const prepared = leader.prepare(block, emptyReceipt());
+      leader.commitPrepared(prepared, new Uint8Array(prepared.jobs.length).fill(1), emptyReceipt());
+    }
+    const phase1Seconds = seconds(phase1);
+    const blockCount = source.height();
+
+    // The crypto bound: the first blocks' signature checks alone, on the same pool.
+    const committer = new Peer({
+      identity: net.cas[0]!.issue('committer', 'peer', 'p256', `bench-${flags.seed}`),
+      config: net.config,
+      crypto: net.crypto,
+      state: openState('committer-state'),
+      blockStore: new FileBlockStore(join(dir, 'committer-blocks'), { fsync: flags.fsync }),
+    });
+    committer.validateAndCommit(source.read(0, emptyReceipt()));
+    await pool.verify([]);
+    const sampleBlocks = Math.min(blockCount - 1, 20);
+    let expected = 1;
+    let previousHash = committer.lastBlockHash;
+    const sampleJobs = [];
+    let sampleTxs = 0;
+    for (let n = 1; n <= sampleBlocks; n += 1) {
+      const block = source.read(n, emptyReceipt());
+      const prepared = committer.prepareAhead(block, expected, previousHash, emptyReceipt());
+      expected += 1;
+      previousHash = prepared.blockHash;
+      sampleJobs.push(prepared.jobs);
+      sampleTxs += block.data.length;
+    }
+    await pool.verify(sampleJobs[0] ?? []); // warm the workers' key caches and JIT
+    const cryptoStart = nowNs();
+    await Promise.all(sampleJobs.map((jobs) => pool.verify(jobs)));
+    const cryptoSeconds = seconds(cryptoStart);
+    const sampleVerifies = sampleJobs.reduce((sum, jobs) => sum + jobs.length, 0);
+
+    // Phase 2: validate and commit, verification on the workers.
+    const pipeline = new PipelinedCommitter(committer, pool, 3);
+    const total: WorkReceipt = emptyReceipt();
+    const codes = new Map<string, number>();
+    let committedTxs = 0;
+    let rssPeak = rssMiB();
+    const tally = (results: readonly { validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
+      for (const result of results) {
+        addReceipt(total, result.receipt);
+        committedTxs += result.validationCodes.length;
+        for (const code of result.validationCodes) codes.set(validationCodeName(code), (codes.get(validationCodeName(code)) ?? 0) + 1);
+      }
+    };
+    const phase2 = nowNs();
+    for (let n = 1; n < blockCount; n += 1) {
+      const block: Block = source.read(n, emptyReceipt());
+      tally(await pipeline.submit(block));
+      if (n % 16 === 0) rssPeak = Math.max(rssPeak, rssMiB());
+    }
+    tally(await pipeline.drain());
+    const phase2Seconds = seconds(phase2);
+    rssPeak = Math.max(rssPeak, rssMiB());
+
+    const validateCommitTxPerSec = committedTxs / phase2Seconds;
+    const cryptoBoundTxPerSec = sampleTxs / cryptoSeconds;
+    const result = {
+      txs: flags.txs,
+      orderedTxs: ordered,
+      endorsementFailures,
+      workload: flags.workload,
+      crypto: flags.crypto,
+      store: flags.store,
+      threads: pool.threads,
+      blockSize: flags.blockSize,
+      blocks: blockCount - 1,
+      validateCommitTxPerSec: Math.round(validateCommitTxPerSec),
+      endorseTxPerSec: Math.round(ordered / (Number(endorseNs) / 1e9)),
+      cryptoBoundTxPerSec: Math.round(cryptoBoundTxPerSec),
+      ratioToCryptoBound: Number((validateCommitTxPerSec / cryptoBoundTxPerSec).toFixed(3)),
+      verifiesPerTx: Number((totalVerifies(total) / Math.max(1, committedTxs)).toFixed(3)),
+      cryptoBoundVerifiesPerSec: Math.round(sampleVerifies / cryptoSeconds),
+      rssMiB: Math.round(rssPeak),
+      stateHash: committer.stateHashHex,
+      blockHash: committer.blockHashHex,
+      validationCodes: Object.fromEntries([...codes.entries()].sort()),
+      wallSeconds: { endorseAndOrder: Number(phase1Seconds.toFixed(2)), endorse: Number((Number(endorseNs) / 1e9).toFixed(2)), cryptoBound: Number(cryptoSeconds.toFixed(3)), validateCommit: Number(phase2Seconds.toFixed(2)) },
+      host: { cpus: availableParallelism(), node: process.versions.node },
+      fsync: flags.fsync,
+    };
+    committer.close();
+    source.close();
+    endorserState.close();
+    return result;
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function registerBenchLedger(bench: Command): void {
+  bench
+    .command('ledger')
+    .description('the real ledger on this host: endorse, order, then validate+commit at one peer (wall-clock figures)')
+    .option('--txs <n>', 'transactions to propose', intFlag('--txs', 1, 1e8), 100_000)
+    .option('--workload <name>', `contract: ${WORKLOADS.join(', ')}`, choice('--workload', WORKLOADS), 'smallbank')
+    .option('--crypto <mode>', `crypto provider: ${CRYPTO.join(', ')}`, choice('--crypto', CRYPTO), 'node')
+    .option('--store <kind>', `committer's world state: ${STORES.join(', ')}`, choice('--store', STORES), 'lmdb')
+    .option('--threads <n>', 'verification worker threads', intFlag('--threads', 1, 256), availableParallelism())
+    .option('--block-size <n>', 'MaxMessageCount of the block cutter', intFlag('--block-size', 1, 100_000), 500)
+    .option('--accounts <n>', 'SmallBank accounts / YCSB records', intFlag('--accounts', 2, 1e8), 10_000)
+    .option('--seed <s>', 'workload and key seed', intFlag('--seed', 0), 1)
+    .option('--no-fsync', "do not fsync the committer's block file after each block")
+    .option('--json', 'print one JSON object')
+    .action(
+      action(async (flags: BenchLedgerFlags) => {
+        const result = await runBenchLedger(flags);
+        if (flags.json === true) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        process.stdout.write(
+          [
+            `ledger bench: ${result.txs} ${result.workload} txs, crypto ${result.crypto}, store ${result.store}, ${result.threads} verify threads, blocks of ${result.blockSize}`,
+            `validate+commit  ${result.validateCommitTxPerSec.toLocaleString('en-US')} tx/s  (${(result.ratioToCryptoBound * 100).toFixed(1)} % of the crypto bound)`,
+            `crypto bound     ${result.cryptoBoundTxPerSec.toLocaleString('en-US')} tx/s  (${result.cryptoBoundVerifiesPerSec.toLocaleString('en-US')} verify/s, ${result.verifiesPerTx} verifies/tx)`,
+            `endorse          ${result.endorseTxPerSec.toLocaleString('en-US')} tx/s  (2 endorsements per tx, one core)`,
+            `rss              ${result.rssMiB} MiB`,
+            `codes            ${JSON.stringify(result.validationCodes)}`,
+            `state hash       ${result.stateHash}`,
+            '',
+          ].join('\n'),
+        );
+      }),
+    );
+}
