@@ -42,3 +42,5 @@ export type { VerifyJob } from './verify-job.js';
 export { LmdbWorldState } from './state/lmdb-state.js';
 export { FileBlockStore } from './state/block-file.js';
 export type { RecoveryReport } from './state/block-file.js';
+export { VerifyPool } from './parallel/verify-pool.js';
+export { PipelinedCommitter } from './parallel/pipelined-committer.js';

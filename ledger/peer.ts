@@ -141,6 +141,18 @@ export class Peer {
     return prepareBlock(this.validatorCtx, block, this.nextBlockNum, this.lastHash, receipt);
   }
 
+  /**
+   * Step 1 for a block further ahead than the next one (pipelining): preparation reads no world
+   * state, so it only needs the block's expected number and its predecessor's hash.
+   */
+  prepareAhead(block: Block, expectedNumber: number, previousHash: Uint8Array, receipt: WorkReceipt): PreparedBlock {
+    return prepareBlock(this.validatorCtx, block, expectedNumber, previousHash, receipt);
+  }
+
+  get lastBlockHash(): Uint8Array {
+    return this.lastHash;
+  }
+
   /** Steps 3 and 4: in-order checks with the jobs' results, then the durable commit. */
   commitPrepared(prepared: PreparedBlock, verifyResults: Uint8Array, receipt: WorkReceipt): CommitResult {
     assert(prepared.block.header.number === this.nextBlockNum, `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`);

@@ -10,8 +10,8 @@ import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVeri
 import type { KeyObject } from 'node:crypto';
 import type { Scheme } from '../receipt.js';
 import { blsAggregate, blsPublicKey, blsSecretFromSeed, blsSign, blsVerify, blsVerifyAggregate } from './_bls.js';
-import { decodeDerSignature } from './_der.js';
-import { isLowS, p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
+import { isLowSDer } from './_der.js';
+import { p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
 import { P256_ORDER, scalarFromSeed } from './_seed.js';
 import type { CryptoProvider, KeyPair } from './provider.js';
 
@@ -59,8 +59,7 @@ export class NodeCryptoProvider implements CryptoProvider {
     switch (scheme) {
       case 'p256': {
         // Fabric rejects high-S signatures (malleability); OpenSSL accepts both, so check first.
-        const parsed = decodeDerSignature(signature);
-        if (parsed === null || !isLowS(parsed[1])) return false;
+        if (!isLowSDer(signature)) return false;
         const keyObject = this.publicKeyObject(scheme, publicKey);
         return keyObject !== null && nodeVerify('sha256', message, keyObject, signature);
       }

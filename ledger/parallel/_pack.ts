@@ -1,0 +1,71 @@
+/**
+ * Packs verify jobs into one contiguous buffer for a worker thread, and unpacks them there.
+ *
+ * Why pack: structured clone of a Uint8Array copies its whole underlying ArrayBuffer, and the jobs'
+ * messages are views into much larger decode buffers (a whole block); one compact buffer, transferred
+ * (zero-copy), moves only the bytes that are verified.
+ * Layout per job: [scheme u8][aggregate u8][key count u16] then key count × [len u32][bytes],
+ * [len u32][message], [len u32][signature].
+ */
+import type { Scheme } from '../receipt.js';
+import type { VerifyJob } from '../verify-job.js';
+
+const SCHEME_CODES: readonly Scheme[] = ['p256', 'ed25519', 'bls'];
+
+export function packJobs(jobs: readonly VerifyJob[], start: number, end: number): ArrayBuffer {
+  let size = 4;
+  for (let i = start; i < end; i += 1) {
+    const job = jobs[i]!;
+    size += 4 + 8 + job.message.length + job.signature.length;
+    for (const key of job.publicKeys) size += 4 + key.length;
+  }
+  const buffer = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  let offset = 0;
+  view.setUint32(offset, end - start);
+  offset += 4;
+  const put = (part: Uint8Array) => {
+    view.setUint32(offset, part.length);
+    bytes.set(part, offset + 4);
+    offset += 4 + part.length;
+  };
+  for (let i = start; i < end; i += 1) {
+    const job = jobs[i]!;
+    view.setUint8(offset, SCHEME_CODES.indexOf(job.scheme));
+    view.setUint8(offset + 1, job.aggregate ? 1 : 0);
+    view.setUint16(offset + 2, job.publicKeys.length);
+    offset += 4;
+    for (const key of job.publicKeys) put(key);
+    put(job.message);
+    put(job.signature);
+  }
+  return buffer;
+}
+
+export function unpackJobs(buffer: ArrayBuffer): VerifyJob[] {
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  let offset = 0;
+  const count = view.getUint32(offset);
+  offset += 4;
+  const take = () => {
+    const length = view.getUint32(offset);
+    const part = bytes.subarray(offset + 4, offset + 4 + length);
+    offset += 4 + length;
+    return part;
+  };
+  const jobs: VerifyJob[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const scheme = SCHEME_CODES[view.getUint8(offset)] ?? 'p256';
+    const aggregate = view.getUint8(offset + 1) === 1;
+    const keyCount = view.getUint16(offset + 2);
+    offset += 4;
+    const publicKeys: Uint8Array[] = [];
+    for (let k = 0; k < keyCount; k += 1) publicKeys.push(take());
+    const message = take();
+    const signature = take();
+    jobs.push({ scheme, aggregate, publicKeys, message, signature });
+  }
+  return jobs;
+}

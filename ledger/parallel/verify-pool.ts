@@ -1,0 +1,74 @@
+/**
+ * Signature verification on worker threads (piscina), for committers that validate at host speed
+ * (the ledger benchmark). A block's jobs are split into a few chunks per thread so threads finish
+ * together; results come back per job, in order. What the jobs mean stays on the main thread.
+ *
+ * Worker file: the compiled `verify-worker.js`. Under vitest this module runs from TypeScript
+ * source, where no .js sibling exists, so it resolves the compiled file in dist/ from the repository
+ * root (npm test builds with tsc first).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { assert } from '../assert.js';
+import type { CryptoMode } from '../crypto/provider.js';
+import type { VerifyJob } from '../verify-job.js';
+import { packJobs } from './_pack.js';
+import type { VerifyTask } from './verify-worker.js';
+
+export function compiledWorkerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./verify-worker.js', import.meta.url));
+  // Running from source (…/ledger/parallel/verify-pool.ts): use …/dist/ledger/parallel/verify-worker.js.
+  const path = fileURLToPath(new URL('../../dist/ledger/parallel/verify-worker.js', import.meta.url));
+  assert(existsSync(path), `${path} is missing: build with 'npx tsc -p tsconfig.json' first`);
+  return path;
+}
+
+export interface VerifyPoolOptions {
+  readonly threads?: number;
+  /** Chunks per thread per block (more balances better; fewer costs less messaging). */
+  readonly chunksPerThread?: number;
+}
+
+export class VerifyPool {
+  private readonly pool: Piscina;
+  readonly threads: number;
+  private readonly chunksPerThread: number;
+
+  constructor(
+    private readonly mode: CryptoMode,
+    options: VerifyPoolOptions = {},
+  ) {
+    this.threads = options.threads ?? availableParallelism();
+    this.chunksPerThread = options.chunksPerThread ?? 2;
+    this.pool = new Piscina({ filename: compiledWorkerPath(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
+  }
+
+  /** Verifies the jobs on the workers; results[i] is 1 when job i verified. */
+  async verify(jobs: readonly VerifyJob[]): Promise<Uint8Array> {
+    const results = new Uint8Array(jobs.length);
+    if (jobs.length === 0) return results;
+    const chunkCount = Math.min(jobs.length, this.threads * this.chunksPerThread);
+    const chunkSize = Math.ceil(jobs.length / chunkCount);
+    const pending: Promise<void>[] = [];
+    for (let start = 0; start < jobs.length; start += chunkSize) {
+      const end = Math.min(jobs.length, start + chunkSize);
+      const packed = packJobs(jobs, start, end);
+      const task: VerifyTask = { mode: this.mode, packed };
+      pending.push(
+        (this.pool.run(task, { transferList: [packed] }) as Promise<Uint8Array>).then((chunk) => {
+          assert(chunk.length === end - start, `verify worker returned ${chunk.length} results for ${end - start} jobs`);
+          results.set(chunk, start);
+        }),
+      );
+    }
+    await Promise.all(pending);
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
