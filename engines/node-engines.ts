@@ -55,7 +55,7 @@ export class NodeEngines {
   readonly contractExecutions = new Map<string, number>();
 
   constructor(
-    private readonly env: Environment,
+    env: Environment,
     readonly arch: Architecture,
     readonly node: string,
   ) {
