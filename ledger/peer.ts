@@ -32,7 +32,7 @@ import type { BlockStore } from './state/block-store.js';
 import { HeadOnlyBlockStore } from './state/block-store.js';
 import { MemoryWorldState } from './state/memory-state.js';
 import { StateHash } from './state/state-hash.js';
-import type { StateUpdate, WorldState } from './state/world-state.js';
+import type { StateUpdate, VersionedValue, WorldState } from './state/world-state.js';
 import type { BlockUpdate, PreparedBlock, ValidatorContext } from './validator.js';
 import { finishBlock, prepareBlock, replayUpdates } from './validator.js';
 import { runVerifyJobs } from './verify-job.js';
@@ -162,7 +162,7 @@ export class Peer {
     // The block goes to the block store first: once it is there the commit cannot be lost, because
     // opening the peer re-applies any block past the state's savepoint.
     this.blockStore.append(stored, receipt);
-    this.applyUpdates(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt);
+    this.applyUpdates(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads);
     return { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex };
   }
 
@@ -176,16 +176,26 @@ export class Peer {
     this.state.close();
   }
 
-  private applyUpdates(blockNum: number, hash: Uint8Array, updates: readonly BlockUpdate[], txIds: readonly string[], receipt: WorkReceipt): void {
+  private applyUpdates(
+    blockNum: number,
+    hash: Uint8Array,
+    updates: readonly BlockUpdate[],
+    txIds: readonly string[],
+    receipt: WorkReceipt,
+    committedReads: ReadonlyMap<string, VersionedValue | null> = new Map(),
+  ): void {
     // Collapse to the last write per key (a later valid tx of the block overwrites an earlier one),
     // then adjust the content hash by each key's old and new value.
     const lastByKey = new Map<string, BlockUpdate>();
     for (const update of updates) lastByKey.set(update.key, update);
     const stateUpdates: StateUpdate[] = [];
     for (const update of lastByKey.values()) {
-      receipt.stateReads += 1;
-      const old = this.state.get(update.key);
-      if (old !== undefined) this.stateHashAcc.remove(update.key, old.value, receipt);
+      let old = committedReads.get(update.key);
+      if (old === undefined) {
+        receipt.stateReads += 1;
+        old = this.state.get(update.key) ?? null;
+      }
+      if (old !== null) this.stateHashAcc.remove(update.key, old.value, receipt);
       if (update.value !== null) this.stateHashAcc.add(update.key, update.value, receipt);
       stateUpdates.push(update);
     }

@@ -31,7 +31,7 @@ import { evaluatePolicy } from './policy.js';
 import { computeTxId } from './proposal.js';
 import { decodePrp, endorsementMessage } from './proposal-response.js';
 import type { WorkReceipt } from './receipt.js';
-import type { WorldState } from './state/world-state.js';
+import type { VersionedValue, WorldState } from './state/world-state.js';
 import { compositeEnd, compositeKey, isValidKey } from './state/world-state.js';
 import { ValidationCode } from './validation-code.js';
 import type { VerifyJob } from './verify-job.js';
@@ -77,6 +77,11 @@ export interface FinishedBlock {
   readonly codes: Uint8Array;
   readonly updates: readonly BlockUpdate[];
   readonly txIds: readonly string[];
+  /**
+   * Committed entries read during the MVCC check (null = absent), so the commit can adjust the
+   * state hash without reading the same keys again. Valid until this block commits.
+   */
+  readonly committedReads: ReadonlyMap<string, VersionedValue | null>;
 }
 
 export function prepareBlock(ctx: ValidatorContext, block: Block, expectedNumber: number, previousHash: Uint8Array, receipt: WorkReceipt): PreparedBlock {
@@ -190,7 +195,7 @@ export function finishBlock(ctx: ValidatorContext, prepared: PreparedBlock, resu
 
   if (prepared.isGenesis) {
     const updates = prepared.genesisUpdates.map((u) => ({ key: u.key, value: u.value, version: { blockNum: 0, txNum: 0 } }));
-    return { codes: Uint8Array.of(ValidationCode.VALID), updates, txIds: [] };
+    return { codes: Uint8Array.of(ValidationCode.VALID), updates, txIds: [], committedReads: new Map() };
   }
 
   const codes = new Uint8Array(prepared.txs.length);
@@ -198,9 +203,10 @@ export function finishBlock(ctx: ValidatorContext, prepared: PreparedBlock, resu
   const updates: BlockUpdate[] = [];
   const txIds: string[] = [];
   const txIdsInBlock = new Set<string>();
+  const committedReads = new Map<string, VersionedValue | null>();
 
   prepared.txs.forEach((tx, txNum) => {
-    const code = validateInOrder(ctx, tx, results, pending, txIdsInBlock, receipt);
+    const code = validateInOrder(ctx, tx, results, pending, txIdsInBlock, committedReads, receipt);
     codes[txNum] = code;
     if (tx.txId !== null && code !== ValidationCode.DUPLICATE_TXID && !txIdsInBlock.has(tx.txId)) {
       // Like Fabric, every transaction with a well-formed txid is indexed, valid or not, so a
@@ -216,7 +222,7 @@ export function finishBlock(ctx: ValidatorContext, prepared: PreparedBlock, resu
       updates.push({ key, value: write.value, version });
     }
   });
-  return { codes, updates, txIds };
+  return { codes, updates, txIds, committedReads };
 }
 
 function validateInOrder(
@@ -225,6 +231,7 @@ function validateInOrder(
   results: Uint8Array,
   pending: ReadonlyMap<string, PendingWrite>,
   txIdsInBlock: ReadonlySet<string>,
+  committedReads: Map<string, VersionedValue | null>,
   receipt: WorkReceipt,
 ): number {
   if (tx.code !== ValidationCode.VALID) return tx.code;
@@ -243,9 +250,15 @@ function validateInOrder(
   for (const read of rwset.reads) {
     const key = compositeKey(tx.chaincode, read.key);
     if (pending.has(key)) return ValidationCode.MVCC_READ_CONFLICT;
-    receipt.stateReads += 1;
-    const committed = ctx.state.get(key);
-    if (!versionsEqual(committed?.version ?? null, read.version)) return ValidationCode.MVCC_READ_CONFLICT;
+    // A key read by an earlier tx of this block (valid or not) was not written since (the pending
+    // check above), so its committed entry is the one already read.
+    let committed = committedReads.get(key);
+    if (committed === undefined) {
+      receipt.stateReads += 1;
+      committed = ctx.state.get(key) ?? null;
+      committedReads.set(key, committed);
+    }
+    if (!versionsEqual(committed === null ? null : committed.version, read.version)) return ValidationCode.MVCC_READ_CONFLICT;
   }
   for (const range of rwset.ranges) {
     const start = compositeKey(tx.chaincode, range.startKey);
