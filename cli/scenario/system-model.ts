@@ -38,7 +38,7 @@ import { NodeEngines, type EngineStats } from '../../engines/node-engines.js';
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
-import { createNetwork, defaultPolicy, emptyReceipt, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import { createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
 import type { Draws } from '../../workloads/draws.js';
 import type { WorkloadGenerator } from '../../workloads/generators.js';
@@ -57,6 +57,8 @@ export interface SystemRunOptions {
   drainPs: number;
   seed: number;
   crypto: CryptoModeFlag;
+  /** Overrides the provider `crypto` selects (the benchmark passes a counting wrapper). */
+  cryptoProvider?: CryptoProvider;
 }
 
 export interface PhaseSummary {
@@ -113,7 +115,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     seed: `bpusim/${options.seed}`,
     orgCount: topology.orgs.length,
     peersPerOrg,
-    crypto: options.crypto === 'real' ? 'node' : 'modeled',
+    crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
     chaincodes: [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }],
     batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
   });
