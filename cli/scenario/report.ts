@@ -84,6 +84,9 @@ export function formatSummary(report: RunReport): string {
       (code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)],
     ),
     ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
+    ...(columns.some((r) => r.fees !== undefined)
+      ? [['fees MDM (USD)', (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`)] as [string, (r: ArchResult) => string]]
+      : []),
     ['state hash', (r) => r.stateHash.slice(0, 16)],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

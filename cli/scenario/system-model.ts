@@ -40,6 +40,7 @@ import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
 import { createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
+import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import type { Draws } from '../../workloads/draws.js';
 import type { WorkloadGenerator } from '../../workloads/generators.js';
 
@@ -89,6 +90,8 @@ export interface ArchResult {
   stateHash: string;
   peersAgree: boolean;
   simulatedSeconds: number;
+  /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
+  fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
 }
 
 interface TxRecord {
@@ -394,7 +397,15 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     stateHash: notifier.stateHashHex,
     peersAgree: hashes.size === 1,
     simulatedSeconds: round(psToSeconds(env.nowPs)),
+    ...(workload.chaincode === 'mdm-token' ? { fees: feesOf(committedValid, network) } : {}),
   };
+}
+
+/** Each VALID transfer paid exactly the channel's fee (the contract refuses one that cannot pay it). */
+function feesOf(validTransfers: number, network: Network): NonNullable<ArchResult['fees']> {
+  const { feeUsdPerTps, usdPerMdm } = network.config.mdm;
+  const mdmPerTx = Number(mdmFeeMicro(feeUsdPerTps, usdPerMdm)) / Number(MICRO_PER_MDM);
+  return { mdm: round(validTransfers * mdmPerTx), usd: round(validTransfers * mdmPerTx * usdPerMdm), mdmPerTx, usdPerMdm };
 }
 
 function blockBytes(block: Block): number {
