@@ -16,6 +16,7 @@ import { UsageError } from './_errors.js';
 import { writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { computeRatios, formatSummary, identityOf, REPORT_SCHEMA_VERSION, type RunReport } from './scenario/report.js';
+import { parsePeerSweep, sweepPeers } from './scenario/scalability.js';
 import { runSystem, type ArrivalProcess, type CryptoModeFlag, type SystemRunOptions } from './scenario/system-model.js';
 
 export interface RunFlags {
@@ -32,6 +33,8 @@ export interface RunFlags {
   keys: number;
   out?: string;
   json?: boolean;
+  sweep?: string;
+  targetTps?: number;
 }
 
 export const RUN_DEFAULTS = {
@@ -62,6 +65,8 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
+    .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
+    .option('--target-tps <tps>', 'target rate the sweep must hold (default: --rate)', numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }))
     .option('--out <file>', 'write the JSON report here')
     .option('--json', 'print the JSON report instead of the summary')
     .action(
@@ -105,14 +110,22 @@ export function executeRun(flags: RunFlags): RunReport {
     simulatedTxPerWallSecond[role] = Math.round(result.committedTxs / seconds);
     return result;
   };
+  const peerCounts = flags.sweep === undefined ? undefined : parsePeerSweep(flags.sweep);
+  if (flags.sweep !== undefined && peerCounts === undefined) throw new UsageError(`--sweep: expected peers=<n>,<n>,... (1 to 1024 each), got '${flags.sweep}'`);
   const archResult = timed('arch', arch);
   const baselineResult = baseline === null ? null : timed('baseline', baseline);
+  const targetTps = flags.targetTps ?? flags.rate;
+  const scalability =
+    peerCounts === undefined
+      ? null
+      : { arch: sweepPeers(options, arch, peerCounts, targetTps), baseline: baseline === null ? null : sweepPeers(options, baseline, peerCounts, targetTps) };
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     identity: identityOf(version, options, arch, baseline),
     config: { architecture: arch, baseline, topology: options.topology, drainSeconds: options.drainPs / 1e12 },
     results: { arch: archResult, baseline: baselineResult },
     ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
+    ...(scalability === null ? {} : { scalability }),
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;

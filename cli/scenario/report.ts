@@ -6,6 +6,7 @@
  */
 import type { Architecture } from '../../engines/architecture.js';
 import type { Topology } from '../../engines/topology.js';
+import type { Scalability } from './scalability.js';
 import type { ArchResult, SystemRunOptions } from './system-model.js';
 
 export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
@@ -29,6 +30,7 @@ export interface RunReport {
   config: { architecture: Architecture; baseline: Architecture | null; topology: Topology; drainSeconds: number };
   results: { arch: ArchResult; baseline: ArchResult | null };
   ratios: Record<string, number> | null;
+  scalability?: { arch: Scalability; baseline: Scalability | null };
   host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
 }
 
@@ -96,9 +98,20 @@ export function formatSummary(report: RunReport): string {
   const id = report.identity;
   const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
   const ratio = report.ratios === null ? '' : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
-  return `${head}\n${lines.join('\n')}${ratio}\n`;
+  const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
+  return `${head}\n${lines.join('\n')}${ratio}${sweep}\n`;
 }
 
 function fmt(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+function formatScalability(scalability: NonNullable<RunReport['scalability']>): string {
+  const rows = [scalability.arch, ...(scalability.baseline === null ? [] : [scalability.baseline])];
+  const names = ['arch', 'baseline'];
+  const lines = rows.map((s, i) => {
+    const points = s.points.map((p) => `${p.peers}:${fmt(p.committedTps)}${p.holds ? '' : '✗'}`).join('  ');
+    return `  ${names[i] ?? ''}: most peers holding ${fmt(s.targetTps)} TPS = ${s.maxPeersHolding}   (${points})`;
+  });
+  return `scalability (peers: committed TPS; ✗ = below ${scalability.arch.holdFraction * 100} % of target)\n${lines.join('\n')}`;
 }

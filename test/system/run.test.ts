@@ -112,3 +112,27 @@ serves: { verify: crypto }
     expect(run.stderr).toMatch(/bad-topology\.yaml: orgs\.0\.site: unknown site 'b'; sites: a/);
   });
 });
+
+describe('scalability sweep', () => {
+  it('finds the most peers one orderer can feed at the target TPS when its network stack is the limit', () => {
+    // One 3 GHz core whose kernel network path costs 300 cycles per byte: 10 MB/s of sends. The
+    // orderer sends every block to every peer, so the peer count it can feed at a fixed rate is
+    // bounded; everything else is made cheap.
+    const tightNetwork = join(dir, 'tight-network.yaml');
+    writeFileSync(
+      tightNetwork,
+      `name: tight-network
+engines:
+  cpu: { cores: 1, clockGHz: 3, cycles: { signP256: 100, verifyP256: 100, signEd25519: 100, verifyEd25519: 100, signBls: 100, verifyBls: 100, hashPerByte: 0, encodePerByte: 0, decodePerByte: 0, stateRead: 10, stateWrite: 10, rangeRow: 10, contractStep: 1, contextSwitch: 0, packet: 0, networkPerByte: 300, consensusMessage: 10 } }
+`,
+    );
+    const report = quiet({ arch: tightNetwork, baseline: 'none', topology: countCutTopology, workload: 'kv-insert', rate: 1000, duration: '600ms', drain: '1s', sweep: 'peers=3,6,24', targetTps: 1000 });
+    const sweep = report.scalability?.arch;
+    expect(sweep?.points.map((p) => p.peers)).toEqual([3, 6, 24]);
+    expect(sweep?.points[0]?.holds).toBe(true);
+    expect(sweep?.points[2]?.holds).toBe(false);
+    expect(sweep?.points[2]?.bottleneck).toBe('orderer.cpu');
+    expect(sweep?.maxPeersHolding).toBeGreaterThanOrEqual(3);
+    expect(sweep?.maxPeersHolding).toBeLessThan(24);
+  });
+});
