@@ -91,7 +91,8 @@ export class NodeCryptoProvider implements CryptoProvider {
   }
 
   private publicKeyObject(scheme: 'p256' | 'ed25519', publicKey: Uint8Array): KeyObject | null {
-    const cacheKey = scheme + Buffer.from(publicKey).toString('latin1');
+    // A view, not a copy: this runs once per verify.
+    const cacheKey = scheme + Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
     const cached = this.publicKeyObjects.get(cacheKey);
     if (cached !== undefined) return cached;
     let keyObject: KeyObject | null = null;
