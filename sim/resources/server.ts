@@ -13,7 +13,6 @@
 import { assert, SimInputError } from '../errors.js';
 import type { Environment } from '../environment.js';
 import type { EventHandler } from '../event-queue.js';
-import { TimeWeightedGauge } from '../stats/time-weighted-gauge.js';
 
 export type QueueDiscipline = 'fifo' | 'priority';
 export type WhenFull = 'reject' | 'block';
@@ -77,8 +76,12 @@ export class Server {
   // Jobs held back by a full queue under 'block' (rare path: plain arrays).
   private readonly blocked: { servicePs: number; handler: EventHandler | null; arg: unknown; priority: number; submittedPs: number }[] = [];
 
-  private readonly busyGauge: TimeWeightedGauge;
-  private readonly queueGauge: TimeWeightedGauge;
+  // Time-weighted statistics without a gauge update per event: busy lane-time is the service time
+  // of started jobs minus what in-service jobs still have to do, and ∫ queue length dt is the sum
+  // of waits (Little's law on the sample path), including the partial waits of jobs still queued.
+  private readonly laneEndPs: Float64Array;
+  private startedServiceSumPs = 0;
+  private queueLengthPeak = 0;
   private countSubmitted = 0;
   private countStarted = 0;
   private countCompleted = 0;
@@ -110,8 +113,7 @@ export class Server {
     this.ringSeq = new Float64Array(RING_CAPACITY_INITIAL);
     this.ringHandler = new Array<EventHandler | null>(RING_CAPACITY_INITIAL).fill(null);
     this.ringArg = new Array<unknown>(RING_CAPACITY_INITIAL).fill(null);
-    this.busyGauge = new TimeWeightedGauge(env.nowPs);
-    this.queueGauge = new TimeWeightedGauge(env.nowPs);
+    this.laneEndPs = new Float64Array(lanes);
     this.onComplete = (lane: unknown) => this.complete(lane as number);
   }
 
@@ -161,12 +163,31 @@ export class Server {
       started: this.countStarted,
       completed: this.countCompleted,
       rejected: this.countRejected,
-      utilisation: elapsedPs > 0 ? this.busyGauge.areaPs(nowPs) / (this.lanes * elapsedPs) : 0,
-      meanQueueLength: this.queueGauge.mean(nowPs),
-      queueLengthMax: this.queueGauge.max,
+      utilisation: elapsedPs > 0 ? this.busyAreaPs(nowPs) / (this.lanes * elapsedPs) : 0,
+      meanQueueLength: elapsedPs > 0 ? this.queueAreaPs(nowPs) / elapsedPs : 0,
+      queueLengthMax: this.queueLengthPeak,
       meanWaitPs: this.countStarted > 0 ? this.waitSumPs / this.countStarted : 0,
       opsPerSec: elapsedPs > 0 ? (this.countCompleted * 1e12) / elapsedPs : 0,
     };
+  }
+
+  /** Busy lane-time so far: started service minus the part in-service jobs have yet to do. */
+  private busyAreaPs(nowPs: number): number {
+    let remainingPs = 0;
+    for (let lane = 0; lane < this.lanes; lane++) remainingPs += Math.max(0, (this.laneEndPs[lane] as number) - nowPs);
+    return this.startedServiceSumPs - remainingPs;
+  }
+
+  /** ∫ queue length dt so far: completed waits plus the waits of jobs still in the queue. */
+  private queueAreaPs(nowPs: number): number {
+    let waitingPs = 0;
+    const mask = this.ringServicePs.length - 1;
+    for (let i = 0; i < this.ringCount; i++) {
+      const index = this.discipline === 'fifo' ? (this.ringHead + i) & mask : i;
+      waitingPs += nowPs - (this.ringSubmittedPs[index] as number);
+    }
+    for (const job of this.blocked) waitingPs += nowPs - job.submittedPs;
+    return this.waitSumPs + waitingPs;
   }
 
   private start(servicePs: number, onDone: EventHandler | null, arg: unknown, submittedPs: number): void {
@@ -176,7 +197,8 @@ export class Server {
     this.laneArg[lane] = arg;
     this.countStarted++;
     this.waitSumPs += nowPs - submittedPs;
-    this.busyGauge.set(this.lanes - this.freeLaneCount, nowPs);
+    this.startedServiceSumPs += servicePs;
+    this.laneEndPs[lane] = nowPs + servicePs;
     this.env.schedule(servicePs, this.onComplete, lane);
   }
 
@@ -190,7 +212,6 @@ export class Server {
     // The freed lane takes the next waiting job before the finished job's callback runs, so a
     // callback that submits again queues behind jobs that were already waiting (FIFO stays fair).
     if (this.ringCount > 0) this.startNextWaiting();
-    else this.busyGauge.set(this.lanes - this.freeLaneCount, this.env.nowPs);
     if (handler !== null) handler(arg);
   }
 
@@ -210,7 +231,6 @@ export class Server {
     this.ringHandler[index] = null;
     this.ringArg[index] = null;
     this.ringCount--;
-    this.queueGauge.set(this.ringCount, nowPs);
     this.start(servicePs, handler, arg, submittedPs);
     if (this.blocked.length > 0) {
       const next = this.blocked.shift();
@@ -231,7 +251,7 @@ export class Server {
       this.heapPush(servicePs, handler, arg, priority, submittedPs);
     }
     this.ringCount++;
-    this.queueGauge.set(this.ringCount, this.env.nowPs);
+    if (this.ringCount > this.queueLengthPeak) this.queueLengthPeak = this.ringCount;
   }
 
   private growRing(): void {
