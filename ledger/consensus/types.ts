@@ -103,7 +103,11 @@ export interface PbftConfig {
   /** Misbehaviour when this node is primary; as a backup it follows the protocol. */
   readonly byzantine?: ByzantineMode;
   readonly crypto: CryptoProvider;
-  /** Key pair of every replica, indexed by NodeId (this node signs with keys[id], checks the others' public keys). */
-  readonly keys: readonly KeyPair[];
+  /**
+   * Key pair of every replica, indexed by NodeId (this node signs with keys[id], checks the others'
+   * public keys). Give either `keys` or `seed`; with `seed` the keys are `consensusKeys(crypto, n, seed)`.
+   */
+  readonly keys?: readonly KeyPair[];
+  readonly seed?: string;
   readonly persisted?: unknown;
 }
