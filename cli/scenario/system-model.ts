@@ -58,6 +58,8 @@ export interface SystemRunOptions {
   drainPs: number;
   seed: number;
   crypto: CryptoModeFlag;
+  /** Scheme of the peers' keys, i.e. of endorsements; 'bls' aggregates them (the paper's remedy 2). */
+  endorsementScheme?: 'p256' | 'ed25519' | 'bls';
   /** Overrides the provider `crypto` selects (the benchmark passes a counting wrapper). */
   cryptoProvider?: CryptoProvider;
 }
@@ -90,6 +92,9 @@ export interface ArchResult {
   stateHash: string;
   peersAgree: boolean;
   simulatedSeconds: number;
+  /** Sum of the engines' costUsd and powerW per node, as the architecture file gives them. */
+  nodeCostUsd: number;
+  nodePowerW: number;
   /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
   fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
 }
@@ -118,6 +123,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     seed: `bpusim/${options.seed}`,
     orgCount: topology.orgs.length,
     peersPerOrg,
+    peerScheme: options.endorsementScheme ?? 'p256',
     crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
     chaincodes: [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }],
     batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
@@ -409,8 +415,33 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     stateHash: notifier.stateHashHex,
     peersAgree: hashes.size === 1,
     simulatedSeconds: round(psToSeconds(env.nowPs)),
+    ...nodeCostAndPower(arch),
     ...(workload.chaincode === 'mdm-token' ? { fees: feesOf(committedValid, network) } : {}),
   };
+}
+
+/**
+ * Cost and power of one node: every engine's costUsd / powerW; SC boards count per board and
+ * crypto pipelines per lane, as the preset comments state.
+ */
+function nodeCostAndPower(arch: Architecture): { nodeCostUsd: number; nodePowerW: number } {
+  const e = arch.engines;
+  let cost = 0;
+  let power = 0;
+  const add = (spec: { costUsd?: number | undefined; powerW?: number | undefined } | undefined, count = 1): void => {
+    cost += (spec?.costUsd ?? 0) * count;
+    power += (spec?.powerW ?? 0) * count;
+  };
+  add(e.cpu);
+  add(e.crypto);
+  for (const table of [e.crypto?.sign, e.crypto?.verify]) for (const spec of Object.values(table ?? {})) add(spec, spec?.lanes ?? 0);
+  add(e.db);
+  add(e.sc, e.sc?.boards ?? 0);
+  add(e.serde);
+  add(e.nic);
+  add(e.hostLink);
+  add(e.bft);
+  return { nodeCostUsd: round(cost), nodePowerW: round(power) };
 }
 
 /** Each VALID transfer paid exactly the channel's fee (the contract refuses one that cannot pay it). */
