@@ -76,7 +76,7 @@ export class EffectsBuilder {
     readonly messagesHandled: number,
   ) {}
 
-  send(to: NodeId, message: ConsensusMessage): void {
+  send<M extends ConsensusMessage>(to: NodeId, message: M): void {
     assert(to !== this.self, `consensus: node ${this.self} sends to itself`);
     assert(Number.isInteger(to) && to >= 0 && to < this.n, `consensus: recipient ${to} out of range 0…${this.n - 1}`);
     const sizeBytes = encodedSize(message, this.receipt);
@@ -85,11 +85,11 @@ export class EffectsBuilder {
   }
 
   /** One encoding, then one send per other node (ascending id). */
-  broadcast(message: ConsensusMessage): void {
+  broadcast<M extends ConsensusMessage>(message: M): void {
     this.sendTo(this.others(), message);
   }
 
-  sendTo(recipients: readonly NodeId[], message: ConsensusMessage): void {
+  sendTo<M extends ConsensusMessage>(recipients: readonly NodeId[], message: M): void {
     if (recipients.length === 0) return;
     const sizeBytes = encodedSize(message, this.receipt);
     for (const to of recipients) {
