@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, isBadInput } from './_errors.js';
 import { registerBench } from './bench.js';
+import { registerConsensus } from './consensus.js';
 import { registerRun } from './run.js';
 import { registerStart } from './start.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerRun(program);
   registerBench(program);
+  registerConsensus(program);
   return program;
 }
 
