@@ -36,6 +36,7 @@ export interface RunFlags {
   sweep?: string;
   targetTps?: number;
   endorsementScheme?: string;
+  ordering?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -65,6 +66,7 @@ export function registerRun(program: Command): void {
     .option('--arrival <process>', 'arrival process: poisson or fixed', RUN_DEFAULTS.arrival)
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
+    .option('--ordering <solo|raft|pbft>', "ordering service: one orderer, or the topology's orderers running Raft or PBFT", 'solo')
     .option('--endorsement-scheme <scheme>', 'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)', 'p256')
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
     .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
@@ -86,6 +88,8 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (flags.crypto !== 'real' && flags.crypto !== 'modeled') throw new UsageError(`--crypto: expected real or modeled, got '${flags.crypto}'`);
   const scheme = flags.endorsementScheme ?? 'p256';
   if (scheme !== 'p256' && scheme !== 'ed25519' && scheme !== 'bls') throw new UsageError(`--endorsement-scheme: expected p256, ed25519 or bls, got '${scheme}'`);
+  const ordering = flags.ordering ?? 'solo';
+  if (ordering !== 'solo' && ordering !== 'raft' && ordering !== 'pbft') throw new UsageError(`--ordering: expected solo, raft or pbft, got '${ordering}'`);
   const durationPs = parseDurationPs(flags.duration);
   if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
   const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
@@ -97,7 +101,7 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme },
+    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering },
   };
 }
 

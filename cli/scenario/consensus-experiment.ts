@@ -6,7 +6,7 @@
  */
 import { Environment, LatencyHistogram, RandomStreams, psToSeconds } from '../../sim/index.js';
 import type { Architecture } from '../../engines/architecture.js';
-import { createCryptoProvider, DEFAULT_BATCH, type BatchConfig } from '../../ledger/index.js';
+import { createCryptoProvider, DEFAULT_BATCH, type BatchConfig, type CryptoProvider } from '../../ledger/index.js';
 import { createPbftNode, createRaftNode } from '../../ledger/consensus/index.js';
 import type { ConsensusNode, NodeId } from '../../ledger/consensus/types.js';
 import { ConsensusDriver, type LinkSpec, type NetworkFaults } from './consensus-driver.js';
@@ -33,6 +33,8 @@ export interface ConsensusRunOptions {
   /** Scheduled faults: called once with the driver before the run starts. */
   schedule?: (driver: ConsensusDriver, env: Environment) => void;
   faults?: NetworkFaults;
+  /** Signs and checks protocol messages (default: the modeled provider, for speed). */
+  crypto?: CryptoProvider;
 }
 
 export interface ConsensusRunResult {
@@ -65,7 +67,7 @@ export function faultTolerance(protocol: Protocol, n: number): number {
 }
 
 export function buildConsensus(options: ConsensusRunOptions, env: Environment, streams: RandomStreams): ConsensusDriver {
-  const crypto = createCryptoProvider('modeled');
+  const crypto = options.crypto ?? createCryptoProvider('modeled');
   const batch = options.batch ?? { ...DEFAULT_BATCH, maxMessageCount: 100 };
   const batchTimeoutMs = options.batchTimeoutMs ?? CONSENSUS_DEFAULTS.batchTimeoutMs;
   const createNode = (id: NodeId, persisted: unknown): ConsensusNode => {

@@ -40,6 +40,7 @@ import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
 import { createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
+import { buildConsensus } from './consensus-experiment.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import type { Draws } from '../../workloads/draws.js';
 import type { WorkloadGenerator } from '../../workloads/generators.js';
@@ -58,6 +59,11 @@ export interface SystemRunOptions {
   drainPs: number;
   seed: number;
   crypto: CryptoModeFlag;
+  /**
+   * Ordering service: 'solo' (one orderer, Fabric's block cutter and batch timer) or a cluster of
+   * `topology.orderers.count` nodes running Raft or PBFT, driven in simulated time.
+   */
+  ordering?: 'solo' | 'raft' | 'pbft';
   /** Scheme of the peers' keys, i.e. of endorsements; 'bls' aggregates them (the paper's remedy 2). */
   endorsementScheme?: 'p256' | 'ed25519' | 'bls';
   /** Overrides the provider `crypto` selects (the benchmark passes a counting wrapper). */
@@ -302,6 +308,47 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     }
   };
 
+  // ---- ordering by a Raft or PBFT cluster ---------------------------------------------------------
+  // The proxy sends each envelope to the leader (Raft) or to every orderer (PBFT, as Fabric's BFT
+  // gateway does). When a height is first decided by an honest orderer, that orderer cuts the
+  // ledger block (header, data hash, its signature) and sends it to every peer. The ledger's solo
+  // orderer is used only to build and sign blocks here; envelope admission checks happen at peers.
+  const ordering = options.ordering ?? 'solo';
+  const cluster =
+    ordering === 'solo'
+      ? null
+      : buildConsensus(
+          {
+            protocol: ordering,
+            n: topology.orderers.count,
+            arch,
+            seed: options.seed,
+            ratePerSec: options.ratePerSec,
+            durationPs: options.durationPs,
+            drainPs: options.drainPs,
+            envelopeBytes: 0,
+            batch: network.config.batch,
+            batchTimeoutMs: topology.batch.timeoutMs,
+            link: siteLink(topology, topology.orderers.site, topology.orderers.site),
+            crypto: network.crypto,
+          },
+          env,
+          streams,
+        );
+  const submitToCluster = (envelope: Uint8Array): void => {
+    if (cluster === null) return;
+    const targets = ordering === 'pbft' ? Array.from({ length: cluster.nodeCount }, (_, id) => id) : [Math.max(0, cluster.leader())];
+    for (const id of targets) send('proxy', 'orderer', envelope.length, () => cluster.submit(id, envelope));
+  };
+  if (cluster !== null) {
+    cluster.onFirstDecide((batch) => {
+      const receipt = emptyReceipt();
+      const block = network.orderer.createBlock(batch.envelopes, receipt);
+      chargeOrderer(receipt, [block]);
+    });
+    cluster.start();
+  }
+
   // ---- the proxy: endorse, assemble, submit ------------------------------------------------------
   const atProxy = (clientIndex: number, proposal: Proposal, signed: Parameters<Peer['endorse']>[0], proposalBytes: number, tx: TxRecord): void => {
     tx.atProxyPs = env.nowPs;
@@ -336,6 +383,11 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       }
       const envelope = assembled.result.envelope;
       tx.sentToOrdererPs = env.nowPs;
+      if (cluster !== null) {
+        inFlight.set(envelope, tx);
+        submitToCluster(envelope);
+        return;
+      }
       send('proxy', 'orderer', envelope.length, () => {
         const broadcast = network.orderer.broadcast(envelope);
         if (!broadcast.accepted) {
@@ -383,7 +435,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
 
   // ---- results -----------------------------------------------------------------------------------
   const windowSeconds = psToSeconds(options.durationPs - warmupPs);
-  const engineStats = [...engines.values(), proxyEngines, ordererEngines].flatMap((e) => e.stats());
+  const engineStats = [...[...engines.values(), proxyEngines, ordererEngines].flatMap((e) => e.stats()), ...(cluster?.engineStats() ?? [])];
   const bottleneck = engineStats.reduce((best, s) => (s.utilisation > best.utilisation ? s : best), engineStats[0] as EngineStats);
   const contracts = new Set<string>();
   for (const e of engines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
