@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadArchitecture, type Architecture } from '../engines/architecture.js';
 import { packageRoot } from '../engines/config-file.js';
+import { loadFaultFile } from '../engines/fault-file.js';
 import { loadTopology } from '../engines/topology.js';
 import { parseDurationPs, secondsToPs } from '../sim/index.js';
 import { WORKLOAD_NAMES, makeGenerator, type WorkloadName } from '../workloads/generators.js';
@@ -37,6 +38,7 @@ export interface RunFlags {
   targetTps?: number;
   endorsementScheme?: string;
   ordering?: string;
+  faults?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -67,6 +69,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
     .option('--ordering <solo|raft|pbft>', "ordering service: one orderer, or the topology's orderers running Raft or PBFT", 'solo')
+    .option('--faults <file>', 'fault schedule for the ordering cluster (YAML/JSON: crash, restart, partition, heal, network, slow; byzantine orderers)')
     .option('--endorsement-scheme <scheme>', 'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)', 'p256')
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
     .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
@@ -94,14 +97,16 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
   const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
   if (drainPs === undefined) throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
+  if (flags.faults !== undefined && ordering === 'solo') throw new UsageError('--faults: needs --ordering raft or pbft (faults are scheduled on the ordering cluster)');
   const arch = loadArchitecture(flags.arch);
   const baseline = flags.baseline === 'none' ? null : loadArchitecture(flags.baseline);
   const topology = loadTopology(flags.topology);
   const workload = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
+  const faults = flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count);
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering },
+    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }) },
   };
 }
 

@@ -41,6 +41,8 @@ import { ConfigError } from '../../engines/config-error.js';
 import { createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { buildConsensus } from './consensus-experiment.js';
+import type { ConsensusDriver } from './consensus-driver.js';
+import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import type { Draws } from '../../workloads/draws.js';
 import type { WorkloadGenerator } from '../../workloads/generators.js';
@@ -64,6 +66,8 @@ export interface SystemRunOptions {
    * `topology.orderers.count` nodes running Raft or PBFT, driven in simulated time.
    */
   ordering?: 'solo' | 'raft' | 'pbft';
+  /** Faults scheduled on the ordering cluster (needs raft or pbft). */
+  faults?: FaultFile;
   /** Scheme of the peers' keys, i.e. of endorsements; 'bls' aggregates them (the paper's remedy 2). */
   endorsementScheme?: 'p256' | 'ed25519' | 'bls';
   /** Overrides the provider `crypto` selects (the benchmark passes a counting wrapper). */
@@ -331,6 +335,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
             batchTimeoutMs: topology.batch.timeoutMs,
             link: siteLink(topology, topology.orderers.site, topology.orderers.site),
             crypto: network.crypto,
+            byzantine: new Map(Object.entries(options.faults?.byzantine ?? {}).map(([id, mode]) => [Number(id), mode])),
           },
           env,
           streams,
@@ -341,6 +346,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     for (const id of targets) send('proxy', 'orderer', envelope.length, () => cluster.submit(id, envelope));
   };
   if (cluster !== null) {
+    for (const event of options.faults?.events ?? []) env.schedule(msToPs(event.atMs), () => applyFault(cluster, event));
     cluster.onFirstDecide((batch) => {
       const receipt = emptyReceipt();
       const block = network.orderer.createBlock(batch.envelopes, receipt);
@@ -470,6 +476,29 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     ...nodeCostAndPower(arch),
     ...(workload.chaincode === 'mdm-token' ? { fees: feesOf(committedValid, network) } : {}),
   };
+}
+
+function applyFault(cluster: ConsensusDriver, event: FaultEvent): void {
+  switch (event.kind) {
+    case 'crash':
+      cluster.crash(event.node);
+      return;
+    case 'restart':
+      cluster.restart(event.node);
+      return;
+    case 'partition':
+      cluster.partition(event.groups[0], event.groups[1]);
+      return;
+    case 'heal':
+      cluster.heal();
+      return;
+    case 'network':
+      cluster.setNetworkFaults({ dropProbability: event.drop, duplicateProbability: event.duplicate, delayProbability: event.delay, delayMaxMs: event.delayMaxMs });
+      return;
+    case 'slow':
+      cluster.slow(event.node, event.extraMsPerMessage);
+      return;
+  }
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * The fault file: faults scheduled in simulated time for the ordering service (and, later, peers).
+ * Validated like every user file: errors name the file, the field and what is allowed.
+ *
+ * ```yaml
+ * byzantine: { 0: withhold }                 # PBFT orderer 0 misbehaves when primary
+ * events:
+ *   - { atMs: 200, kind: crash, node: 1 }
+ *   - { atMs: 900, kind: restart, node: 1 }
+ *   - { atMs: 300, kind: partition, groups: [[0, 1], [2, 3]] }
+ *   - { atMs: 800, kind: heal }
+ *   - { atMs: 0, kind: network, drop: 0.05, duplicate: 0.01, delay: 0.1, delayMaxMs: 20 }
+ *   - { atMs: 0, kind: slow, node: 2, extraMsPerMessage: 3 }
+ * ```
+ */
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { parseConfigText, validateConfig } from './config-file.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+
+const node = z.int().min(0).max(1023);
+const atMs = z.number().nonnegative();
+const probability = z.number().min(0).max(1);
+
+const eventSchema = z.discriminatedUnion('kind', [
+  z.object({ atMs, kind: z.literal('crash'), node }).strict(),
+  z.object({ atMs, kind: z.literal('restart'), node }).strict(),
+  z.object({ atMs, kind: z.literal('partition'), groups: z.tuple([z.array(node).min(1), z.array(node).min(1)]) }).strict(),
+  z.object({ atMs, kind: z.literal('heal') }).strict(),
+  z.object({ atMs, kind: z.literal('network'), drop: probability.default(0), duplicate: probability.default(0), delay: probability.default(0), delayMaxMs: z.number().nonnegative().default(0) }).strict(),
+  z.object({ atMs, kind: z.literal('slow'), node, extraMsPerMessage: z.number().nonnegative() }).strict(),
+]);
+
+export const faultFileSchema = z
+  .object({
+    byzantine: z.record(z.string().regex(/^[0-9]+$/, 'keys are orderer ids'), z.enum(['equivocate', 'withhold', 'bad-digest'])).default({}),
+    events: z.array(eventSchema).default([]),
+  })
+  .strict();
+
+export type FaultFile = z.infer<typeof faultFileSchema>;
+export type FaultEvent = FaultFile['events'][number];
+
+export function loadFaultFile(path: string, orderers: number): FaultFile {
+  if (!existsSync(path)) throw new ConfigError(path, '', 'no such file');
+  const faults = validateConfig(path, faultFileSchema, parseConfigText(path, readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json'));
+  const check = (id: number, field: string): void => {
+    if (id >= orderers) throw new ConfigError(path, field, `orderer ${id} does not exist; the topology has orderers 0 … ${orderers - 1}`);
+  };
+  for (const id of Object.keys(faults.byzantine)) check(Number(id), `byzantine.${id}`);
+  faults.events.forEach((event, i) => {
+    if ('node' in event) check(event.node, `events.${i}.node`);
+    if (event.kind === 'partition') event.groups.flat().forEach((id) => check(id, `events.${i}.groups`));
+  });
+  return faults;
+}
