@@ -5,34 +5,14 @@
  * outside `host` is byte-identical for the same inputs and seed.
  */
 import type { Architecture } from '../../engines/architecture.js';
-import type { Topology } from '../../engines/topology.js';
-import type { Scalability } from './scalability.js';
-import type { ArchResult, SystemRunOptions } from './system-model.js';
+import type { ArchResult, RunIdentity, RunReport } from '../../reports/run-report.js';
+import type { SystemRunOptions } from './system-model.js';
 
-export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
+export { REPORT_SCHEMA_VERSION } from '../../reports/run-report.js';
+export type { RunIdentity, RunReport };
 
-export interface RunIdentity {
-  version: string;
-  seed: number;
-  workload: string;
-  topology: string;
-  architecture: string;
-  baseline: string | null;
-  cryptoMode: 'real' | 'modeled';
-  offeredTps: number;
-  arrival: string;
-  durationSeconds: number;
-}
 
-export interface RunReport {
-  schemaVersion: string;
-  identity: RunIdentity;
-  config: { architecture: Architecture; baseline: Architecture | null; topology: Topology; drainSeconds: number };
-  results: { arch: ArchResult; baseline: ArchResult | null };
-  ratios: Record<string, number> | null;
-  scalability?: { arch: Scalability; baseline: Scalability | null };
-  host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
-}
+
 
 /** arch ÷ baseline for the figures an architect compares (> 1 on throughput means the arch is faster). */
 export function computeRatios(arch: ArchResult, baseline: ArchResult): Record<string, number> {

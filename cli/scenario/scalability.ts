@@ -6,22 +6,12 @@
  */
 import { ConfigError } from '../../engines/config-error.js';
 import type { Architecture } from '../../engines/architecture.js';
+import type { Scalability, ScalabilityPoint } from '../../reports/run-report.js';
 import { runSystem, type SystemRunOptions } from './system-model.js';
 
-export interface ScalabilityPoint {
-  peers: number;
-  committedTps: number;
-  holds: boolean;
-  bottleneck: string;
-}
+export type { Scalability, ScalabilityPoint };
 
-export interface Scalability {
-  targetTps: number;
-  holdFraction: number;
-  points: ScalabilityPoint[];
-  /** The most peers that held the target, or 0 if none did. */
-  maxPeersHolding: number;
-}
+
 
 export const HOLD_FRACTION = 0.95;
 

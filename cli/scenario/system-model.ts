@@ -35,6 +35,9 @@ import {
 } from '../../sim/index.js';
 import { type Architecture } from '../../engines/architecture.js';
 import { NodeEngines, type EngineStats } from '../../engines/node-engines.js';
+import type { ArchResult, PhaseSummary } from '../../reports/run-report.js';
+
+export type { ArchResult, PhaseSummary };
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
@@ -74,40 +77,7 @@ export interface SystemRunOptions {
   cryptoProvider?: CryptoProvider;
 }
 
-export interface PhaseSummary {
-  meanMs: number;
-  p99Ms: number;
-}
 
-export interface ArchResult {
-  architecture: string;
-  offeredTps: number;
-  submittedTxs: number;
-  committedTxs: number;
-  committedTps: number;
-  contractExecutions: number;
-  contractExecutionsPerSec: number;
-  distinctContracts: number;
-  parallelContractExecutionsPerSec: number;
-  rejectedAtEndorsement: number;
-  unfinishedTxs: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
-  phasesMs: { endorse: PhaseSummary; order: PhaseSummary; validate: PhaseSummary; commit: PhaseSummary; network: PhaseSummary };
-  blocks: number;
-  meanBlockTxs: number;
-  engines: EngineStats[];
-  bottleneck: { node: string; engine: string; utilisation: number };
-  validationCodes: Record<string, number>;
-  blockHash: string;
-  stateHash: string;
-  peersAgree: boolean;
-  simulatedSeconds: number;
-  /** Sum of the engines' costUsd and powerW per node, as the architecture file gives them. */
-  nodeCostUsd: number;
-  nodePowerW: number;
-  /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
-  fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
-}
 
 interface TxRecord {
   submittedPs: number;

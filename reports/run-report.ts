@@ -1,0 +1,91 @@
+/**
+ * The run report's data types: what `bpusim run` writes and what reports, comparisons and charts
+ * read. Data only — no simulator, engine or ledger code — so reports/ depends on nothing else
+ * (DESIGN.md). Key names are stable: tools and CI rely on them.
+ */
+
+export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
+
+export interface EngineStats {
+  node: string;
+  engine: string;
+  lanes: number;
+  utilisation: number;
+  meanQueueLength: number;
+  opsPerSec: number;
+  ops: number;
+}
+
+export interface PhaseSummary {
+  meanMs: number;
+  p99Ms: number;
+}
+
+export interface ArchResult {
+  architecture: string;
+  offeredTps: number;
+  submittedTxs: number;
+  committedTxs: number;
+  committedTps: number;
+  contractExecutions: number;
+  contractExecutionsPerSec: number;
+  distinctContracts: number;
+  parallelContractExecutionsPerSec: number;
+  rejectedAtEndorsement: number;
+  unfinishedTxs: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  phasesMs: { endorse: PhaseSummary; order: PhaseSummary; validate: PhaseSummary; commit: PhaseSummary; network: PhaseSummary };
+  blocks: number;
+  meanBlockTxs: number;
+  engines: EngineStats[];
+  bottleneck: { node: string; engine: string; utilisation: number };
+  validationCodes: Record<string, number>;
+  blockHash: string;
+  stateHash: string;
+  peersAgree: boolean;
+  simulatedSeconds: number;
+  /** Sum of the engines' costUsd and powerW per node, as the architecture file gives them. */
+  nodeCostUsd: number;
+  nodePowerW: number;
+  /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
+  fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
+}
+
+export interface ScalabilityPoint {
+  peers: number;
+  committedTps: number;
+  holds: boolean;
+  bottleneck: string;
+}
+
+export interface Scalability {
+  targetTps: number;
+  holdFraction: number;
+  points: ScalabilityPoint[];
+  /** The most peers that held the target, or 0 if none did. */
+  maxPeersHolding: number;
+}
+
+export interface RunIdentity {
+  version: string;
+  seed: number;
+  workload: string;
+  topology: string;
+  architecture: string;
+  baseline: string | null;
+  cryptoMode: 'real' | 'modeled';
+  offeredTps: number;
+  arrival: string;
+  durationSeconds: number;
+}
+
+export interface RunReport {
+  schemaVersion: string;
+  identity: RunIdentity;
+  /** The fully resolved architecture, baseline and topology files, as validated. */
+  config: { architecture: unknown; baseline: unknown; topology: unknown; drainSeconds: number };
+  results: { arch: ArchResult; baseline: ArchResult | null };
+  ratios: Record<string, number> | null;
+  scalability?: { arch: Scalability; baseline: Scalability | null };
+  host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
+}
