@@ -47,6 +47,10 @@ export interface ArchResult {
   /** Sum of the engines' costUsd and powerW per node, as the architecture file gives them. */
   nodeCostUsd: number;
   nodePowerW: number;
+  /** Over time, in windows of `windowMs`: VALID commits per second and each engine's utilisation (notifier peer, proxy, orderer). */
+  timeSeries: { windowMs: number; committedPerSec: number[]; utilisation: Record<string, number[]> };
+  /** End-to-end latency distribution: quantile q → latency in ms. */
+  latencyCdf: { q: number; ms: number }[];
   /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
   fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
 }

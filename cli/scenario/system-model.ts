@@ -27,6 +27,7 @@ import {
   LatencyHistogram,
   Link,
   RandomStreams,
+  ThroughputWindows,
   Zipf,
   msToPs,
   psToSeconds,
@@ -160,6 +161,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   let blocksCommitted = 0;
   let blockTxs = 0;
   const inFlight = new Map<Uint8Array, TxRecord>();
+  // Time series: one window per 1/50 of the arrival period, sampled until the run ends.
+  const seriesWindowPs = Math.max(msToPs(1), Math.round(options.durationPs / 50));
+  const commitWindows = new ThroughputWindows(seriesWindowPs, 4096);
 
   // The run ends when arrivals are over and every transaction has its outcome, so utilisation and
   // rates are measured over the active period, not over an idle drain allowance.
@@ -172,6 +176,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     latency.record(totalPs / 1000);
     if (codeName === 'VALID') {
       committedValid++;
+      commitWindows.record(env.nowPs);
       if (env.nowPs >= warmupPs && env.nowPs <= options.durationPs) committedInWindow++;
       const endorsePs = tx.endorsedPs - tx.atProxyPs;
       const orderPs = tx.blockAtPeerPs - tx.sentToOrdererPs;
@@ -407,6 +412,22 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     env.schedule(Math.round((meanGapPs * c) / clientCount), arrive);
   }
 
+  const sampled: NodeEngines[] = [notifier === undefined ? null : engines.get(notifier.name), proxyEngines, ordererEngines].filter((e): e is NodeEngines => e !== undefined && e !== null);
+  const utilisationSeries = new Map<string, number[]>();
+  const lastBusy = new Map<string, number>();
+  const sampleUtilisation = (): void => {
+    for (const stats of sampled.flatMap((e) => e.stats())) {
+      const key = `${stats.node}.${stats.engine}`;
+      const busyPs = stats.utilisation * stats.lanes * env.nowPs;
+      const series = utilisationSeries.get(key) ?? [];
+      series.push(round((busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)));
+      utilisationSeries.set(key, series);
+      lastBusy.set(key, busyPs);
+    }
+    if (seriesActive()) env.schedule(seriesWindowPs, sampleUtilisation);
+  };
+  const seriesActive = (): boolean => clientsArriving > 0 || finished < submitted;
+  env.schedule(seriesWindowPs, sampleUtilisation);
   env.run(options.durationPs + options.drainPs);
 
   // ---- results -----------------------------------------------------------------------------------
@@ -418,6 +439,14 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const summary = latency.summary();
   const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: round(h.mean / 1e6), p99Ms: round(h.quantile(0.99) / 1e6) });
   const hashes = new Set(network.peers.map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
+  const utilisation: Record<string, number[]> = {};
+  for (const [key, series] of utilisationSeries) if (series.some((u) => u > 0)) utilisation[key] = series;
+  const timeSeries = {
+    windowMs: round(seriesWindowPs / 1e9),
+    committedPerSec: commitWindows.points().map((p) => round(p.perSec)),
+    utilisation,
+  };
+  const latencyCdf = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1].map((q) => ({ q, ms: round(latency.quantile(q) / 1e6) }));
   const validationCodes: Record<string, number> = {};
   for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
   return {
@@ -444,6 +473,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     peersAgree: hashes.size === 1,
     simulatedSeconds: round(psToSeconds(env.nowPs)),
     ...nodeCostAndPower(arch),
+    timeSeries,
+    latencyCdf,
     ...(workload.chaincode === 'mdm-token' ? { fees: feesOf(committedValid, network) } : {}),
   };
 }
