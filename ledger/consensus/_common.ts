@@ -7,10 +7,10 @@ import { encode } from '../codec.js';
 import type { Canonical } from '../codec.js';
 import type { CryptoProvider, KeyPair } from '../crypto/provider.js';
 import { signCounted, verifyCounted } from '../crypto/signing.js';
-import { sha256, toHex } from '../hash.js';
+import { bytesEqual, sha256, toHex } from '../hash.js';
 import { deriveSeed } from '../msp.js';
 import type { Scheme, WorkReceipt } from '../receipt.js';
-import { emptyReceipt } from '../receipt.js';
+import { countVerify, emptyReceipt } from '../receipt.js';
 import type { ConsensusMessage, DecidedBatch, Effects, NodeId, Send, TimerRequest } from './types.js';
 
 /**
@@ -137,8 +137,40 @@ export function signBody(provider: CryptoProvider, key: KeyPair, body: Canonical
   return signCounted(provider, key, encode(body, receipt), receipt);
 }
 
-export function verifyBody(provider: CryptoProvider, scheme: Scheme, publicKey: Uint8Array, body: Canonical, signature: Uint8Array, receipt: WorkReceipt): boolean {
-  return verifyCounted(provider, null, scheme, publicKey, encode(body, receipt), signature, receipt);
+const bodyCache = new WeakMap<object, Uint8Array>();
+const verdictCache = new WeakMap<object, { readonly scheme: Scheme; readonly publicKey: Uint8Array; readonly signature: Uint8Array; readonly ok: boolean }>();
+
+/**
+ * Verifies `message`'s signature over its signed fields (`body`). Each call counts the receiver's
+ * full work — re-encoding the signed fields and one verify — but the host computes the encoding and
+ * the verdict once per message object and reuses them for the other recipients of the same
+ * broadcast (DESIGN.md: the answer is deterministic, every replica's time is still charged).
+ * Measured at n = 64 with modeled crypto: 28 → µs per delivered message before this cache.
+ */
+export function verifyMessage(
+  provider: CryptoProvider,
+  scheme: Scheme,
+  publicKey: Uint8Array,
+  message: object,
+  body: () => Canonical,
+  signature: Uint8Array,
+  receipt: WorkReceipt,
+): boolean {
+  let bytes = bodyCache.get(message);
+  if (bytes === undefined) {
+    bytes = encode(body(), emptyReceipt());
+    bodyCache.set(message, bytes);
+  }
+  receipt.encodeBytes += bytes.length;
+  const cached = verdictCache.get(message);
+  if (cached !== undefined && cached.scheme === scheme && cached.signature === signature && bytesEqual(cached.publicKey, publicKey)) {
+    countVerify(receipt, scheme);
+    if (scheme === 'p256') receipt.hashBytes += bytes.length;
+    return cached.ok;
+  }
+  const ok = verifyCounted(provider, null, scheme, publicKey, bytes, signature, receipt);
+  verdictCache.set(message, { scheme, publicKey, signature, ok });
+  return ok;
 }
 
 /** Deterministic key pairs for n replicas under a root seed (label `consensus/<protocol>/<id>`). */

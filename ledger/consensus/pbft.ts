@@ -48,7 +48,7 @@ import { BlockCutter } from '../block-cutter.js';
 import type { CryptoProvider, KeyPair } from '../crypto/provider.js';
 import { sha256, toHex, utf8 } from '../hash.js';
 import type { WorkReceipt } from '../receipt.js';
-import { EffectsBuilder, batchDigest, consensusKeys, countDecode, isBytes, isNat, signBody, toCanonical, verifyBody } from './_common.js';
+import { EffectsBuilder, batchDigest, consensusKeys, countDecode, isBytes, isNat, signBody, toCanonical, verifyMessage } from './_common.js';
 import type { ByzantineMode, ConsensusMessage, ConsensusNode, Effects, NodeId, PbftConfig } from './types.js';
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -134,7 +134,45 @@ export interface PbftBatches extends ConsensusMessage {
   readonly proof: readonly PbftCheckpoint[];
 }
 
-export type PbftMessage = PbftPrePrepare | PbftPrepare | PbftCommit | PbftCheckpoint | PbftViewChange | PbftNewView | PbftRequest | PbftFetch | PbftBatches;
+/** A replica that made no progress for a status period tells the others where it stands. */
+export interface PbftStatus extends ConsensusMessage {
+  readonly type: 'pbft/status';
+  readonly view: number;
+  readonly active: boolean;
+  readonly stable: number;
+  readonly lastExecuted: number;
+}
+
+/** A stable checkpoint's certificate, sent to a replica whose status shows an older one. */
+export interface PbftStable extends ConsensusMessage {
+  readonly type: 'pbft/stable';
+  readonly seq: number;
+  readonly state: string;
+  readonly proof: readonly PbftCheckpoint[];
+}
+
+/** q matching signed commits and the batch: proof that (seq, digest) committed, for a replica that missed them. */
+export interface PbftCommitCert extends ConsensusMessage {
+  readonly type: 'pbft/commit-cert';
+  readonly seq: number;
+  readonly digest: string;
+  readonly commits: readonly PbftCommit[];
+  readonly batch: readonly Uint8Array[];
+}
+
+export type PbftMessage =
+  | PbftPrePrepare
+  | PbftPrepare
+  | PbftCommit
+  | PbftCheckpoint
+  | PbftViewChange
+  | PbftNewView
+  | PbftRequest
+  | PbftFetch
+  | PbftBatches
+  | PbftStatus
+  | PbftStable
+  | PbftCommitCert;
 
 export interface PbftPersisted {
   readonly view: number;
@@ -150,7 +188,7 @@ export interface PbftPersisted {
   readonly accepted: readonly (readonly [number, number, string])[];
 }
 
-export const PBFT_TIMERS = { request: 'request', viewChange: 'view-change', batch: 'batch', fetch: 'fetch' } as const;
+export const PBFT_TIMERS = { request: 'request', viewChange: 'view-change', batch: 'batch', fetch: 'fetch', status: 'status' } as const;
 
 /** Undecided envelopes a replica holds; later ones are dropped (the client retries). */
 export const pbftPoolCountMax = 100_000;
@@ -232,6 +270,8 @@ class PbftNode implements ConsensusNode {
   private readonly slots = new Map<number, Slot>();
   private readonly checkpoints = new Map<number, Map<string, Map<NodeId, PbftCheckpoint>>>();
   private readonly farCheckpoints = new Map<NodeId, PbftCheckpoint>();
+  /** This replica's own checkpoint messages above the stable one (resent when a peer's status asks). */
+  private readonly ownCheckpoints = new Map<number, PbftCheckpoint>();
   /** Own state digest at each checkpoint sequence not yet garbage-collected. */
   private readonly stateAt = new Map<number, string>();
   /** Executed batches kept for state transfer (the last `retained` sequence numbers). */
@@ -242,6 +282,10 @@ class PbftNode implements ConsensusNode {
   private readonly viewChanges = new Map<number, Map<NodeId, PbftViewChange>>();
   private backoff = 0;
   private transfer: { seq: number; state: string; signers: NodeId[]; attempt: number } | null = null;
+  /** The NEW-VIEW that started the current view (sent again to replicas still changing views). */
+  private newView: PbftNewView | null = null;
+  /** Whether a batch executed since the last status tick. */
+  private progressed = false;
 
   private readonly pool = new Map<string, Uint8Array>();
   private readonly decidedKeys = new Set<string>();
@@ -270,6 +314,7 @@ class PbftNode implements ConsensusNode {
 
   start(): Effects {
     const fx = this.effects(0);
+    fx.setTimer(PBFT_TIMERS.status, this.statusPeriodMs());
     if (!this.active) fx.setTimer(PBFT_TIMERS.viewChange, this.viewChangeTimeout());
     return fx.build();
   }
@@ -311,6 +356,17 @@ class PbftNode implements ConsensusNode {
       case 'pbft/batches':
         this.onBatches(fx, m);
         break;
+      case 'pbft/status':
+        this.onStatus(fx, m);
+        break;
+      case 'pbft/stable':
+        if (isNat(m.seq) && m.seq > this.stable && typeof m.state === 'string' && Array.isArray(m.proof) && this.validStableProof(m.seq, m.state, m.proof, fx)) {
+          this.adoptStable(fx, m.seq, m.state, m.proof.slice());
+        }
+        break;
+      case 'pbft/commit-cert':
+        this.onCommitCert(fx, m);
+        break;
       default:
         break;
     }
@@ -337,6 +393,13 @@ class PbftNode implements ConsensusNode {
           this.backoff = Math.min(this.backoff + 1, backoffDoublingsMax);
           this.startViewChange(fx, this.view + 1);
         }
+        break;
+      case PBFT_TIMERS.status:
+        fx.setTimer(PBFT_TIMERS.status, this.statusPeriodMs());
+        if (!this.progressed && this.waiting()) {
+          fx.broadcast({ type: 'pbft/status', from: this.id, view: this.view, active: this.active, stable: this.stable, lastExecuted: this.lastExecuted } satisfies PbftStatus);
+        }
+        this.progressed = false;
         break;
       case PBFT_TIMERS.fetch:
         if (this.transfer !== null && this.lastExecuted < this.transfer.seq) {
@@ -562,6 +625,7 @@ class PbftNode implements ConsensusNode {
   private applyBatch(fx: EffectsBuilder, seq: number, batch: readonly Uint8Array[], digest: string): void {
     assert(seq === this.lastExecuted + 1, `pbft node ${this.id}: executes ${seq} after ${this.lastExecuted}`);
     this.lastExecuted = seq;
+    this.progressed = true;
     this.state = this.chain(this.state, digest, fx.receipt);
     this.history.set(seq, batch);
     this.history.delete(seq - this.retained);
@@ -583,6 +647,7 @@ class PbftNode implements ConsensusNode {
       this.stateAt.set(seq, this.state);
       if (seq > this.stable) {
         const checkpoint = this.signed<PbftCheckpoint>({ type: 'pbft/checkpoint', from: this.id, seq, state: this.state }, fx);
+        this.ownCheckpoints.set(seq, checkpoint);
         fx.broadcast(checkpoint);
         this.addCheckpoint(fx, checkpoint);
       }
@@ -642,6 +707,7 @@ class PbftNode implements ConsensusNode {
     for (const key of [...this.slots.keys()]) if (key <= seq) this.slots.delete(key);
     for (const key of [...this.checkpoints.keys()]) if (key <= seq) this.checkpoints.delete(key);
     for (const [from, c] of [...this.farCheckpoints]) if (c.seq <= seq) this.farCheckpoints.delete(from);
+    for (const key of [...this.ownCheckpoints.keys()]) if (key <= seq) this.ownCheckpoints.delete(key);
     for (const key of [...this.stateAt.keys()]) if (key < seq) this.stateAt.delete(key);
     if (this.lastExecuted < seq) {
       this.transfer = { seq, state, signers: proof.map((c) => c.from).filter((id) => id !== this.id), attempt: 0 };
@@ -716,6 +782,69 @@ class PbftNode implements ConsensusNode {
     fx.cancelTimer(PBFT_TIMERS.fetch);
     this.execute(fx);
     this.updateRequestTimer(fx);
+  }
+
+  // ---- retransmission ----------------------------------------------------------------------
+
+  /**
+   * Castro–Liskov recover lost messages by retransmission; here a replica that made no progress for
+   * a status period while it waits for something broadcasts its status, and each peer answers only
+   * with what is self-certifying: its stable checkpoint certificate, its own signed checkpoints above
+   * the sender's stable one, the NEW-VIEW of its view, and
+   * commit certificates (q signed commits plus the batch) for sequence numbers the sender lacks.
+   * In steady progress no status is sent, so the normal case stays at its O(n²) messages per batch.
+   */
+  private onStatus(fx: EffectsBuilder, m: PbftStatus): void {
+    if (!isNat(m.view) || !isNat(m.stable) || !isNat(m.lastExecuted)) return;
+    if (m.stable < this.stable) {
+      fx.send(m.from, { type: 'pbft/stable', from: this.id, seq: this.stable, state: this.stableState, proof: this.stableProof } satisfies PbftStable);
+    }
+    // Lost CHECKPOINTs leave the stable checkpoint (and so the window) stuck: resend ours.
+    for (const [seq, checkpoint] of this.ownCheckpoints) if (seq > m.stable) fx.send(m.from, checkpoint);
+    if (this.active && this.newView !== null && (m.view < this.view || (m.view === this.view && !m.active))) fx.send(m.from, this.newView);
+    let sent = 0;
+    for (const [seq, slot] of this.slots) {
+      if (seq <= m.lastExecuted || slot.committed === null || sent >= this.config.watermarkWindow) continue;
+      const batch = slot.batches.get(slot.committed);
+      let commits: PbftCommit[] | null = null;
+      for (const [key, byNode] of slot.commits) {
+        if (byNode.size >= this.q && key.endsWith(`|${slot.committed}`)) commits = [...byNode.values()].slice(0, this.q);
+      }
+      if (batch === undefined || commits === null) continue;
+      fx.send(m.from, { type: 'pbft/commit-cert', from: this.id, seq, digest: slot.committed, commits, batch } satisfies PbftCommitCert);
+      sent += 1;
+    }
+  }
+
+  private onCommitCert(fx: EffectsBuilder, m: PbftCommitCert): void {
+    if (!this.inWindow(m.seq) || typeof m.digest !== 'string' || !Array.isArray(m.commits) || !Array.isArray(m.batch) || !m.batch.every(isBytes)) return;
+    const slot = this.slot(m.seq);
+    if (slot.committed !== null) return;
+    const first = m.commits[0];
+    if (first === undefined) return;
+    const senders = new Set<NodeId>();
+    for (const commit of m.commits) {
+      if (commit.type !== 'pbft/commit' || commit.seq !== m.seq || commit.digest !== m.digest || commit.view !== first.view) return;
+      if (!isNat(commit.from) || commit.from >= this.n || senders.has(commit.from)) return;
+      if (!this.verify(commit, fx)) return;
+      senders.add(commit.from);
+    }
+    if (senders.size < this.q || batchDigest(m.batch, fx.receipt) !== m.digest) return;
+    // q commits include f+1 honest replicas that prepared (seq, digest): it is committed.
+    slot.batches.set(m.digest, m.batch);
+    for (const commit of m.commits) this.addVote(slot.commits, commit);
+    slot.committed = m.digest;
+    this.execute(fx);
+  }
+
+  private waiting(): boolean {
+    if (!this.active || this.transfer !== null || this.pool.size > 0) return true;
+    for (const seq of this.slots.keys()) if (seq > this.lastExecuted) return true;
+    return false;
+  }
+
+  private statusPeriodMs(): number {
+    return this.config.requestTimeoutMs / 2;
   }
 
   // ---- view change --------------------------------------------------------------------------
@@ -909,6 +1038,7 @@ class PbftNode implements ConsensusNode {
   private enterView(fx: EffectsBuilder, nv: PbftNewView, batchByDigest: ReadonlyMap<string, readonly Uint8Array[]>): void {
     const { minS, stableState, proof } = this.computeO(nv.viewChanges, fx);
     this.active = true;
+    this.newView = nv;
     this.timedKey = null;
     fx.cancelTimer(PBFT_TIMERS.viewChange);
     for (const key of [...this.viewChanges.keys()]) if (key <= this.view) this.viewChanges.delete(key);
@@ -986,7 +1116,7 @@ class PbftNode implements ConsensusNode {
   private verify(m: ConsensusMessage & Partial<Signed>, fx: EffectsBuilder): boolean {
     if (!isNat(m.from) || m.from >= this.n || !isBytes(m.sig)) return false;
     const key = this.keys[m.from] as KeyPair;
-    return verifyBody(this.crypto, key.scheme, key.publicKey, body(m), m.sig, fx.receipt);
+    return verifyMessage(this.crypto, key.scheme, key.publicKey, m, () => body(m), m.sig, fx.receipt);
   }
 
   private restore(raw: unknown): void {

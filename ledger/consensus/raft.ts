@@ -25,7 +25,7 @@
 import { assert } from '../assert.js';
 import { BlockCutter } from '../block-cutter.js';
 import type { KeyPair } from '../crypto/provider.js';
-import { EffectsBuilder, batchDigest, countDecode, isBytes, isNat, signBody, toCanonical, verifyBody } from './_common.js';
+import { EffectsBuilder, batchDigest, countDecode, isBytes, isNat, signBody, toCanonical, verifyMessage } from './_common.js';
 import type { ConsensusMessage, ConsensusNode, Effects, NodeId, RaftConfig } from './types.js';
 
 export interface RaftEntry {
@@ -507,7 +507,7 @@ class RaftNode implements ConsensusNode {
     if (crypto === undefined || keys === undefined) return true;
     const key = keys[m.from] as KeyPair;
     if (!isBytes(m.sig)) return false;
-    return verifyBody(crypto, key.scheme, key.publicKey, toCanonical({ ...m, sig: undefined }), m.sig, fx.receipt);
+    return verifyMessage(crypto, key.scheme, key.publicKey, m, () => toCanonical({ ...m, sig: undefined }), m.sig, fx.receipt);
   }
 }
 

@@ -8,64 +8,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consensusKeys } from '../../../ledger/consensus/_common.js';
-import { createPbftNode } from '../../../ledger/consensus/pbft.js';
 import type { ByzantineMode, ConsensusMessage, ConsensusNode, NodeId } from '../../../ledger/consensus/types.js';
-import { createCryptoProvider } from '../../../ledger/crypto/index.js';
-import type { CryptoMode } from '../../../ledger/crypto/index.js';
-import { TestNet, clientLoad, envelope, prng } from './_net.js';
+import { TestNet, clientLoad, envelope } from './_net.js';
+import { all, honest, pbftFaultScenario, pbftNet, toPrimary } from './_scenarios.js';
+import type { PbftTestNode } from './_scenarios.js';
 
 const batch = { maxMessageCount: 10, absoluteMaxBytes: 1 << 20, preferredMaxBytes: 1 << 16 };
 
-interface PbftNetOptions {
-  readonly byzantine?: ReadonlyMap<NodeId, ByzantineMode>;
-  readonly dropRate?: number;
-  readonly duplicateRate?: number;
-  readonly latencyMs?: readonly [number, number];
-  readonly crypto?: CryptoMode;
-  readonly checkpointInterval?: number;
-  readonly watermarkWindow?: number;
-}
-
-type PbftTestNode = ReturnType<typeof createPbftNode>;
-
-function pbftNet(seed: number, n: number, options: PbftNetOptions = {}): TestNet {
-  const crypto = createCryptoProvider(options.crypto ?? 'modeled');
-  const keys = consensusKeys(crypto, n, `pbft-test-${seed}`);
-  return new TestNet({
-    seed,
-    n,
-    byzantine: new Set(options.byzantine?.keys() ?? []),
-    ...(options.dropRate === undefined ? {} : { dropRate: options.dropRate }),
-    ...(options.duplicateRate === undefined ? {} : { duplicateRate: options.duplicateRate }),
-    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
-    create: (id: NodeId, persisted: unknown): ConsensusNode => {
-      const byzantine = options.byzantine?.get(id);
-      return createPbftNode({
-        id,
-        n,
-        batch,
-        batchTimeoutMs: 20,
-        requestTimeoutMs: 400,
-        checkpointInterval: options.checkpointInterval ?? 4,
-        watermarkWindow: options.watermarkWindow ?? 8,
-        crypto,
-        keys,
-        ...(byzantine === undefined ? {} : { byzantine }),
-        ...(persisted === undefined ? {} : { persisted }),
-      });
-    },
-  });
-}
-
-const all = (n: number) => (): NodeId[] => [...Array(n).keys()];
-function toPrimary(net: TestNet): () => NodeId {
-  return () => Math.max(0, net.leader());
-}
-function honest(n: number, byzantine: Iterable<NodeId> = []): NodeId[] {
-  const bad = new Set(byzantine);
-  return [...Array(n).keys()].filter((id) => !bad.has(id));
-}
 function decidedEnvelopes(net: TestNet, id: NodeId): number {
   let count = 0;
   for (const b of net.decided[id]?.values() ?? []) count += b.envelopes.length;
@@ -263,44 +212,7 @@ describe('pbft view change and Byzantine primaries', () => {
   it('property: random Byzantine primaries (≤ f), crashes, partitions, drops never break agreement; after heal it decides', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const rng = prng(seed);
-        const n = rng() < 0.6 ? 4 : 7;
-        const f = Math.floor((n - 1) / 3);
-        const byzantine = new Map<NodeId, ByzantineMode>();
-        const modes: ByzantineMode[] = ['equivocate', 'withhold', 'bad-digest'];
-        const byzCount = Math.floor(rng() * (f + 1));
-        for (let k = 0; k < byzCount; k += 1) byzantine.set(k, modes[Math.floor(rng() * 3)] as ByzantineMode);
-        const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)] });
-        const good = honest(n, byzantine.keys());
-        net.start();
-        clientLoad(net, 1, 60, 15, 10, all(n));
-        // Crashes only among honest replicas and within the budget f − byzantine.
-        const crashable = good.slice(-(f - byzCount) || good.length).slice(0, f - byzCount);
-        for (const victim of crashable) {
-          const at = 100 + Math.floor(rng() * 800);
-          net.at(at, () => net.crash(victim));
-          net.at(at + 200 + Math.floor(rng() * 800), () => net.restart(victim));
-        }
-        if (rng() < 0.5) {
-          const side = [...Array(n).keys()].filter(() => rng() < 0.5);
-          const at = 100 + Math.floor(rng() * 800);
-          net.at(at, () => net.partition([side, [...Array(n).keys()].filter((id) => !side.includes(id))]));
-          net.at(at + 200 + Math.floor(rng() * 800), () => net.heal());
-        }
-        net.runUntil(3000);
-        net.at(3000, () => {
-          net.dropRate = 0;
-          net.duplicateRate = 0;
-          net.heal();
-          for (const id of good) net.restart(id);
-        });
-        net.runUntil(3000);
-        const live = [...good];
-        const target = Math.max(...live.map((id) => net.height(id))) + 1;
-        clientLoad(net, 2, 30, 5, 3001, all(n));
-        const ok = net.runUntil(3000 + 30_000, () => net.minHonestHeight(live) >= target);
-        if (net.violations.length > 0) throw new Error(`seed ${seed}: ${net.violations.join('; ')}`);
-        if (!ok) throw new Error(`seed ${seed}: honest heights ${live.map((id) => net.height(id))} did not reach ${target} within 30 s after heal (n=${n}, byzantine ${[...byzantine]})`);
+        pbftFaultScenario(seed);
       }),
       { numRuns: 100, seed: 42 },
     );

@@ -6,45 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRaftNode } from '../../../ledger/consensus/raft.js';
 import type { ConsensusNode, NodeId } from '../../../ledger/consensus/types.js';
-import { createCryptoProvider } from '../../../ledger/crypto/index.js';
-import { consensusKeys } from '../../../ledger/consensus/_common.js';
-import { TestNet, clientLoad, envelope, prng } from './_net.js';
-
-const batch = { maxMessageCount: 10, absoluteMaxBytes: 1 << 20, preferredMaxBytes: 1 << 16 };
-
-function raftNet(seed: number, n: number, extra: Partial<ConstructorParameters<typeof TestNet>[0]> = {}, signed = false): TestNet {
-  const crypto = createCryptoProvider('modeled');
-  const keys = consensusKeys(crypto, n, `raft-test-${seed}`);
-  return new TestNet({
-    seed,
-    n,
-    create: (id: NodeId, persisted: unknown): ConsensusNode =>
-      createRaftNode({
-        id,
-        n,
-        random: prng(seed * 1000 + id + (persisted === undefined ? 0 : 7919)),
-        batch,
-        batchTimeoutMs: 20,
-        electionTimeoutMs: [150, 300],
-        heartbeatMs: 50,
-        ...(persisted === undefined ? {} : { persisted }),
-        ...(signed ? { crypto, keys } : {}),
-      }),
-    ...extra,
-  });
-}
-
-/** Clients send to the node that says it leads, else to a rotating node (followers forward). */
-function toLeaderOrAny(net: TestNet): () => NodeId {
-  let i = 0;
-  return () => {
-    const leader = net.leader();
-    i += 1;
-    return leader >= 0 ? leader : i % net.nodes.length;
-  };
-}
+import { TestNet, clientLoad, envelope } from './_net.js';
+import { raftFaultScenario, raftNet, toLeaderOrAny } from './_scenarios.js';
 
 function decidedEnvelopes(net: TestNet, id: NodeId): number {
   let count = 0;
@@ -173,37 +137,7 @@ describe('raft', () => {
   it('property: random crashes, partitions, drops and duplicates never break agreement; heals decide again', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const rng = prng(seed);
-        const n = rng() < 0.5 ? 3 : 5;
-        const net = raftNet(seed, n, { dropRate: rng() * 0.15, duplicateRate: rng() * 0.15, latencyMs: [1, 1 + Math.floor(rng() * 40)] });
-        net.start();
-        clientLoad(net, 1, 150, 8, 300, toLeaderOrAny(net));
-        for (let k = 0; k < 3; k += 1) {
-          const at = 400 + Math.floor(rng() * 1500);
-          const victim = Math.floor(rng() * n);
-          if (rng() < 0.5) {
-            net.at(at, () => net.crash(victim));
-            net.at(at + 100 + Math.floor(rng() * 600), () => net.restart(victim));
-          } else {
-            const side = [...Array(n).keys()].filter(() => rng() < 0.5);
-            net.at(at, () => net.partition([side, [...Array(n).keys()].filter((id) => !side.includes(id))]));
-            net.at(at + 100 + Math.floor(rng() * 600), () => net.heal());
-          }
-        }
-        net.runUntil(3000);
-        // Liveness after every fault has healed: within 3 s everyone decides at least one new block.
-        net.at(3000, () => {
-          net.dropRate = 0;
-          net.duplicateRate = 0;
-          for (let id = 0; id < n; id += 1) net.restart(id);
-          net.heal();
-        });
-        net.runUntil(3000);
-        const target = Math.max(...net.decided.map((d) => d.size)) + 1;
-        clientLoad(net, 2, 20, 5, 3001, toLeaderOrAny(net));
-        const live = net.runUntil(6000, () => net.minHonestHeight() >= target);
-        if (net.violations.length > 0) throw new Error(`seed ${seed}: ${net.violations.join('; ')}`);
-        if (!live) throw new Error(`seed ${seed}: no new block within 3 s after heal (heights ${net.decided.map((d) => d.size)})`);
+        raftFaultScenario(seed);
       }),
       { numRuns: 100, seed: 42 },
     );
