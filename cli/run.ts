@@ -17,6 +17,7 @@ import { UsageError } from './_errors.js';
 import { writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { computeRatios, formatSummary, identityOf, REPORT_SCHEMA_VERSION, type RunReport } from './scenario/report.js';
+import { seedStatistics } from '../reports/seed-statistics.js';
 import { parsePeerSweep, sweepPeers } from './scenario/scalability.js';
 import { runSystem, type ArrivalProcess, type CryptoModeFlag, type SystemRunOptions } from './scenario/system-model.js';
 
@@ -39,6 +40,7 @@ export interface RunFlags {
   endorsementScheme?: string;
   ordering?: string;
   faults?: string;
+  seeds?: number;
 }
 
 export const RUN_DEFAULTS = {
@@ -67,6 +69,7 @@ export function registerRun(program: Command): void {
     .option('--drain <time>', 'longest time after the last arrival for in-flight txs (default: the duration, at least 1s)')
     .option('--arrival <process>', 'arrival process: poisson or fixed', RUN_DEFAULTS.arrival)
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
+    .option('--seeds <n>', 'run seeds seed … seed+n−1 and report each metric as mean ± 95 % CI', intFlag('--seeds', 1, 1000))
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
     .option('--ordering <solo|raft|pbft>', "ordering service: one orderer, or the topology's orderers running Raft or PBFT", 'solo')
     .option('--faults <file>', 'fault schedule for the ordering cluster (YAML/JSON: crash, restart, partition, heal, network, slow; byzantine orderers)')
@@ -127,6 +130,15 @@ export function executeRun(flags: RunFlags): RunReport {
   if (flags.sweep !== undefined && peerCounts === undefined) throw new UsageError(`--sweep: expected peers=<n>,<n>,... (1 to 1024 each), got '${flags.sweep}'`);
   const archResult = timed('arch', arch);
   const baselineResult = baseline === null ? null : timed('baseline', baseline);
+  const seedCount = flags.seeds ?? 1;
+  let seedStats: RunReport['seedStatistics'];
+  if (seedCount > 1) {
+    const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i);
+    const rest = seeds.slice(1);
+    const archRuns = [archResult, ...rest.map((seed) => runSystem({ ...options, seed, arch }))];
+    const baselineRuns = baseline === null || baselineResult === null ? null : [baselineResult, ...rest.map((seed) => runSystem({ ...options, seed, arch: baseline }))];
+    seedStats = { arch: seedStatistics(seeds, archRuns), baseline: baselineRuns === null ? null : seedStatistics(seeds, baselineRuns) };
+  }
   const targetTps = flags.targetTps ?? flags.rate;
   const scalability =
     peerCounts === undefined
@@ -139,6 +151,7 @@ export function executeRun(flags: RunFlags): RunReport {
     results: { arch: archResult, baseline: baselineResult },
     ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
     ...(scalability === null ? {} : { scalability }),
+    ...(seedStats === undefined ? {} : { seedStatistics: seedStats }),
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -90,6 +90,21 @@ export interface RunReport {
   config: { architecture: unknown; baseline: unknown; topology: unknown; drainSeconds: number };
   results: { arch: ArchResult; baseline: ArchResult | null };
   ratios: Record<string, number> | null;
+  /** Present with `--seeds N` (N ≥ 2): `results` hold the first seed's run; these hold all N. */
+  seedStatistics?: { arch: SeedStatistics; baseline: SeedStatistics | null };
   scalability?: { arch: Scalability; baseline: Scalability | null };
   host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
+}
+
+/** One metric over several seeds: mean and the half-width of its 95 % confidence interval (Student t). */
+export interface SeedMetric {
+  mean: number;
+  ci95: number;
+  values: number[];
+}
+
+/** `bpusim run --seeds N`: every Table 01 metric of one architecture over N seeds. */
+export interface SeedStatistics {
+  seeds: number[];
+  metrics: Record<string, SeedMetric>;
 }

@@ -79,7 +79,8 @@ export function formatSummary(report: RunReport): string {
   const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
   const ratio = report.ratios === null ? '' : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
   const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
-  return `${head}\n${lines.join('\n')}${ratio}${sweep}\n`;
+  const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
+  return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;
 }
 
 function fmt(value: number): string {
@@ -94,4 +95,17 @@ function formatScalability(scalability: NonNullable<RunReport['scalability']>): 
     return `  ${names[i] ?? ''}: most peers holding ${fmt(s.targetTps)} TPS = ${s.maxPeersHolding}   (${points})`;
   });
   return `scalability (peers: committed TPS; ✗ = below ${scalability.arch.holdFraction * 100} % of target)\n${lines.join('\n')}`;
+}
+
+function formatSeeds(stats: NonNullable<RunReport['seedStatistics']>): string {
+  const sets = [stats.arch, ...(stats.baseline === null ? [] : [stats.baseline])];
+  const names = ['arch', 'baseline'];
+  const lines = Object.keys(stats.arch.metrics).map((metric) => {
+    const cells = sets.map((set, i) => {
+      const m = set.metrics[metric];
+      return m === undefined ? '' : `${names[i] ?? ''} ${m.mean.toPrecision(5)} ± ${m.ci95.toPrecision(3)}`;
+    });
+    return `  ${metric.padEnd(26)} ${cells.join('   ')}`;
+  });
+  return `over ${stats.arch.seeds.length} seeds (${stats.arch.seeds[0]} … ${stats.arch.seeds[stats.arch.seeds.length - 1]}): mean ± 95 % CI\n${lines.join('\n')}`;
 }

@@ -1,0 +1,35 @@
+/**
+ * Multi-seed statistics: the 95 % confidence interval uses Student's t (checked against a worked
+ * example), and `run --seeds N` reports every Table 01 metric over N seeds with the first seed's
+ * run as its results.
+ */
+import { describe, expect, it } from 'vitest';
+import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { seedMetric, tQuantile95 } from '../../reports/seed-statistics.js';
+
+describe('seed statistics', () => {
+  it('mean ± t(0.975, n−1)·s/√n', () => {
+    // values 10, 12, 14: mean 12, s = 2, t(0.975, 2) = 4.303 → half-width 4.303 · 2 / √3 = 4.9687.
+    const m = seedMetric([10, 12, 14]);
+    expect(m.mean).toBe(12);
+    expect(m.ci95).toBeCloseTo(4.9687, 3);
+    expect(tQuantile95(9)).toBe(2.262);
+    expect(seedMetric([5]).ci95).toBe(0);
+  });
+
+  it('run --seeds 3 reports each metric over three seeds', () => {
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const report = executeRun({ ...RUN_DEFAULTS, rate: 2000, duration: '100ms', crypto: 'modeled', seeds: 3, seed: 5, baseline: 'none' } as RunFlags);
+      const stats = report.seedStatistics?.arch;
+      expect(stats?.seeds).toEqual([5, 6, 7]);
+      const tps = stats?.metrics['committedTps'];
+      expect(tps?.values).toHaveLength(3);
+      expect(tps?.values[0]).toBe(report.results.arch.committedTps);
+      expect(tps?.ci95).toBeGreaterThanOrEqual(0);
+    } finally {
+      process.stdout.write = write;
+    }
+  });
+});
