@@ -7,7 +7,8 @@ import { encode } from '../codec.js';
 import type { Canonical } from '../codec.js';
 import type { CryptoProvider, KeyPair } from '../crypto/provider.js';
 import { signCounted, verifyCounted } from '../crypto/signing.js';
-import { bytesEqual, sha256, toHex } from '../hash.js';
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../hash.js';
 import { deriveSeed } from '../msp.js';
 import type { Scheme, WorkReceipt } from '../receipt.js';
 import { countVerify, emptyReceipt } from '../receipt.js';
@@ -31,6 +32,46 @@ export function toCanonical(value: unknown): Canonical {
   return out;
 }
 
+function intSize(value: number): number {
+  if (value >= 0) return value < 128 ? 1 : value < 256 ? 2 : value < 65536 ? 3 : value < 2 ** 32 ? 5 : 9;
+  return value >= -32 ? 1 : value >= -128 ? 2 : value >= -32768 ? 3 : value >= -(2 ** 31) ? 5 : 9;
+}
+
+function lengthHeaderSize(length: number, fixMax: number): number {
+  return length <= fixMax ? 1 : length < 256 ? 2 : length < 65536 ? 3 : 5;
+}
+
+/**
+ * The exact length of `encode(toCanonical(value))` (msgpack as configured in ../codec.js), computed
+ * from the fields without serialising: sizing a pre-prepare would otherwise copy its whole batch.
+ * The test suite checks it against the real encoder over random messages.
+ */
+export function canonicalSize(value: unknown): number {
+  if (value === null || typeof value === 'boolean') return 1;
+  if (typeof value === 'number') return Number.isInteger(value) ? intSize(value) : 9;
+  if (typeof value === 'string') {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    return (bytes < 32 ? 1 : bytes < 256 ? 2 : bytes < 65536 ? 3 : 5) + bytes;
+  }
+  if (value instanceof Uint8Array) return (value.length < 256 ? 2 : value.length < 65536 ? 3 : 5) + value.length;
+  if (Array.isArray(value)) {
+    let size = lengthHeaderSize(value.length, 15);
+    for (const item of value) size += canonicalSize(item);
+    return size;
+  }
+  assert(typeof value === 'object' && value !== undefined, `consensus: cannot size a ${typeof value}`);
+  const record = value as Record<string, unknown>;
+  let size = 0;
+  let fields = 0;
+  for (const key in record) {
+    const field = record[key];
+    if (field === undefined) continue;
+    fields += 1;
+    size += canonicalSize(field);
+  }
+  return lengthHeaderSize(fields, 15) + size;
+}
+
 /**
  * Sizes are cached per message object: a broadcast is encoded once (as a real sender serialises once
  * and writes the bytes to every link), and a receiver's decode is counted from the same size.
@@ -43,7 +84,8 @@ export function encodedSize(message: ConsensusMessage, receipt: WorkReceipt): nu
     receipt.encodeBytes += cached;
     return cached;
   }
-  const size = encode(toCanonical(message), receipt).length;
+  const size = canonicalSize(message);
+  receipt.encodeBytes += size;
   sizeCache.set(message, size);
   return size;
 }
@@ -51,7 +93,7 @@ export function encodedSize(message: ConsensusMessage, receipt: WorkReceipt): nu
 /** The decode a receiver does, counted at the message's canonical size. */
 export function countDecode(message: ConsensusMessage, receipt: WorkReceipt): void {
   const cached = sizeCache.get(message);
-  receipt.decodeBytes += cached ?? encode(toCanonical(message), emptyReceipt()).length;
+  receipt.decodeBytes += cached ?? canonicalSize(message);
 }
 
 /**
@@ -60,7 +102,32 @@ export function countDecode(message: ConsensusMessage, receipt: WorkReceipt): vo
  * cannot make two different batches share a digest.
  */
 export function batchDigest(envelopes: readonly Uint8Array[], receipt: WorkReceipt): string {
-  return toHex(sha256(encode(envelopes, receipt), receipt));
+  // Streams the msgpack framing and the envelopes into the hash instead of building the encoding
+  // (same digest, same counts: the encoding's bytes are both serialised and hashed).
+  const hasher = createHash('sha256');
+  hasher.update(arrayHeader(envelopes.length));
+  let size = lengthHeaderSize(envelopes.length, 15);
+  for (const envelope of envelopes) {
+    const header = binHeader(envelope.length);
+    hasher.update(header);
+    hasher.update(envelope);
+    size += header.length + envelope.length;
+  }
+  receipt.encodeBytes += size;
+  receipt.hashBytes += size;
+  return hasher.digest('hex');
+}
+
+function arrayHeader(length: number): Uint8Array {
+  if (length <= 15) return Uint8Array.of(0x90 | length);
+  if (length < 65536) return Uint8Array.of(0xdc, length >> 8, length & 0xff);
+  return Uint8Array.of(0xdd, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
+}
+
+function binHeader(length: number): Uint8Array {
+  if (length < 256) return Uint8Array.of(0xc4, length);
+  if (length < 65536) return Uint8Array.of(0xc5, length >> 8, length & 0xff);
+  return Uint8Array.of(0xc6, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
 }
 
 export class EffectsBuilder {
@@ -145,7 +212,8 @@ const verdictCache = new WeakMap<object, { readonly scheme: Scheme; readonly pub
  * full work — re-encoding the signed fields and one verify — but the host computes the encoding and
  * the verdict once per message object and reuses them for the other recipients of the same
  * broadcast (DESIGN.md: the answer is deterministic, every replica's time is still charged).
- * Measured at n = 64 with modeled crypto: 28 → µs per delivered message before this cache.
+ * Measured on the test network at n = 64 with modeled crypto: 28 → 16.5 µs of host time per
+ * delivered message; computing sizes instead of encoding (canonicalSize) took it to 8.7 µs.
  */
 export function verifyMessage(
   provider: CryptoProvider,
