@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, isBadInput } from './_errors.js';
 import { registerBench } from './bench.js';
 import { registerConsensus } from './consensus.js';
+import { registerSweepGrid } from './sweep-grid.js';
 import { registerRun } from './run.js';
 import { registerStart } from './start.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerBench(program);
   registerConsensus(program);
+  registerSweepGrid(program);
   return program;
 }
 

@@ -114,7 +114,19 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
 }
 
 export function executeRun(flags: RunFlags): RunReport {
-  const { options, arch, baseline } = buildRunOptions(flags);
+  const report = buildReport(flags);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (flags.out !== undefined) writeFileAtomic(flags.out, json);
+  if (flags.json === true) process.stdout.write(json);
+  else process.stdout.write(formatSummary(report) + (flags.out !== undefined ? `report: ${flags.out}\n` : ''));
+  return report;
+}
+
+/** Runs the scenario and returns its report (nothing printed or written). `archOverride` replaces --arch. */
+export function buildReport(flags: RunFlags, archOverride?: Architecture): RunReport {
+  const built = buildRunOptions(flags);
+  const { options, baseline } = built;
+  const arch = archOverride ?? built.arch;
   const version = packageVersion();
   const wallSeconds: Record<string, number> = {};
   const simulatedTxPerWallSecond: Record<string, number> = {};
@@ -154,10 +166,6 @@ export function executeRun(flags: RunFlags): RunReport {
     ...(seedStats === undefined ? {} : { seedStatistics: seedStats }),
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (flags.out !== undefined) writeFileAtomic(flags.out, json);
-  if (flags.json === true) process.stdout.write(json);
-  else process.stdout.write(formatSummary(report) + (flags.out !== undefined ? `report: ${flags.out}\n` : ''));
   return report;
 }
 
