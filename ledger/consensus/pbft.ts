@@ -284,6 +284,8 @@ class PbftNode implements ConsensusNode {
   private transfer: { seq: number; state: string; signers: NodeId[]; attempt: number } | null = null;
   /** The NEW-VIEW that started the current view (sent again to replicas still changing views). */
   private newView: PbftNewView | null = null;
+  /** The VIEW-CHANGE this replica sent for the view it is changing to (sent again on a peer's status). */
+  private ownViewChange: PbftViewChange | null = null;
   /** Whether a batch executed since the last status tick. */
   private progressed = false;
 
@@ -398,6 +400,7 @@ class PbftNode implements ConsensusNode {
         fx.setTimer(PBFT_TIMERS.status, this.statusPeriodMs());
         if (!this.progressed && this.waiting()) {
           fx.broadcast({ type: 'pbft/status', from: this.id, view: this.view, active: this.active, stable: this.stable, lastExecuted: this.lastExecuted } satisfies PbftStatus);
+          this.retransmit(fx);
         }
         this.progressed = false;
         break;
@@ -543,8 +546,9 @@ class PbftNode implements ConsensusNode {
     slot.prePrepares.set(pp.view, header(pp));
     slot.batches.set(pp.digest, batch);
     if (this.primary(pp.view) !== this.id) {
-      // The batch's requests are now known to this backup: its request timer watches them.
-      for (const envelope of batch) {
+      // The batch's requests are now known to this backup: its request timer watches them (unless
+      // the sequence already executed here, e.g. re-proposed in a NEW-VIEW after a restart).
+      for (const envelope of pp.seq > this.lastExecuted ? batch : []) {
         const key = envelopeKey(envelope);
         if (!this.decidedKeys.has(key) && !this.pool.has(key) && this.pool.size < pbftPoolCountMax) this.pool.set(key, envelope);
       }
@@ -590,7 +594,7 @@ class PbftNode implements ConsensusNode {
     const prepares = slot.prepares.get(key);
     if ((prepares?.size ?? 0) < this.q - 1) return;
     if (slot.cert === null || slot.cert.prePrepare.view < this.view) {
-      slot.cert = { prePrepare: pp, prepares: [...(prepares as Map<NodeId, PbftPrepare>).values()].slice(0, this.q - 1) };
+      slot.cert = { prePrepare: pp, prepares: [...(prepares?.values() ?? [])].slice(0, this.q - 1) };
     }
     if (!slot.commitSent.has(this.view)) {
       slot.commitSent.add(this.view);
@@ -801,6 +805,11 @@ class PbftNode implements ConsensusNode {
     }
     // Lost CHECKPOINTs leave the stable checkpoint (and so the window) stuck: resend ours.
     for (const [seq, checkpoint] of this.ownCheckpoints) if (seq > m.stable) fx.send(m.from, checkpoint);
+    // A peer behind our view change (it was down or cut off when we sent it) gets our VIEW-CHANGE,
+    // so f+1 of them can pull it along and the new primary can gather a quorum.
+    if (!this.active && this.ownViewChange !== null && this.ownViewChange.view === this.view && (m.view < this.view || (m.view === this.view && !m.active))) {
+      fx.send(m.from, this.ownViewChange);
+    }
     if (this.active && this.newView !== null && (m.view < this.view || (m.view === this.view && !m.active))) fx.send(m.from, this.newView);
     let sent = 0;
     for (const [seq, slot] of this.slots) {
@@ -813,6 +822,23 @@ class PbftNode implements ConsensusNode {
       if (batch === undefined || commits === null) continue;
       fx.send(m.from, { type: 'pbft/commit-cert', from: this.id, seq, digest: slot.committed, commits, batch } satisfies PbftCommitCert);
       sent += 1;
+    }
+  }
+
+  /** Resends this replica's own pre-prepares (as primary) or prepares and commits for the current view's undecided slots. */
+  private retransmit(fx: EffectsBuilder): void {
+    if (!this.active) return;
+    for (const [seq, slot] of this.slots) {
+      if (seq <= this.lastExecuted) continue;
+      const pp = slot.prePrepares.get(this.view);
+      const batch = pp === undefined ? undefined : slot.batches.get(pp.digest);
+      if (pp === undefined || batch === undefined) continue;
+      const key = voteKey(this.view, pp.digest);
+      if (pp.from === this.id) fx.broadcast({ ...pp, batch });
+      const prepare = slot.prepares.get(key)?.get(this.id);
+      if (prepare !== undefined) fx.broadcast(prepare);
+      const commit = slot.commits.get(key)?.get(this.id);
+      if (commit !== undefined) fx.broadcast(commit);
     }
   }
 
@@ -877,7 +903,8 @@ class PbftNode implements ConsensusNode {
       { type: 'pbft/view-change', from: this.id, view, stable: this.stable, stableState: this.stableState, proof: this.stableProof, prepared },
       fx,
     );
-    fx.broadcast({ ...vc, batches });
+    this.ownViewChange = { ...vc, batches };
+    fx.broadcast(this.ownViewChange);
     fx.setTimer(PBFT_TIMERS.viewChange, this.viewChangeTimeout());
     this.addViewChange(fx, { ...vc, batches });
   }

@@ -138,13 +138,19 @@ export function pbftFaultScenario(seed: number): void {
   const byzantine = new Map<NodeId, ByzantineMode>();
   const modes: ByzantineMode[] = ['equivocate', 'withhold', 'bad-digest'];
   const byzCount = Math.floor(rng() * (f + 1));
-  for (let k = 0; k < byzCount; k += 1) byzantine.set(k, modes[Math.floor(rng() * 3)] as ByzantineMode);
+  // Usually the first primaries (where a Byzantine primary matters most), sometimes any replicas.
+  const spread = rng() < 0.3;
+  for (let k = 0; k < byzCount; k += 1) {
+    let id = spread ? Math.floor(rng() * n) : k;
+    while (byzantine.has(id)) id = (id + 1) % n;
+    byzantine.set(id, modes[Math.floor(rng() * 3)] as ByzantineMode);
+  }
   const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)] });
   const good = honest(n, byzantine.keys());
   net.start();
   clientLoad(net, 1, 60, 15, 10, all(n));
   // Crashes only among honest replicas and within the budget f − byzantine.
-  const crashable = good.slice(-(f - byzCount) || good.length).slice(0, f - byzCount);
+  const crashable = good.filter(() => rng() < 0.5).slice(0, f - byzCount);
   for (const victim of crashable) {
     const at = 100 + Math.floor(rng() * 800);
     net.at(at, () => net.crash(victim));
@@ -176,4 +182,26 @@ export function pbftFaultScenario(seed: number): void {
     }
   }
   if (!ok) throw new Error(`seed ${seed}: honest heights ${live.map((id) => net.height(id))} did not reach ${target} within 30 s after heal (n=${n}, byzantine ${[...byzantine]})`);
+}
+
+/**
+ * Safety only, beyond the fault budget: f+1 replicas equivocate whenever they are primary, on a lossy
+ * network with a partition. Progress may stop; honest replicas must never decide differently.
+ */
+export function pbftOverBudgetScenario(seed: number): void {
+  const rng = prng(seed);
+  const n = rng() < 0.6 ? 4 : 7;
+  const f = Math.floor((n - 1) / 3);
+  const byzantine = new Map<NodeId, ByzantineMode>();
+  while (byzantine.size < f + 1) byzantine.set(Math.floor(rng() * n), 'equivocate');
+  const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)] });
+  net.start();
+  clientLoad(net, 1, 60, 15, 10, all(n));
+  if (rng() < 0.5) {
+    const side = [...Array(n).keys()].filter(() => rng() < 0.5);
+    net.at(300, () => net.partition([side, [...Array(n).keys()].filter((id) => !side.includes(id))]));
+    net.at(1200, () => net.heal());
+  }
+  net.runUntil(8000);
+  if (net.violations.length > 0) throw new Error(`seed ${seed}: ${net.violations.join('; ')}`);
 }

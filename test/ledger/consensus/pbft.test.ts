@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ByzantineMode, ConsensusMessage, ConsensusNode, NodeId } from '../../../ledger/consensus/types.js';
 import { TestNet, clientLoad, envelope } from './_net.js';
-import { all, honest, pbftFaultScenario, pbftNet, toPrimary } from './_scenarios.js';
+import { all, honest, pbftFaultScenario, pbftNet, pbftOverBudgetScenario, toPrimary } from './_scenarios.js';
 import type { PbftTestNode } from './_scenarios.js';
 
 const batch = { maxMessageCount: 10, absoluteMaxBytes: 1 << 20, preferredMaxBytes: 1 << 16 };
@@ -126,6 +126,35 @@ describe('pbft normal case and checkpoints', () => {
     expect(net.height(3)).toBeGreaterThanOrEqual(net.height(0) - 8);
   });
 
+  it('a single replica (n = 1, f = 0) decides alone', () => {
+    const net = pbftNet(8, 1);
+    net.start();
+    clientLoad(net, 1, 50, 1, 10, () => 0);
+    net.runUntil(1000);
+    expect(decidedEnvelopes(net, 0)).toBe(50);
+    expect((net.nodes[0] as PbftTestNode).lowWatermark).toBeGreaterThan(0);
+  });
+
+  it('with f+1 = 2 of 4 crashed it stops deciding, and resumes when one returns', () => {
+    const seed = 9;
+    const net = pbftNet(seed, 4);
+    net.start();
+    clientLoad(net, 1, 100, 5, 10, all(4));
+    net.at(200, () => {
+      net.crash(2);
+      net.crash(3);
+    });
+    net.runUntil(3000);
+    const stalled = net.height(0);
+    net.runUntil(6000);
+    expect(net.height(0)).toBe(stalled);
+    expect(net.height(1)).toBe(stalled);
+    net.at(6000, () => net.restart(3));
+    net.runUntil(20_000);
+    expectAgreement(net, seed);
+    for (const id of [0, 1, 3]) expect(decidedEnvelopes(net, id), `seed ${seed} node ${id}`).toBe(100);
+  });
+
   it('with f = 2 of 7 crashed it still decides', () => {
     const seed = 7;
     const net = pbftNet(seed, 7);
@@ -207,6 +236,15 @@ describe('pbft view change and Byzantine primaries', () => {
       net.runUntil(6000);
       expectAgreement(net, seed);
     }
+  });
+
+  it('property: f+1 equivocating primaries on a lossy, partitioned network never make honest replicas disagree', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        pbftOverBudgetScenario(seed);
+      }),
+      { numRuns: 30, seed: 43 },
+    );
   });
 
   it('property: random Byzantine primaries (≤ f), crashes, partitions, drops never break agreement; after heal it decides', () => {

@@ -29,6 +29,15 @@ describe('raft', () => {
     expect(net.minHonestHeight()).toBeGreaterThanOrEqual(20);
   });
 
+  it('a single node (n = 1) elects itself and decides alone', () => {
+    const net = raftNet(10, 1);
+    net.start();
+    clientLoad(net, 1, 25, 1, 400, () => 0);
+    net.runUntil(1000);
+    expect(net.nodes[0]?.isLeader()).toBe(true);
+    expect(decidedEnvelopes(net, 0)).toBe(25);
+  });
+
   it('cuts batches at MaxMessageCount and by the batch timer', () => {
     const net = raftNet(2, 3);
     net.start();

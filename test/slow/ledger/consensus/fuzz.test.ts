@@ -1,10 +1,10 @@
 /**
  * The slow consensus fuzz: the fast suite's randomised fault scenarios (../../../ledger/consensus/
- * _scenarios.ts) over 1,000 seeds per protocol (CONSENSUS_FUZZ_SEEDS overrides), each seed derived
+ * _scenarios.ts) over 1,000 seeds per protocol, plus PBFT beyond its budget (safety only), (CONSENSUS_FUZZ_SEEDS overrides), each seed derived
  * from its index so a failure names a seed that replays alone.
  */
 import { describe, expect, it } from 'vitest';
-import { pbftFaultScenario, raftFaultScenario } from '../../../ledger/consensus/_scenarios.js';
+import { pbftFaultScenario, pbftOverBudgetScenario, raftFaultScenario } from '../../../ledger/consensus/_scenarios.js';
 
 const seedCount = Number(process.env.CONSENSUS_FUZZ_SEEDS ?? 1000);
 const firstSeed = Number(process.env.CONSENSUS_FUZZ_FIRST ?? 1);
@@ -27,5 +27,8 @@ describe('consensus fuzz', () => {
   });
   it(`pbft: ${seedCount} seeds, no safety or liveness failure`, () => {
     expect(fuzz(pbftFaultScenario)).toEqual([]);
+  });
+  it(`pbft with f+1 equivocating primaries: ${seedCount} seeds, no safety failure`, () => {
+    expect(fuzz(pbftOverBudgetScenario)).toEqual([]);
   });
 });
