@@ -1,7 +1,8 @@
 /**
  * The slow consensus fuzz: the fast suite's randomised fault scenarios (../../../ledger/consensus/
- * _scenarios.ts) over 1,000 seeds per protocol, plus PBFT beyond its budget (safety only), (CONSENSUS_FUZZ_SEEDS overrides), each seed derived
- * from its index so a failure names a seed that replays alone.
+ * _scenarios.ts) over 1,000 seeds per protocol (CONSENSUS_FUZZ_SEEDS and CONSENSUS_FUZZ_FIRST
+ * override), plus PBFT beyond its fault budget (safety only). Seeds are consecutive integers, so a
+ * failure names a seed that replays alone through the same scenario function.
  */
 import { describe, expect, it } from 'vitest';
 import { pbftFaultScenario, pbftOverBudgetScenario, raftFaultScenario } from '../../../ledger/consensus/_scenarios.js';
