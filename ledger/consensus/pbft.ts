@@ -32,7 +32,8 @@
  * digest does not match the batch.
  *
  * Client envelopes: `submit` on a backup keeps the envelope in its request pool (which runs its
- * request timer) and forwards it to the primary; on the primary it enters the block cutter. After a
+ * request timer) and forwards it to the primary (unless `forwardRequests` is false, for clients that
+ * submit to every replica); on the primary it enters the block cutter. After a
  * view change every backup re-forwards its undecided pool to the new primary. A withholding primary
  * is only caught if some honest backup holds the request, so a client should submit to more than the
  * primary (PBFT clients broadcast on retry; SmartBFT clients submit to all). Forwarded requests are
@@ -467,7 +468,7 @@ class PbftNode implements ConsensusNode {
     if (fresh.length === 0) return;
     if (this.isPrimary() && this.active) {
       this.order(fx, fresh);
-    } else if (fromClient && this.active) {
+    } else if (fromClient && this.active && this.config.forwardRequests !== false) {
       fx.send(this.primary(this.view), { type: 'pbft/request', from: this.id, envelopes: fresh } satisfies PbftRequest);
     }
     this.updateRequestTimer(fx);

@@ -100,6 +100,13 @@ export interface PbftConfig {
   readonly checkpointInterval: number;
   /** L: sequence numbers accepted lie in (h, h + L], h the stable checkpoint. A multiple of checkpointInterval. */
   readonly watermarkWindow: number;
+  /**
+   * Whether a backup forwards a client's envelope to the primary (default true). Set false when
+   * clients submit every envelope to all replicas (as SmartBFT clients do): the primary has it
+   * already, and forwarding would add n−1 copies per envelope. Backups always keep the envelope in
+   * their pool, watch it with the request timer and hand it to the next primary after a view change.
+   */
+  readonly forwardRequests?: boolean;
   /** Misbehaviour when this node is primary; as a backup it follows the protocol. */
   readonly byzantine?: ByzantineMode;
   readonly crypto: CryptoProvider;

@@ -53,6 +53,7 @@ export interface PbftNetOptions {
   readonly crypto?: CryptoMode;
   readonly checkpointInterval?: number;
   readonly watermarkWindow?: number;
+  readonly forwardRequests?: boolean;
 }
 
 export type PbftTestNode = ReturnType<typeof createPbftNode>;
@@ -80,6 +81,7 @@ export function pbftNet(seed: number, n: number, options: PbftNetOptions = {}): 
         crypto,
         keys,
         ...(byzantine === undefined ? {} : { byzantine }),
+        ...(options.forwardRequests === undefined ? {} : { forwardRequests: options.forwardRequests }),
         ...(persisted === undefined ? {} : { persisted }),
       });
     },
@@ -145,7 +147,7 @@ export function pbftFaultScenario(seed: number): void {
     while (byzantine.has(id)) id = (id + 1) % n;
     byzantine.set(id, modes[Math.floor(rng() * 3)] as ByzantineMode);
   }
-  const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)] });
+  const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)], forwardRequests: rng() < 0.5 });
   const good = honest(n, byzantine.keys());
   net.start();
   clientLoad(net, 1, 60, 15, 10, all(n));

@@ -210,6 +210,19 @@ describe('pbft view change and Byzantine primaries', () => {
     });
   }
 
+  it('without forwarding (clients submit to all replicas) backups send no requests, and a withholding primary is still replaced', () => {
+    const seed = 22;
+    const byzantine = new Map<NodeId, ByzantineMode>([[0, 'withhold']]);
+    const net = pbftNet(seed, 4, { byzantine, forwardRequests: false });
+    const backup = net.nodes[1] as ConsensusNode;
+    expect(backup.submit(envelope(1, 0)).sends).toEqual([]);
+    net.start();
+    clientLoad(net, 1, 100, 5, 10, all(4));
+    net.runUntil(8000);
+    expectAgreement(net, seed);
+    for (const id of [1, 2, 3]) expect(decidedEnvelopes(net, id), `seed ${seed} node ${id}`).toBe(100);
+  });
+
   it('with f = 2 Byzantine of 7 (equivocate, bad-digest as primaries of views 0 and 1) still decides', () => {
     const seed = 21;
     const byzantine = new Map<NodeId, ByzantineMode>([
