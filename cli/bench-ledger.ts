@@ -21,6 +21,7 @@ import type { Command } from 'commander';
 import type { Block } from '../ledger/block.js';
 import type { CryptoMode } from '../ledger/crypto/provider.js';
 import { createNetwork, defaultPolicy } from '../ledger/network.js';
+import type { Network } from '../ledger/network.js';
 import { PipelinedCommitter } from '../ledger/parallel/pipelined-committer.js';
 import { VerifyPool } from '../ledger/parallel/verify-pool.js';
 import { Peer } from '../ledger/peer.js';
@@ -106,8 +107,12 @@ function workloadOps(workload: Workload, accounts: number, seed: number): () => 
   };
 }
 
+/** For profiling harnesses that rebuild the bench's block file (same seed, same operations). */
+export const workloadOpsForHarness = workloadOps;
+
 const rssMiB = () => process.memoryUsage().rss / (1024 * 1024);
 const nowNs = () => process.hrtime.bigint(); // host-time-ok
+const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
 const seconds = (fromNs: bigint) => Number(nowNs() - fromNs) / 1e9; // host-time-ok
 
 export async function runBenchLedger(flags: BenchLedgerFlags) {
@@ -161,6 +166,53 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
       leader.commitPrepared(prepared, new Uint8Array(prepared.jobs.length).fill(1), emptyReceipt());
     }
     const phase1Seconds = seconds(phase1);
+    const measured = await measureValidateCommit(net, source, flags, pool, openState, dir);
+    const result = {
+      txs: flags.txs,
+      orderedTxs: ordered,
+      endorsementFailures,
+      workload: flags.workload,
+      crypto: flags.crypto,
+      store: flags.store,
+      threads: pool.threads,
+      blockSize: flags.blockSize,
+      blocks: measured.blocks,
+      validateCommitTxPerSec: measured.validateCommitTxPerSec,
+      endorseTxPerSec: Math.round(ordered / (Number(endorseNs) / 1e9)),
+      cryptoBoundTxPerSec: measured.cryptoBoundTxPerSec,
+      ratioToCryptoBound: measured.ratioToCryptoBound,
+      verifiesPerTx: measured.verifiesPerTx,
+      cryptoBoundVerifiesPerSec: measured.cryptoBoundVerifiesPerSec,
+      rssMiB: measured.rssMiB,
+      stateHash: measured.stateHash,
+      blockHash: measured.blockHash,
+      validationCodes: measured.validationCodes,
+      wallSeconds: { endorseAndOrder: Number(phase1Seconds.toFixed(2)), endorse: Number((Number(endorseNs) / 1e9).toFixed(2)), ...measured.wallSeconds },
+      cpuMicrosPerTx: measured.cpuMicrosPerTx,
+      host: { cpus: availableParallelism(), node: process.versions.node },
+      fsync: flags.fsync,
+    };
+    source.close();
+    endorserState.close();
+    return result;
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The crypto bound and phase 2 over an ordered block file (blocks 1.. of `source`), at a fresh
+ * committing peer. Exported so a profiling harness can re-run it over a kept block file.
+ */
+export async function measureValidateCommit(
+  net: Network,
+  source: FileBlockStore,
+  flags: Pick<BenchLedgerFlags, 'seed' | 'fsync'>,
+  pool: VerifyPool,
+  openState: (name: string) => WorldState,
+  dir: string,
+) {
     const blockCount = source.height();
 
     // The crypto bound: the first blocks' signature checks alone, on the same pool.
@@ -188,8 +240,10 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
     }
     await pool.verify(sampleJobs[0] ?? []); // warm the workers' key caches and JIT
     const cryptoStart = nowNs();
+    const cryptoCpu = process.cpuUsage();
     await Promise.all(sampleJobs.map((jobs) => pool.verify(jobs)));
     const cryptoSeconds = seconds(cryptoStart);
+    const cryptoCpuMicros = cpuMicros(process.cpuUsage(cryptoCpu));
     const sampleVerifies = sampleJobs.reduce((sum, jobs) => sum + jobs.length, 0);
 
     // Phase 2: validate and commit, verification on the workers.
@@ -206,6 +260,9 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
       }
     };
     const phase2 = nowNs();
+    const phase2Cpu = process.cpuUsage();
+    const harness = globalThis as { __threadTimes?: () => unknown; __diff?: (a: unknown, b: unknown, txs: number) => string; __threadReport?: string };
+    const threadsBefore = harness.__threadTimes?.();
     for (let n = 1; n < blockCount; n += 1) {
       const block: Block = source.read(n, emptyReceipt());
       tally(await pipeline.submit(block));
@@ -213,22 +270,15 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
     }
     tally(await pipeline.drain());
     const phase2Seconds = seconds(phase2);
+    const phase2CpuMicros = cpuMicros(process.cpuUsage(phase2Cpu));
+    if (harness.__diff !== undefined) harness.__threadReport = harness.__diff(threadsBefore, harness.__threadTimes?.(), committedTxs);
     rssPeak = Math.max(rssPeak, rssMiB());
 
     const validateCommitTxPerSec = committedTxs / phase2Seconds;
     const cryptoBoundTxPerSec = sampleTxs / cryptoSeconds;
     const result = {
-      txs: flags.txs,
-      orderedTxs: ordered,
-      endorsementFailures,
-      workload: flags.workload,
-      crypto: flags.crypto,
-      store: flags.store,
-      threads: pool.threads,
-      blockSize: flags.blockSize,
       blocks: blockCount - 1,
       validateCommitTxPerSec: Math.round(validateCommitTxPerSec),
-      endorseTxPerSec: Math.round(ordered / (Number(endorseNs) / 1e9)),
       cryptoBoundTxPerSec: Math.round(cryptoBoundTxPerSec),
       ratioToCryptoBound: Number((validateCommitTxPerSec / cryptoBoundTxPerSec).toFixed(3)),
       verifiesPerTx: Number((totalVerifies(total) / Math.max(1, committedTxs)).toFixed(3)),
@@ -237,18 +287,12 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
       stateHash: committer.stateHashHex,
       blockHash: committer.blockHashHex,
       validationCodes: Object.fromEntries([...codes.entries()].sort()),
-      wallSeconds: { endorseAndOrder: Number(phase1Seconds.toFixed(2)), endorse: Number((Number(endorseNs) / 1e9).toFixed(2)), cryptoBound: Number(cryptoSeconds.toFixed(3)), validateCommit: Number(phase2Seconds.toFixed(2)) },
-      host: { cpus: availableParallelism(), node: process.versions.node },
-      fsync: flags.fsync,
+      wallSeconds: { cryptoBound: Number(cryptoSeconds.toFixed(3)), validateCommit: Number(phase2Seconds.toFixed(2)) },
+      // Process CPU time (all threads) per tx: less sensitive than wall time to other load on the host.
+      cpuMicrosPerTx: { cryptoBound: Math.round(cryptoCpuMicros / sampleTxs), validateCommit: Math.round(phase2CpuMicros / Math.max(1, committedTxs)) },
     };
     committer.close();
-    source.close();
-    endorserState.close();
     return result;
-  } finally {
-    await pool.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export function registerBenchLedger(bench: Command): void {

@@ -25,3 +25,8 @@ export function decode(bytes: Uint8Array, receipt: WorkReceipt): unknown {
   receipt.decodeBytes += bytes.length;
   return packr.unpack(bytes);
 }
+
+/** Canonical bytes of a value without counting them (for callers that count the whole they are part of). */
+export function packValue(value: Canonical): Uint8Array {
+  return packr.pack(value);
+}

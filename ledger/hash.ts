@@ -1,7 +1,7 @@
 /**
  * SHA-256 through node:crypto (OpenSSL), counting input bytes into the caller's receipt.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { WorkReceipt } from './receipt.js';
 
 export const HASH_BYTES = 32;
@@ -19,6 +19,26 @@ export function sha256Parts(parts: readonly Uint8Array[], receipt: WorkReceipt):
     hasher.update(part);
   }
   return hasher.digest();
+}
+
+let scratch = Buffer.allocUnsafe(1024);
+
+/**
+ * Hex SHA-256 over the concatenation of a few small parts, one-shot through a reused buffer (tx ids:
+ * one per transaction at every endorser and committer; ≈2× faster than a Hash object and its
+ * digest Buffer for ~300 bytes, measured).
+ */
+export function sha256PartsHex(parts: readonly Uint8Array[], receipt: WorkReceipt): string {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let offset = 0;
+  for (const part of parts) {
+    scratch.set(part, offset);
+    offset += part.length;
+  }
+  receipt.hashBytes += size;
+  return hash('sha256', scratch.subarray(0, size), 'hex');
 }
 
 export function toHex(bytes: Uint8Array): string {

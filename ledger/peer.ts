@@ -32,7 +32,7 @@ import type { BlockStore } from './state/block-store.js';
 import { HeadOnlyBlockStore } from './state/block-store.js';
 import { MemoryWorldState } from './state/memory-state.js';
 import { StateHash } from './state/state-hash.js';
-import type { StateUpdate, VersionedValue, WorldState } from './state/world-state.js';
+import type { CommitBatch, StateUpdate, VersionedValue, WorldState } from './state/world-state.js';
 import type { BlockUpdate, PreparedBlock, ValidatorContext } from './validator.js';
 import { finishBlock, prepareBlock, replayUpdates } from './validator.js';
 import { runVerifyJobs } from './verify-job.js';
@@ -60,6 +60,17 @@ export interface CommitResult {
   readonly receipt: WorkReceipt;
   readonly blockHash: string;
   readonly stateHash: string;
+}
+
+/**
+ * A commit whose durability is still on its way (`Peer.commitPreparedDeferred`): `result` is final,
+ * but the block may be acknowledged only when `durable` resolves; `statePersisted` resolves when the
+ * world state has written it too (a crash before that is repaired by recovery from the block store).
+ */
+export interface DeferredCommit {
+  readonly result: CommitResult;
+  readonly durable: Promise<void>;
+  readonly statePersisted: Promise<void>;
 }
 
 export class Peer {
@@ -158,12 +169,50 @@ export class Peer {
     assert(prepared.block.header.number === this.nextBlockNum, `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`);
     const finished = finishBlock(this.validatorCtx, prepared, verifyResults, receipt);
     const block = prepared.block;
-    const stored: Block = { header: block.header, data: block.data, metadata: { ...block.metadata, validationFlags: finished.codes } };
     // The block goes to the block store first: once it is there the commit cannot be lost, because
     // opening the peer re-applies any block past the state's savepoint.
-    this.blockStore.append(stored, receipt);
-    this.applyUpdates(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads);
+    this.blockStore.append(this.storedBlock(block, finished.codes), receipt);
+    this.state.commit(this.commitBatch(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads));
     return { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex };
+  }
+
+  /**
+   * `commitPrepared` for a pipelined committer: the same checks, codes, receipt and fingerprints,
+   * but the block store's sync and the world state's write happen off this thread (when the stores
+   * can), in that order: the state is written only once the block is durable, so it never gets
+   * ahead of the block store. The next block may be committed before this one is durable (its MVCC
+   * reads see this one's writes); acknowledge this one only when `durable` resolves.
+   */
+  commitPreparedDeferred(prepared: PreparedBlock, verifyResults: Uint8Array, receipt: WorkReceipt): DeferredCommit {
+    assert(prepared.block.header.number === this.nextBlockNum, `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`);
+    const finished = finishBlock(this.validatorCtx, prepared, verifyResults, receipt);
+    const block = prepared.block;
+    const stored = this.storedBlock(block, finished.codes);
+    let durable: Promise<void>;
+    if (this.blockStore.appendDeferred === undefined) {
+      this.blockStore.append(stored, receipt);
+      durable = Promise.resolve();
+    } else {
+      durable = this.blockStore.appendDeferred(stored, receipt).durable;
+    }
+    const batch = this.commitBatch(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads);
+    let statePersisted: Promise<void>;
+    if (this.state.stageCommit === undefined) {
+      this.state.commit(batch);
+      statePersisted = durable;
+    } else {
+      const persist = this.state.stageCommit(batch);
+      statePersisted = durable.then(persist);
+    }
+    // Failures surface where the caller awaits these; until then they must not count as unhandled.
+    durable.catch(() => undefined);
+    statePersisted.catch(() => undefined);
+    const result = { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex };
+    return { result, durable, statePersisted };
+  }
+
+  private storedBlock(block: Block, codes: Uint8Array): Block {
+    return { header: block.header, data: block.data, metadata: { ...block.metadata, validationFlags: codes } };
   }
 
   /** Reads committed state (tests and reports; not part of any transaction). */
@@ -176,14 +225,18 @@ export class Peer {
     this.state.close();
   }
 
-  private applyUpdates(
+  /**
+   * Folds a block's updates into the state hash and returns the batch that commits them; the peer's
+   * height and last hash advance here (the caller commits or stages the batch next).
+   */
+  private commitBatch(
     blockNum: number,
     hash: Uint8Array,
     updates: readonly BlockUpdate[],
     txIds: readonly string[],
     receipt: WorkReceipt,
     committedReads: ReadonlyMap<string, VersionedValue | null> = new Map(),
-  ): void {
+  ): CommitBatch {
     // Collapse to the last write per key (a later valid tx of the block overwrites an earlier one),
     // then adjust the content hash by each key's old and new value.
     const lastByKey = new Map<string, BlockUpdate>();
@@ -200,9 +253,9 @@ export class Peer {
       stateUpdates.push(update);
     }
     receipt.stateWrites += stateUpdates.length + txIds.length;
-    this.state.commit({ updates: stateUpdates, txIds, savepoint: { blockNum, stateHashLanes: this.stateHashAcc.lanesBytes(), blockHash: hash } });
     this.nextBlockNum = blockNum + 1;
     this.lastHash = hash;
+    return { updates: stateUpdates, txIds, savepoint: { blockNum, stateHashLanes: this.stateHashAcc.lanesBytes(), blockHash: hash } };
   }
 
   private recover(): void {
@@ -221,7 +274,7 @@ export class Peer {
       // across boundaries), and recompute the block hash rather than trust anything stored.
       assert(bytesEqual(block.header.previousHash, this.lastHash), `block store: block ${blockNum} does not chain`);
       assert(bytesEqual(computeDataHash(block.data, receipt), block.header.dataHash), `block store: block ${blockNum} data hash mismatch`);
-      this.applyUpdates(blockNum, blockHash(block.header, receipt), updates, txIds, receipt);
+      this.state.commit(this.commitBatch(blockNum, blockHash(block.header, receipt), updates, txIds, receipt));
     }
   }
 }

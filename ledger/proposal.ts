@@ -5,7 +5,7 @@
 import { decode, encode } from './codec.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { signCounted } from './crypto/signing.js';
-import { sha256Parts, toHex } from './hash.js';
+import { sha256PartsHex } from './hash.js';
 import type { SigningIdentity } from './msp.js';
 import type { WorkReceipt } from './receipt.js';
 
@@ -27,7 +27,7 @@ export interface SignedProposal {
 }
 
 export function computeTxId(nonce: Uint8Array, creator: Uint8Array, receipt: WorkReceipt): string {
-  return toHex(sha256Parts([nonce, creator], receipt));
+  return sha256PartsHex([nonce, creator], receipt);
 }
 
 export function proposalTuple(p: Proposal) {

@@ -24,12 +24,12 @@ import { versionsEqual } from './chaincode/rwset.js';
 import type { ChannelConfig } from './channel-config.js';
 import { decodeEnvelope } from './envelope.js';
 import { decodeGenesisData } from './genesis.js';
-import { bytesEqual, toHex } from './hash.js';
-import type { Identity, MspManager } from './msp.js';
+import { bytesEqual } from './hash.js';
+import type { Certificate, Identity, MspManager } from './msp.js';
 import type { Policy } from './policy.js';
 import { evaluatePolicy } from './policy.js';
 import { computeTxId } from './proposal.js';
-import { decodePrp, endorsementMessage } from './proposal-response.js';
+import { decodePrp } from './proposal-response.js';
 import type { WorkReceipt } from './receipt.js';
 import type { VersionedValue, WorldState } from './state/world-state.js';
 import { compositeEnd, compositeKey, isValidKey } from './state/world-state.js';
@@ -151,14 +151,10 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
   // Endorsers: unknown or malformed identities are ignored (they satisfy no principal), duplicates
   // count once, as in Fabric's policy evaluation over a de-duplicated signature set.
   const endorsers: Identity[] = [];
-  const seen = new Set<string>();
   const signatures: Uint8Array[] = [];
   for (const endorsement of tx.endorsements) {
     const identity = ctx.msp.resolve(endorsement.endorser, receipt);
-    if (identity === null) continue;
-    const idKey = toHex(identity.cert.publicKey) + identity.cert.mspId;
-    if (seen.has(idKey)) continue;
-    seen.add(idKey);
+    if (identity === null || endorsers.some((e) => sameSigner(e, identity))) continue;
     endorsers.push(identity);
     signatures.push(endorsement.signature);
   }
@@ -173,7 +169,9 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
         pushJob(jobs, receipt, {
           scheme: identity.cert.scheme,
           publicKeys: [identity.cert.publicKey],
-          message: endorsementMessage(identity.cert.scheme, tx.prpBytes, identity.bytes),
+          // PRP ‖ identity (endorsementMessage), left unjoined: see VerifyJob.messageSuffix.
+          message: tx.prpBytes,
+          ...(identity.cert.scheme === 'bls' ? {} : { messageSuffix: identity.bytes }),
           signature: signatures[i] ?? new Uint8Array(0),
           aggregate: false,
         }),
@@ -181,6 +179,11 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
     });
   }
   return { code: ValidationCode.VALID, txId: tx.txId, chaincode: tx.chaincode, rwset: prp.rwset, creatorJob, endorsers, endorserJobs };
+}
+
+/** One signer for policy purposes: the same MSP and public key (a handful of endorsers: a scan beats hex keys in a Set). */
+function sameSigner(a: Identity, b: Identity): boolean {
+  return a === b || (a.cert.mspId === b.cert.mspId && Buffer.compare(a.cert.publicKey, b.cert.publicKey) === 0);
 }
 
 interface PendingWrite {
@@ -241,7 +244,8 @@ function validateInOrder(
   receipt.stateReads += 1;
   if (ctx.state.hasTxId(txId)) return ValidationCode.DUPLICATE_TXID;
 
-  const signers = tx.endorsers.filter((_, i) => results[tx.endorserJobs[i] ?? -1] === 1).map((e) => ({ mspId: e.cert.mspId, role: e.cert.role }));
+  const signers: Certificate[] = [];
+  for (let i = 0; i < tx.endorsers.length; i += 1) if (results[tx.endorserJobs[i] ?? -1] === 1) signers.push(tx.endorsers[i]!.cert);
   const policy = ctx.policies.get(tx.chaincode);
   if (policy === undefined || !evaluatePolicy(policy, signers)) return ValidationCode.ENDORSEMENT_POLICY_FAILURE;
 

@@ -16,7 +16,7 @@ export function packJobs(jobs: readonly VerifyJob[], start: number, end: number)
   let size = 4;
   for (let i = start; i < end; i += 1) {
     const job = jobs[i]!;
-    size += 4 + 8 + job.message.length + job.signature.length;
+    size += 4 + 8 + job.message.length + (job.messageSuffix?.length ?? 0) + job.signature.length;
     for (const key of job.publicKeys) size += 4 + key.length;
   }
   const buffer = new ArrayBuffer(size);
@@ -37,7 +37,15 @@ export function packJobs(jobs: readonly VerifyJob[], start: number, end: number)
     view.setUint16(offset + 2, job.publicKeys.length);
     offset += 4;
     for (const key of job.publicKeys) put(key);
-    put(job.message);
+    // The signed message in one piece: message ‖ suffix.
+    const suffix = job.messageSuffix;
+    if (suffix === undefined) put(job.message);
+    else {
+      view.setUint32(offset, job.message.length + suffix.length);
+      bytes.set(job.message, offset + 4);
+      bytes.set(suffix, offset + 4 + job.message.length);
+      offset += 4 + job.message.length + suffix.length;
+    }
     put(job.signature);
   }
   return buffer;

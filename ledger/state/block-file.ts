@@ -9,15 +9,21 @@
  * are re-indexed; anything after the last good frame (a torn tail) is truncated. Acknowledged blocks
  * were fully written before `append` returned, so they survive a process kill (SIGKILL) — and power
  * loss too when `fsync` is on (the default, as Fabric syncs its block files).
+ *
+ * `appendDeferred` is the pipelined committer's variant: the frame is written at once (so it survives
+ * a process kill), and its fdatasync runs on libuv's thread pool, grouped: every block written while
+ * one sync is in flight is covered by the next one. Its promise resolves when the block is durable;
+ * only then may the caller acknowledge it. Measured on the ledger bench (190 blocks of 500 txs):
+ * the per-block fsyncSync held the committing thread ≈1.5 s of ≈31 s.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { assert } from '../assert.js';
 import type { Block } from '../block.js';
-import { decodeBlock, encodeBlock } from '../block.js';
+import { decodeBlock, encodeBlockInto, encodedBlockSizeBytes } from '../block.js';
 import type { WorkReceipt } from '../receipt.js';
-import type { BlockStore } from './block-store.js';
+import type { BlockStore, DeferredAppend } from './block-store.js';
 
 const FRAME_HEADER_BYTES = 8;
 const INDEX_ENTRY_BYTES = 8;
@@ -41,6 +47,8 @@ export class FileBlockStore implements BlockStore {
   private offsets: number[] = [];
   private dataSizeBytes = 0;
   private readonly fsync: boolean;
+  private syncInFlight = false;
+  private syncWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   readonly recovery: RecoveryReport;
 
   constructor(dir: string, options: FileBlockStoreOptions = {}) {
@@ -56,22 +64,52 @@ export class FileBlockStore implements BlockStore {
   }
 
   append(block: Block, receipt: WorkReceipt): number {
+    const sizeBytes = this.writeBlock(block, receipt);
+    if (this.fsync) fsyncSync(this.dataFd);
+    return sizeBytes;
+  }
+
+  appendDeferred(block: Block, receipt: WorkReceipt): DeferredAppend {
+    const sizeBytes = this.writeBlock(block, receipt);
+    if (!this.fsync) return { sizeBytes, durable: Promise.resolve() };
+    const durable = new Promise<void>((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+    this.startGroupSync();
+    return { sizeBytes, durable };
+  }
+
+  /** Writes the frame, then its index entry (both reach the OS before this returns). */
+  private writeBlock(block: Block, receipt: WorkReceipt): number {
     assert(block.header.number === this.offsets.length, `block file: expected block ${this.offsets.length}, got ${block.header.number}`);
-    const bytes = encodeBlock(block, receipt);
-    assert(bytes.length <= blockBytesMax, `block file: block ${block.header.number} is ${bytes.length} bytes`);
-    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes.length);
-    frame.writeUInt32BE(bytes.length, 0);
+    // Encode straight into the frame (no intermediate copy of the block's bytes).
+    const sizeBytes = encodedBlockSizeBytes(block);
+    assert(sizeBytes <= blockBytesMax, `block file: block ${block.header.number} is ${sizeBytes} bytes`);
+    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + sizeBytes);
+    encodeBlockInto(block, frame, FRAME_HEADER_BYTES, receipt);
+    const bytes = frame.subarray(FRAME_HEADER_BYTES);
+    frame.writeUInt32BE(sizeBytes, 0);
     frame.writeUInt32BE(crc32(bytes), 4);
-    frame.set(bytes, FRAME_HEADER_BYTES);
     const offset = this.dataSizeBytes;
     writeAll(this.dataFd, frame);
-    if (this.fsync) fsyncSync(this.dataFd);
     const entry = Buffer.allocUnsafe(INDEX_ENTRY_BYTES);
     entry.writeBigUInt64BE(BigInt(offset));
     writeAll(this.indexFd, entry);
     this.offsets.push(offset);
     this.dataSizeBytes += frame.length;
-    return bytes.length;
+    return sizeBytes;
+  }
+
+  /** Starts one fdatasync covering every block written so far, unless one is in flight. */
+  private startGroupSync(): void {
+    if (this.syncInFlight || this.syncWaiters.length === 0) return;
+    const covered = this.syncWaiters;
+    this.syncWaiters = [];
+    this.syncInFlight = true;
+    fdatasync(this.dataFd, (error) => {
+      this.syncInFlight = false;
+      for (const waiter of covered) if (error === null) waiter.resolve();
+      else waiter.reject(error);
+      this.startGroupSync();
+    });
   }
 
   read(blockNum: number, receipt: WorkReceipt): Block {
@@ -83,6 +121,7 @@ export class FileBlockStore implements BlockStore {
   }
 
   close(): void {
+    assert(!this.syncInFlight && this.syncWaiters.length === 0, 'block file: closed with a deferred sync pending');
     if (this.fsync) fsyncSync(this.indexFd);
     closeSync(this.dataFd);
     closeSync(this.indexFd);
@@ -95,8 +134,10 @@ export class FileBlockStore implements BlockStore {
     readSync(this.dataFd, header, 0, FRAME_HEADER_BYTES, offset);
     const length = header.readUInt32BE(0);
     if (length > blockBytesMax || offset + FRAME_HEADER_BYTES + length > fileSize) return null;
-    const body = Buffer.alloc(length);
-    readSync(this.dataFd, body, 0, length, offset + FRAME_HEADER_BYTES);
+    // Unsafe (not zero-filled): the read below fills it, or the CRC check rejects it.
+    const body = Buffer.allocUnsafe(length);
+    const read = readSync(this.dataFd, body, 0, length, offset + FRAME_HEADER_BYTES);
+    if (read !== length) return null;
     return crc32(body) === header.readUInt32BE(4) ? body : null;
   }
 

@@ -15,9 +15,19 @@ export interface BlockStore {
   height(): number;
   /** Appends the next block; returns its encoded size. */
   append(block: Block, receipt: WorkReceipt): number;
+  /**
+   * Appends the next block and returns at once; `durable` resolves when the block would survive power
+   * loss (stores without it are used through `append`, durable when it returns).
+   */
+  appendDeferred?(block: Block, receipt: WorkReceipt): DeferredAppend;
   /** Reads a stored block; throws if the store does not keep blocks. */
   read(blockNum: number, receipt: WorkReceipt): Block;
   close(): void;
+}
+
+export interface DeferredAppend {
+  readonly sizeBytes: number;
+  readonly durable: Promise<void>;
 }
 
 export class MemoryBlockStore implements BlockStore {

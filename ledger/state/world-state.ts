@@ -45,6 +45,13 @@ export interface WorldState {
   savepoint(): Savepoint | null;
   /** Applies a block's updates, tx ids and savepoint atomically. */
   commit(batch: CommitBatch): void;
+  /**
+   * Write-behind commit (optional; stores without it are committed with `commit`): the batch is
+   * visible to reads at once and the returned function writes it durably, atomically as `commit`
+   * does. Call that only once the block is durable in the block store (the state must never get
+   * ahead of it), and call the persists in staging order.
+   */
+  stageCommit?(batch: CommitBatch): () => Promise<void>;
   close(): void;
 }
 

@@ -54,9 +54,11 @@ interface ChildRun {
   done: boolean;
 }
 
-function runChildUntilKilled(sourceDir: string, targetDir: string, seed: string, delayMs: number): Promise<ChildRun> {
+export type CommitMode = 'inline' | 'pipelined';
+
+function runChildUntilKilled(sourceDir: string, targetDir: string, seed: string, delayMs: number, mode: CommitMode): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, sourceDir, targetDir, seed], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, sourceDir, targetDir, seed, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastAck = -1;
     let done = false;
     let buffered = '';
@@ -89,7 +91,7 @@ export interface CrashOutcome {
   truncatedTails: number;
 }
 
-export async function crashRecovery(points: number, seedNumber: number): Promise<CrashOutcome> {
+export async function crashRecovery(points: number, seedNumber: number, mode: CommitMode = 'inline'): Promise<CrashOutcome> {
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run 'npx tsc -p tsconfig.json' (npm test does)`);
   const seed = `crash-${seedNumber}`;
   const root = mkdtempSync(join(tmpdir(), 'bpusim-crash-'));
@@ -102,10 +104,11 @@ export async function crashRecovery(points: number, seedNumber: number): Promise
   try {
     buildSource(sourceDir, seed, 120, 40);
     for (let point = 0; point < points; point += 1) {
-      const delayMs = Math.floor(random() * 120);
-      const run = await runChildUntilKilled(sourceDir, targetDir, seed, delayMs);
+      // The pipelined child commits a block every few ms once warm; a wider window spreads its kills over the run.
+      const delayMs = Math.floor(random() * (mode === 'pipelined' ? 400 : 120));
+      const run = await runChildUntilKilled(sourceDir, targetDir, seed, delayMs, mode);
       const recovered = openDurablePeer(net, targetDir);
-      const where = `seed ${seedNumber}, point ${point}, delay ${delayMs} ms`;
+      const where = `${mode} seed ${seedNumber}, point ${point}, delay ${delayMs} ms`;
       const store = recovered.blockStore as FileBlockStore;
       if (store.recovery.truncatedDataBytes > 0 || store.recovery.reindexedBlocks > 0) truncatedTails += 1;
       if (recovered.height > run.lastAck + 1) restartsWithRecovery += 1;
