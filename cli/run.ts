@@ -19,7 +19,8 @@ import { intFlag, numberFlag } from './_parse.js';
 import { computeRatios, formatSummary, identityOf, REPORT_SCHEMA_VERSION, type RunReport } from './scenario/report.js';
 import { seedStatistics } from '../reports/seed-statistics.js';
 import { parsePeerSweep, sweepPeers } from './scenario/scalability.js';
-import { runSystem, type ArrivalProcess, type CryptoModeFlag, type SystemRunOptions } from './scenario/system-model.js';
+import { meanOfferedTps, parseArrival } from '../workloads/arrivals.js';
+import { runSystem, type CryptoModeFlag, type SystemRunOptions } from './scenario/system-model.js';
 
 export interface RunFlags {
   arch: string;
@@ -67,7 +68,7 @@ export function registerRun(program: Command): void {
     .option('--rate <tps>', 'offered transactions per second', numberFlag('--rate', 0, 1e8, { exclusiveMin: true }), RUN_DEFAULTS.rate)
     .option('--duration <time>', 'arrivals for this long (e.g. 2s, 500ms)', RUN_DEFAULTS.duration)
     .option('--drain <time>', 'longest time after the last arrival for in-flight txs (default: the duration, at least 1s)')
-    .option('--arrival <process>', 'arrival process: poisson or fixed', RUN_DEFAULTS.arrival)
+    .option('--arrival <process>', 'arrival process: poisson, fixed, ramp:FROM:TO (TPS), bursty:ON:OFF:ONMS:OFFMS (MMPP), closed:N[:THINKMS] (N outstanding per client)', RUN_DEFAULTS.arrival)
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
     .option('--seeds <n>', 'run seeds seed … seed+n−1 and report each metric as mean ± 95 % CI', intFlag('--seeds', 1, 1000))
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
@@ -90,7 +91,6 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload)) {
     throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
   }
-  if (flags.arrival !== 'poisson' && flags.arrival !== 'fixed') throw new UsageError(`--arrival: expected poisson or fixed, got '${flags.arrival}'`);
   if (flags.crypto !== 'real' && flags.crypto !== 'modeled') throw new UsageError(`--crypto: expected real or modeled, got '${flags.crypto}'`);
   const scheme = flags.endorsementScheme ?? 'p256';
   if (scheme !== 'p256' && scheme !== 'ed25519' && scheme !== 'bls') throw new UsageError(`--endorsement-scheme: expected p256, ed25519 or bls, got '${scheme}'`);
@@ -98,6 +98,8 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (ordering !== 'solo' && ordering !== 'raft' && ordering !== 'pbft') throw new UsageError(`--ordering: expected solo, raft or pbft, got '${ordering}'`);
   const durationPs = parseDurationPs(flags.duration);
   if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
+  const arrival = parseArrival(flags.arrival, flags.rate, durationPs / 1e12);
+  if (typeof arrival === 'string') throw new UsageError(`--arrival: ${arrival}; allowed: poisson, fixed, ramp:FROM:TO, bursty:ON:OFF:ONMS:OFFMS, closed:N[:THINKMS]`);
   const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
   if (drainPs === undefined) throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
   if (flags.faults !== undefined && ordering === 'solo') throw new UsageError('--faults: needs --ordering raft or pbft (faults are scheduled on the ordering cluster)');
@@ -109,7 +111,7 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: flags.rate, arrival: flags.arrival as ArrivalProcess, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }) },
+    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }) },
   };
 }
 

@@ -96,6 +96,8 @@ export function buildConsensus(options: ConsensusRunOptions, env: Environment, s
       watermarkWindow: CONSENSUS_DEFAULTS.watermarkWindow,
       crypto,
       seed: `bpusim/consensus/${options.seed}`,
+      // Clients submit to every replica (below), so backups need not forward to the primary.
+      forwardRequests: false,
       ...(byzantine === undefined ? {} : { byzantine }),
       ...(persisted === undefined ? {} : { persisted }),
     });

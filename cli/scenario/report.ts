@@ -35,7 +35,7 @@ export function identityOf(version: string, options: Omit<SystemRunOptions, 'arc
     baseline: baseline?.name ?? null,
     cryptoMode: options.crypto,
     offeredTps: options.ratePerSec,
-    arrival: options.arrival,
+    arrival: describeArrival(options.arrival),
     durationSeconds: options.durationPs / 1e12,
   };
 }
@@ -108,4 +108,18 @@ function formatSeeds(stats: NonNullable<RunReport['seedStatistics']>): string {
     return `  ${metric.padEnd(26)} ${cells.join('   ')}`;
   });
   return `over ${stats.arch.seeds.length} seeds (${stats.arch.seeds[0]} … ${stats.arch.seeds[stats.arch.seeds.length - 1]}): mean ± 95 % CI\n${lines.join('\n')}`;
+}
+
+function describeArrival(arrival: SystemRunOptions['arrival']): string {
+  switch (arrival.kind) {
+    case 'fixed':
+    case 'poisson':
+      return arrival.kind;
+    case 'ramp':
+      return `ramp ${arrival.fromTps}→${arrival.toTps} TPS`;
+    case 'bursty':
+      return `bursty on ${arrival.onTps} / off ${arrival.offTps} TPS, ${arrival.meanOnMs}/${arrival.meanOffMs} ms`;
+    case 'closed':
+      return `closed loop, ${arrival.outstanding} outstanding per client, think ${arrival.thinkMs} ms`;
+  }
 }

@@ -31,6 +31,7 @@ import {
   Zipf,
   msToPs,
   psToSeconds,
+  secondsToPs,
   usToPs,
   type RandomStream,
 } from '../../sim/index.js';
@@ -49,17 +50,28 @@ import type { ConsensusDriver } from './consensus-driver.js';
 import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import type { Draws } from '../../workloads/draws.js';
-import type { WorkloadGenerator } from '../../workloads/generators.js';
+import type { TxRequest, WorkloadGenerator } from '../../workloads/generators.js';
+import { type ArrivalSpec, meanOfferedTps as offeredTps, openArrivals } from '../../workloads/arrivals.js';
+
+/** A source of trace events read as the run goes (constant memory); null at the end. */
+export interface TraceSource {
+  next(): { timeS: number; client: number; contract: string; fn: string; args: string[] } | null;
+}
 
 export type CryptoModeFlag = 'real' | 'modeled';
-export type ArrivalProcess = 'fixed' | 'poisson';
+export type { ArrivalSpec };
 
 export interface SystemRunOptions {
   arch: Architecture;
   topology: Topology;
   workload: WorkloadGenerator;
+  /** Nominal offered rate (the open-loop process's rate; reports use it as offeredTps). */
   ratePerSec: number;
-  arrival: ArrivalProcess;
+  arrival: ArrivalSpec;
+  /** Replays this trace (open loop) instead of the arrival process and workload generator. */
+  trace?: TraceSource;
+  /** Trace time is divided by this (2 = twice as fast). */
+  timeScale?: number;
   durationPs: number;
   /** Longest simulated time allowed after the last arrival for in-flight transactions to finish. */
   drainPs: number;
@@ -81,6 +93,7 @@ export interface SystemRunOptions {
 
 
 interface TxRecord {
+  client: number;
   submittedPs: number;
   atProxyPs: number;
   endorsedPs: number;
@@ -167,10 +180,12 @@ export function runSystem(options: SystemRunOptions): ArchResult {
 
   // The run ends when arrivals are over and every transaction has its outcome, so utilisation and
   // rates are measured over the active period, not over an idle drain allowance.
-  let clientsArriving = topology.clients.count;
+  let sourcesActive = options.trace !== undefined ? 1 : topology.clients.count;
+  let closedLoop: ((client: number) => void) | null = null;
   const finishTx = (tx: TxRecord, codeName: string): void => {
     finished++;
-    if (clientsArriving === 0 && finished === submitted) env.stop();
+    closedLoop?.(tx.client);
+    if (sourcesActive === 0 && finished === submitted) env.stop();
     countCode(codeName);
     const totalPs = env.nowPs - tx.submittedPs;
     latency.record(totalPs / 1000);
@@ -392,32 +407,78 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   };
 
   // ---- clients: arrivals -------------------------------------------------------------------------
+  // Each client is an arrival source: open-loop (fixed, Poisson, ramp, bursty: the next arrival
+  // time comes from the process) or closed-loop (a new transaction when one of its own completes,
+  // after the think time). A trace replaces them all with one source reading the file as it goes.
   const draws = makeDraws(streams.stream('workload'));
   const clientCount = topology.clients.count;
-  const perClientRate = options.ratePerSec / clientCount;
-  const meanGapPs = 1e12 / perClientRate;
+  const endS = psToSeconds(options.durationPs);
   let sequence = 0;
-  for (let c = 0; c < clientCount; c++) {
-    const arrivalRng = streams.stream(`client/${c}/arrivals`);
+  const issue = (c: number, request: TxRequest): void => {
     const ledgerClient = network.clients[c % network.clients.length];
     if (ledgerClient === undefined) throw new Error('no ledger client');
-    const gap = (): number => Math.max(1, Math.round(options.arrival === 'poisson' ? -Math.log(arrivalRng.randomOpenLow()) * meanGapPs : meanGapPs));
-    const arrive = (): void => {
-      if (env.nowPs > options.durationPs) {
-        clientsArriving--;
-        if (clientsArriving === 0 && finished === submitted) env.stop();
+    const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
+    submitted++;
+    const tx: TxRecord = { client: c, submittedPs: env.nowPs, atProxyPs: 0, endorsedPs: 0, sentToOrdererPs: 0, blockAtPeerPs: 0, validatedPs: 0, committedPs: 0 };
+    const bytes = proposed.receipt.messageBytes;
+    send('clients', 'proxy', bytes, () => atProxy(c, proposed.proposal, proposed.signed, bytes, tx));
+  };
+  const sourceDone = (): void => {
+    sourcesActive--;
+    if (sourcesActive === 0 && finished === submitted) env.stop();
+  };
+  const arrival = options.arrival;
+  if (options.trace !== undefined) {
+    const trace = options.trace;
+    const scale = options.timeScale ?? 1;
+    const scheduleNext = (): void => {
+      const event = trace.next();
+      if (event === null || event.timeS / scale > endS) {
+        sourceDone();
         return;
       }
-      env.schedule(gap(), arrive);
-      const request = workload.next(draws, sequence++);
-      const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
-      submitted++;
-      const tx: TxRecord = { submittedPs: env.nowPs, atProxyPs: 0, endorsedPs: 0, sentToOrdererPs: 0, blockAtPeerPs: 0, validatedPs: 0, committedPs: 0 };
-      const bytes = proposed.receipt.messageBytes;
-      send('clients', 'proxy', bytes, () => atProxy(c, proposed.proposal, proposed.signed, bytes, tx));
+      env.scheduleAt(Math.max(env.nowPs, secondsToPs(event.timeS / scale)), () => {
+        issue(event.client % clientCount, { chaincode: event.contract, fn: event.fn, args: event.args });
+        scheduleNext();
+      });
     };
-    // Clients start staggered across one mean gap so a fixed rate is not 16 simultaneous bursts.
-    env.schedule(Math.round((meanGapPs * c) / clientCount), arrive);
+    scheduleNext();
+  } else if (arrival.kind === 'closed') {
+    const thinkPs = msToPs(arrival.thinkMs);
+    closedLoop = (c: number): void => {
+      if (env.nowPs > options.durationPs) return;
+      env.schedule(thinkPs, () => {
+        if (env.nowPs > options.durationPs) return;
+        issue(c, workload.next(draws, sequence++));
+      });
+    };
+    for (let c = 0; c < clientCount; c++) {
+      for (let k = 0; k < arrival.outstanding; k++) env.schedule(k + c, () => issue(c, workload.next(draws, sequence++)));
+    }
+    // Closed-loop clients stop issuing at the end of the arrival period; the run then drains.
+    env.schedule(options.durationPs + 1, () => {
+      for (let c = 0; c < clientCount; c++) sourceDone();
+    });
+  } else {
+    for (let c = 0; c < clientCount; c++) {
+      const arrivals = openArrivals(arrival, clientCount, makeDraws(streams.stream(`client/${c}/arrivals`)), endS);
+      const arrive = (): void => {
+        issue(c, workload.next(draws, sequence++));
+        scheduleFrom(env.nowPs);
+      };
+      const scheduleFrom = (fromPs: number): void => {
+        const nextS = arrivals.next(psToSeconds(fromPs));
+        if (nextS === null) {
+          sourceDone();
+          return;
+        }
+        env.scheduleAt(Math.max(env.nowPs, Math.round(nextS * 1e12)), arrive);
+      };
+      // Clients start staggered across one gap (a fixed rate is then not simultaneous bursts),
+      // each with an arrival at its start instant.
+      const staggerPs = Math.round(((1e12 * clientCount) / Math.max(1, offeredTps(arrival))) * (c / clientCount));
+      env.schedule(staggerPs, arrive);
+    }
   }
 
   const sampled: NodeEngines[] = [notifier === undefined ? null : engines.get(notifier.name), proxyEngines, ordererEngines].filter((e): e is NodeEngines => e !== undefined && e !== null);
@@ -434,7 +495,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     }
     if (seriesActive()) env.schedule(seriesWindowPs, sampleUtilisation);
   };
-  const seriesActive = (): boolean => clientsArriving > 0 || finished < submitted;
+  const seriesActive = (): boolean => sourcesActive > 0 || finished < submitted;
   env.schedule(seriesWindowPs, sampleUtilisation);
   env.run(options.durationPs + options.drainPs);
 

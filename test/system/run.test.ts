@@ -136,3 +136,16 @@ engines:
     expect(sweep?.maxPeersHolding).toBeLessThan(24);
   });
 });
+
+describe('closed-loop arrivals', () => {
+  it('keeps at most N transactions outstanding per client: each round waits for its block', () => {
+    const report = quiet({ workload: 'kv-insert', baseline: 'none', arrival: 'closed:2', duration: '1s', drain: '1s' });
+    const result = report.results.arch;
+    // 16 clients × 2 outstanding, each round trip ≥ one 200 ms batch timeout (blocks never fill).
+    expect(result.submittedTxs).toBeGreaterThanOrEqual(32);
+    expect(result.submittedTxs).toBeLessThanOrEqual(32 * 6);
+    expect(result.meanBlockTxs).toBeLessThanOrEqual(32);
+    expect(result.unfinishedTxs).toBe(0);
+    expect(report.identity.arrival).toBe('closed loop, 2 outstanding per client, think 0 ms');
+  });
+});
