@@ -24,8 +24,8 @@ describe('fuzz consensus', () => {
     expect(fuzzMany('raft', seeds(250), bpu)).toEqual({ protocol: 'raft', seeds: 250, safetyViolations: 0, livenessFailures: 0, firstFailingSeed: null });
   });
 
-  it('PBFT: 80 seeds, no safety violation, live after faults clear', () => {
-    expect(fuzzMany('pbft', seeds(80), bpu)).toEqual({ protocol: 'pbft', seeds: 80, safetyViolations: 0, livenessFailures: 0, firstFailingSeed: null });
+  it('PBFT: 40 seeds, no safety violation, live after faults clear', () => {
+    expect(fuzzMany('pbft', seeds(40), bpu)).toEqual({ protocol: 'pbft', seeds: 40, safetyViolations: 0, livenessFailures: 0, firstFailingSeed: null });
   });
 });
 

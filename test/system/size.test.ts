@@ -7,15 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { sizeArchitecture } from '../../cli/size.js';
 
 describe('bpusim size', () => {
-  it('sizes bpu-2019 for a target it cannot hold and the check holds', () => {
-    const sizing = sizeArchitecture({ targetTps: 60_000, arch: 'bpu-2019', workload: 'donothing', topology: 'dc', probeRate: 5_000, duration: '120ms', ceiling: 0.8, iterations: 4 });
+  it('gives each engine the lanes its measured demand needs at the target, and the check holds', () => {
+    const sizing = sizeArchitecture({ targetTps: 40_000, arch: 'bpu-2019', workload: 'donothing', topology: 'dc', probeRate: 4_000, duration: '100ms', ceiling: 0.8, iterations: 4 });
     const verify = sizing.probe.engines.find((e) => e.engine === 'crypto.verify.p256');
     // 3.5 verifies per tx per peer × 368 µs ≈ 1.29 busy lanes per 1,000 TPS.
     expect(verify?.busyLanesPerKtps).toBeGreaterThan(1.2);
     expect(verify?.busyLanesPerKtps).toBeLessThan(1.4);
-    expect(verify?.lanesAfter).toBeGreaterThanOrEqual(Math.ceil((60 * 1.2) / 0.8));
+    expect(verify?.lanesAfter).toBeGreaterThanOrEqual(Math.ceil((40 * 1.2) / 0.8));
     expect(sizing.check.holds).toBe(true);
-    expect(sizing.check.committedTps).toBeGreaterThanOrEqual(0.95 * 60_000);
+    expect(sizing.check.committedTps).toBeGreaterThanOrEqual(0.95 * 40_000);
     expect(sizing.sized.engines.crypto?.verify.p256?.lanes).toBe(verify?.lanesAfter);
     expect(sizing.nodeCostUsd).toBeGreaterThan(0);
   });

@@ -16,7 +16,7 @@ const bpusim = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args]
 const grid = join(dir, 'grid.yaml');
 writeFileSync(
   grid,
-  `base: { arch: bpu-2019, topology: dc, workload: donothing, duration: 60ms, crypto: modeled }
+  `base: { arch: bpu-2019, topology: dc, workload: donothing, duration: 40ms, crypto: modeled }
 vary:
   rate: [2000, 6000]
   arch.engines.crypto.verify.p256.lanes: [2, 128]
