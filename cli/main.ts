@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, isBadInput } from './_errors.js';
 import { registerBench } from './bench.js';
 import { registerConsensus } from './consensus.js';
+import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
 import { registerSweepGrid } from './sweep-grid.js';
 import { registerRun } from './run.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerBench(program);
   registerConsensus(program);
+  registerReports(program);
   registerSweepGrid(program);
   registerSize(program);
   return program;
