@@ -13,6 +13,7 @@ import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
 import { registerSweepGrid } from './sweep-grid.js';
+import { registerTrace } from './trace.js';
 import { registerRun } from './run.js';
 import { registerStart } from './start.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReports(program);
   registerSweepGrid(program);
   registerSize(program);
+  registerTrace(program);
   return program;
 }
 

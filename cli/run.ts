@@ -3,7 +3,9 @@
  * ledger, once on an architecture (the BPU) and once on a baseline (the CPU), with the paper's
  * Table 01 metrics side by side, written to a report and summarised on stdout.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { BUILTIN_CHAINCODE_NAMES } from '../ledger/index.js';
+import { TraceError, TraceReader, TraceWriter, type TraceEvent } from '../workloads/trace.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadArchitecture, type Architecture } from '../engines/architecture.js';
@@ -42,6 +44,9 @@ export interface RunFlags {
   ordering?: string;
   faults?: string;
   seeds?: number;
+  trace?: string;
+  timeScale?: number;
+  recordTrace?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -78,6 +83,9 @@ export function registerRun(program: Command): void {
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
     .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
     .option('--target-tps <tps>', 'target rate the sweep must hold (default: --rate)', numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }))
+    .option('--trace <file>', 'replay this trace (bpusim-trace/1 JSON Lines) instead of --workload and --arrival, open loop, streamed')
+    .option('--time-scale <x>', 'trace time is divided by x (2 = twice as fast)', numberFlag('--time-scale', 0, 1e6, { exclusiveMin: true }))
+    .option('--record-trace <file>', 'write the transactions the architecture run offered as a trace')
     .option('--out <file>', 'write the JSON report here')
     .option('--json', 'print the JSON report instead of the summary')
     .action(
@@ -108,10 +116,12 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   const topology = loadTopology(flags.topology);
   const workload = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
   const faults = flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count);
+  if (flags.trace !== undefined && !existsSync(flags.trace)) throw new UsageError(`--trace: ${flags.trace}: no such file`);
+  if (flags.timeScale !== undefined && flags.trace === undefined) throw new UsageError('--time-scale: needs --trace');
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }) },
+    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }), keys: flags.keys, ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }), ...(flags.trace === undefined ? {} : { traceName: flags.trace }) },
   };
 }
 
@@ -134,7 +144,17 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
   const simulatedTxPerWallSecond: Record<string, number> = {};
   const timed = (role: string, which: Architecture) => {
     const startNs = process.hrtime.bigint(); // host-time-ok
-    const result = runSystem({ ...options, arch: which });
+    // Each run reads the trace afresh (streamed: constant memory); only the arch run records.
+    const trace = flags.trace === undefined ? undefined : traceSource(flags.trace);
+    const recorder = role === 'arch' && flags.recordTrace !== undefined ? new TraceWriter(flags.recordTrace, `bpusim run (${which.name}, seed ${options.seed})`) : undefined;
+    let result;
+    try {
+      result = runSystem({ ...options, arch: which, ...(trace === undefined ? {} : { trace }), ...(recorder === undefined ? {} : { recordTrace: (event: TraceEvent) => recorder.write(event) }) });
+      recorder?.finish();
+    } catch (error) {
+      recorder?.abort();
+      throw error;
+    }
     const seconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
     wallSeconds[role] = Number(seconds.toFixed(3));
     simulatedTxPerWallSecond[role] = Math.round(result.committedTxs / seconds);
@@ -169,6 +189,20 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
   return report;
+}
+
+/** A trace reader that also refuses contracts the ledger does not have, naming the line. */
+function traceSource(file: string) {
+  const reader = new TraceReader(file);
+  return {
+    next() {
+      const event = reader.next();
+      if (event !== null && !(BUILTIN_CHAINCODE_NAMES as readonly string[]).includes(event.contract)) {
+        throw new TraceError(file, reader.currentLine, `field 'contract': '${event.contract}' is not a built-in contract; allowed: ${BUILTIN_CHAINCODE_NAMES.join(', ')}`);
+      }
+      return event;
+    },
+  };
 }
 
 function packageVersion(): string {

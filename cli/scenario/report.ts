@@ -29,13 +29,13 @@ export function identityOf(version: string, options: Omit<SystemRunOptions, 'arc
   return {
     version,
     seed: options.seed,
-    workload: options.workload.name,
+    workload: options.traceName === undefined ? options.workload.name : `trace ${options.traceName}`,
     topology: options.topology.name,
     architecture: arch.name,
     baseline: baseline?.name ?? null,
     cryptoMode: options.crypto,
     offeredTps: options.ratePerSec,
-    arrival: describeArrival(options.arrival),
+    arrival: options.traceName === undefined ? describeArrival(options.arrival) : `trace times${options.timeScale === undefined ? '' : ` ÷ ${options.timeScale}`}`,
     durationSeconds: options.durationPs / 1e12,
   };
 }

@@ -43,7 +43,7 @@ export type { ArchResult, PhaseSummary };
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
-import { createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { buildConsensus } from './consensus-experiment.js';
 import type { ConsensusDriver } from './consensus-driver.js';
@@ -72,6 +72,12 @@ export interface SystemRunOptions {
   trace?: TraceSource;
   /** Trace time is divided by this (2 = twice as fast). */
   timeScale?: number;
+  /** Key-space size for contracts a trace calls (accounts / records). */
+  keys?: number;
+  /** The trace file's name, for the report's identity. */
+  traceName?: string;
+  /** Receives every transaction offered, in order (`run --record-trace`). */
+  recordTrace?: (event: { timeS: number; client: number; contract: string; fn: string; args: string[] }) => void;
   durationPs: number;
   /** Longest simulated time allowed after the last arrival for in-flight transactions to finish. */
   drainPs: number;
@@ -119,7 +125,16 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     peersPerOrg,
     peerScheme: options.endorsementScheme ?? 'p256',
     crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
-    chaincodes: [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }],
+    // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
+    // --keys); a generator run deploys the one its workload uses.
+    chaincodes:
+      options.trace === undefined
+        ? [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }]
+        : BUILTIN_CHAINCODE_NAMES.map((name) => ({
+            name,
+            policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length),
+            params: name === 'smallbank' ? { accounts: options.keys ?? 10_000, initialBalance: 1_000_000 } : name === 'kv' ? { records: options.keys ?? 10_000, valueBytes: 100 } : {},
+          })),
     batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
   });
   const verifyCache = new VerifyCache();
@@ -418,6 +433,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     const ledgerClient = network.clients[c % network.clients.length];
     if (ledgerClient === undefined) throw new Error('no ledger client');
     const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
+    options.recordTrace?.({ timeS: psToSeconds(env.nowPs), client: c, contract: request.chaincode, fn: request.fn, args: request.args });
     submitted++;
     const tx: TxRecord = { client: c, submittedPs: env.nowPs, atProxyPs: 0, endorsedPs: 0, sentToOrdererPs: 0, blockAtPeerPs: 0, validatedPs: 0, committedPs: 0 };
     const bytes = proposed.receipt.messageBytes;
@@ -529,7 +545,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
   return {
     architecture: arch.name,
-    offeredTps: options.ratePerSec,
+    // A trace's offered rate is what it held over the arrival period.
+    offeredTps: options.trace === undefined ? options.ratePerSec : round(submitted / psToSeconds(options.durationPs)),
     submittedTxs: submitted,
     committedTxs: committedValid,
     committedTps: round(committedInWindow / windowSeconds),
