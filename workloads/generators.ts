@@ -27,7 +27,63 @@ export interface WorkloadGenerator {
   next(draws: Draws, sequence: number): TxRequest;
 }
 
-export const WORKLOAD_NAMES = ['smallbank', 'kv', 'kv-insert', 'donothing', 'cpuheavy', 'ioheavy', 'mdm-token'] as const;
+export const WORKLOAD_NAMES = ['smallbank', 'kv', 'kv-insert', 'ycsb-a', 'ycsb-b', 'ycsb-c', 'ycsb-d', 'ycsb-e', 'ycsb-f', 'donothing', 'cpuheavy', 'ioheavy', 'mdm-token'] as const;
+
+/**
+ * YCSB's core workloads (Cooper et al., SoCC 2010) as operation mixes over the `kv` contract:
+ * A update-heavy 50/50 read/update; B read-mostly 95/5; C read-only; D read-latest 95 % reads
+ * skewed to the newest records, 5 % inserts; E short ranges 95 % scans (length uniform 1–100),
+ * 5 % inserts; F 50 % reads, 50 % read-modify-writes. Keys Zipfian (θ = 0.99, scrambled) except D.
+ */
+const YCSB_MIX: Record<string, [op: 'read' | 'update' | 'insert' | 'scan' | 'rmw', weight: number][]> = {
+  'ycsb-a': [['read', 0.5], ['update', 0.5]],
+  'ycsb-b': [['read', 0.95], ['update', 0.05]],
+  'ycsb-c': [['read', 1]],
+  'ycsb-d': [['read', 0.95], ['insert', 0.05]],
+  'ycsb-e': [['scan', 0.95], ['insert', 0.05]],
+  'ycsb-f': [['read', 0.5], ['rmw', 0.5]],
+};
+
+const YCSB_D_INSERTS_IN_FLIGHT = 256;
+
+function ycsbGenerator(name: WorkloadName, records: number, theta: number): WorkloadGenerator {
+  const mix = YCSB_MIX[name] ?? [];
+  let inserted = 0;
+  const pickOp = (draws: Draws): string => {
+    let u = draws.random();
+    for (const [op, weight] of mix) {
+      if (u < weight) return op;
+      u -= weight;
+    }
+    return mix[mix.length - 1]?.[0] ?? 'read';
+  };
+  const value = (sequence: number): string => `v${sequence}`.padEnd(100, '.');
+  return {
+    name,
+    chaincode: 'kv',
+    genesisParams: { records, valueBytes: 100 },
+    conflictFree: false,
+    next(draws, sequence) {
+      const op = pickOp(draws);
+      // D reads the latest records most (rank 0 the newest). An insert is readable only once its
+      // block commits, so reads skip the newest YCSB_D_INSERTS_IN_FLIGHT inserts, which may not have.
+      const existing = records + Math.max(0, inserted - YCSB_D_INSERTS_IN_FLIGHT);
+      const keyIndex = name === 'ycsb-d' ? existing - 1 - draws.zipfRank(existing, theta) : scramble(draws.zipfRank(records, theta), records);
+      switch (op) {
+        case 'insert':
+          return { chaincode: 'kv', fn: 'insert', args: [kvKey(records + inserted++), value(sequence)] };
+        case 'update':
+          return { chaincode: 'kv', fn: 'update', args: [kvKey(keyIndex), value(sequence)] };
+        case 'rmw':
+          return { chaincode: 'kv', fn: 'rmw', args: [kvKey(keyIndex), value(sequence)] };
+        case 'scan':
+          return { chaincode: 'kv', fn: 'scan', args: [kvKey(keyIndex), String(1 + draws.int(100))] };
+        default:
+          return { chaincode: 'kv', fn: 'read', args: [kvKey(keyIndex)] };
+      }
+    },
+  };
+}
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 export interface WorkloadOptions {
@@ -94,6 +150,13 @@ export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {})
         },
       };
     }
+    case 'ycsb-a':
+    case 'ycsb-b':
+    case 'ycsb-c':
+    case 'ycsb-d':
+    case 'ycsb-e':
+    case 'ycsb-f':
+      return ycsbGenerator(name, keys, options.theta ?? 0.99);
     case 'kv-insert':
       return {
         name,

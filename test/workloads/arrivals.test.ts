@@ -68,3 +68,28 @@ describe('arrival processes', () => {
     expect(parseArrival('bursty:1:2:0:5', 1000, 1)).toMatch(/durations > 0/);
   });
 });
+
+describe('YCSB workloads', () => {
+  it('operation mixes match the core workloads', async () => {
+    const { makeGenerator } = await import('../../workloads/generators.js');
+    const d = draws('ycsb');
+    const expected: Record<string, Record<string, number>> = {
+      'ycsb-a': { read: 0.5, update: 0.5 },
+      'ycsb-b': { read: 0.95, update: 0.05 },
+      'ycsb-c': { read: 1 },
+      'ycsb-d': { read: 0.95, insert: 0.05 },
+      'ycsb-e': { scan: 0.95, insert: 0.05 },
+      'ycsb-f': { read: 0.5, rmw: 0.5 },
+    };
+    for (const [name, mix] of Object.entries(expected)) {
+      const generator = makeGenerator(name as 'ycsb-a', { keys: 1000 });
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < 20_000; i++) {
+        const tx = generator.next(d, i);
+        counts[tx.fn] = (counts[tx.fn] ?? 0) + 1;
+      }
+      for (const [op, share] of Object.entries(mix)) expect(Math.abs((counts[op] ?? 0) / 20_000 - share)).toBeLessThan(0.01);
+      expect(Object.keys(counts).sort()).toEqual(Object.keys(mix).sort());
+    }
+  });
+});
