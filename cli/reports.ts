@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { summaryCsv, utilisationCsv } from '../reports/csv.js';
-import { renderHtml } from '../reports/html.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { readReport, readSweep, writeFilesAtomic } from './_report-files.js';
@@ -27,21 +26,30 @@ export function registerReports(program: Command): void {
     .option('--html <file>', 'write the HTML report (inline SVG charts, no network fetches) here')
     .option('--sweep <file>', 'add consensus sweep curves from the output of bpusim sweep consensus --json')
     .action(
-      action((reportPath: string, flags: ReportFlags) => {
+      action(async (reportPath: string, flags: ReportFlags) => {
         if (flags.csv === undefined && flags.html === undefined) throw new UsageError('report: expected --csv <dir> and/or --html <file>');
         if (flags.sweep !== undefined && flags.html === undefined) throw new UsageError('--sweep: needs --html <file> (sweep curves are drawn in the HTML report)');
         const report = readReport(reportPath);
         const sweep = flags.sweep === undefined ? undefined : readSweep(flags.sweep);
         // Render everything before writing anything, so bad input leaves no files behind.
-        if (flags.csv !== undefined) {
-          writeFilesAtomic('--csv', [
-            { path: join(flags.csv, 'summary.csv'), contents: summaryCsv(report) },
-            { path: join(flags.csv, 'utilisation.csv'), contents: utilisationCsv(report) },
-          ]);
-          process.stdout.write(`wrote ${join(flags.csv, 'summary.csv')} and ${join(flags.csv, 'utilisation.csv')}\n`);
-        }
+        const csvFiles =
+          flags.csv === undefined
+            ? []
+            : [
+                { path: join(flags.csv, 'summary.csv'), contents: summaryCsv(report) },
+                { path: join(flags.csv, 'utilisation.csv'), contents: utilisationCsv(report) },
+              ];
+        let html: string | undefined;
         if (flags.html !== undefined) {
-          const html = renderHtml(report, { source: reportPath, ...(sweep === undefined ? {} : { sweep }) });
+          // Loaded on demand: d3-node brings jsdom, ≈0.9 s to import here, which no other command should pay.
+          const { renderHtml } = await import('../reports/html.js');
+          html = renderHtml(report, { source: reportPath, ...(sweep === undefined ? {} : { sweep }) });
+        }
+        if (csvFiles.length > 0) {
+          writeFilesAtomic('--csv', csvFiles);
+          process.stdout.write(`wrote ${csvFiles.map((f) => f.path).join(' and ')}\n`);
+        }
+        if (flags.html !== undefined && html !== undefined) {
           writeFilesAtomic('--html', [{ path: flags.html, contents: html }]);
           process.stdout.write(`wrote ${flags.html}\n`);
         }
