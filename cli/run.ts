@@ -12,7 +12,9 @@ import { loadArchitecture, type Architecture } from '../engines/architecture.js'
 import { packageRoot } from '../engines/config-file.js';
 import { loadFaultFile } from '../engines/fault-file.js';
 import { loadTopology } from '../engines/topology.js';
-import { parseDurationPs, secondsToPs } from '../sim/index.js';
+import { msToPs, parseDurationPs, secondsToPs } from '../sim/index.js';
+import { TimelineWriter } from '../reports/timeline.js';
+import { Presets, SingleBar } from 'cli-progress';
 import { WORKLOAD_NAMES, makeGenerator, type WorkloadName } from '../workloads/generators.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
@@ -47,6 +49,8 @@ export interface RunFlags {
   trace?: string;
   timeScale?: number;
   recordTrace?: string;
+  timeline?: string;
+  timelineWindow?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -86,6 +90,8 @@ export function registerRun(program: Command): void {
     .option('--trace <file>', 'replay this trace (bpusim-trace/1 JSON Lines) instead of --workload and --arrival, open loop, streamed')
     .option('--time-scale <x>', 'trace time is divided by x (2 = twice as fast)', numberFlag('--time-scale', 0, 1e6, { exclusiveMin: true }))
     .option('--record-trace <file>', 'write the transactions the architecture run offered as a trace')
+    .option('--timeline <file>', 'write the architecture run as a Chrome trace-event timeline (open in Perfetto): nodes, engine lanes, operations')
+    .option('--timeline-window <from:to>', 'simulated time kept in the timeline, e.g. 100ms:110ms (default: 10 ms from mid-run)')
     .option('--out <file>', 'write the JSON report here')
     .option('--json', 'print the JSON report instead of the summary')
     .action(
@@ -142,17 +148,31 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
   const version = packageVersion();
   const wallSeconds: Record<string, number> = {};
   const simulatedTxPerWallSecond: Record<string, number> = {};
+  // A progress bar on stderr for runs a person watches: only on a TTY, so CI logs stay quiet.
+  const progress = process.stderr.isTTY === true && flags.json !== true ? new SingleBar({ format: '{role} [{bar}] {percentage}% of the arrival period', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic) : null;
   const timed = (role: string, which: Architecture) => {
+    progress?.start(100, 0, { role: `${role} ${which.name}` });
     const startNs = process.hrtime.bigint(); // host-time-ok
     // Each run reads the trace afresh (streamed: constant memory); only the arch run records.
     const trace = flags.trace === undefined ? undefined : traceSource(flags.trace);
+    const timeline = role === 'arch' && flags.timeline !== undefined ? new TimelineWriter(flags.timeline, ...timelineWindow(flags, options.durationPs)) : undefined;
     const recorder = role === 'arch' && flags.recordTrace !== undefined ? new TraceWriter(flags.recordTrace, `bpusim run (${which.name}, seed ${options.seed})`) : undefined;
     let result;
     try {
-      result = runSystem({ ...options, arch: which, ...(trace === undefined ? {} : { trace }), ...(recorder === undefined ? {} : { recordTrace: (event: TraceEvent) => recorder.write(event) }) });
+      result = runSystem({
+        ...options,
+        arch: which,
+        ...(trace === undefined ? {} : { trace }),
+        ...(recorder === undefined ? {} : { recordTrace: (event: TraceEvent) => recorder.write(event) }),
+        ...(timeline === undefined ? {} : { timeline: (node: string, track: string, startPs: number, endPs: number, name: string) => timeline.slice(node, track, startPs, endPs, name) }),
+        ...(progress === null ? {} : { onProgress: (fraction: number) => progress.update(Math.round(fraction * 100)) }),
+      });
+      progress?.stop();
       recorder?.finish();
+      timeline?.finish();
     } catch (error) {
       recorder?.abort();
+      timeline?.abort();
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
@@ -189,6 +209,19 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
   return report;
+}
+
+/** The timeline's window in ps: `--timeline-window from:to`, or 10 ms (at most a tenth of the run) from mid-run. */
+function timelineWindow(flags: RunFlags, durationPs: number): [number, number] {
+  if (flags.timelineWindow === undefined) {
+    const fromPs = Math.round(durationPs / 2);
+    return [fromPs, fromPs + Math.min(msToPs(10), Math.round(durationPs / 10))];
+  }
+  const [from, to] = flags.timelineWindow.split(':');
+  const fromPs = parseDurationPs(from ?? '');
+  const toPs = parseDurationPs(to ?? '');
+  if (fromPs === undefined || toPs === undefined || toPs <= fromPs) throw new UsageError(`--timeline-window: expected FROM:TO such as 100ms:110ms with TO after FROM, got '${flags.timelineWindow}'`);
+  return [fromPs, toPs];
 }
 
 /** A trace reader that also refuses contracts the ledger does not have, naming the line. */

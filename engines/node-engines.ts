@@ -158,8 +158,29 @@ export class NodeEngines {
     return cyclesToPs(cycles, this.cpuClockGHz);
   }
 
+  /**
+   * Sends every operation on this node's engines to `sink` as it starts (for a timeline): the
+   * track is the engine and lane, the name the stage (decode, verify, contract, ...).
+   */
+  traceTo(sink: (node: string, track: string, startPs: number, endPs: number, name: string) => void): void {
+    const onServer = (engine: string, server: Server | null): void => {
+      if (server !== null) server.tracer = (lane, startPs, endPs, label) => sink(this.node, `${engine}/${lane}`, startPs, endPs, label ?? engine);
+    };
+    onServer('cpu', this.cpu);
+    onServer('crypto.hash', this.hashServer);
+    onServer('db', this.db);
+    onServer('sc', this.sc);
+    onServer('serde', this.serde);
+    onServer('nic', this.nic);
+    onServer('hostLink', this.hostLink);
+    onServer('bft', this.bft);
+    for (const [kind, pipelines] of [['sign', this.signPipelines], ['verify', this.verifyPipelines]] as const) {
+      for (const [scheme, pipeline] of pipelines) pipeline.tracer = (lane, startPs, endPs) => sink(this.node, `crypto.${kind}.${scheme}/${lane}`, startPs, endPs, `${kind} ${scheme}`);
+    }
+  }
+
   /** Splits `totalPs` of work into at most `pieces` equal jobs on `server`. */
-  private splitOn(server: Server, totalPs: number, pieces: number): StageRunner {
+  private splitOn(server: Server, totalPs: number, pieces: number, label: string | null = null): StageRunner {
     const jobs = Math.max(1, Math.min(pieces, server.lanes));
     const jobPs = Math.ceil(totalPs / jobs);
     return (done) => {
@@ -168,7 +189,7 @@ export class NodeEngines {
         remaining--;
         if (remaining === 0) done();
       };
-      for (let i = 0; i < jobs; i++) server.submit(jobPs, finish);
+      for (let i = 0; i < jobs; i++) server.submit(jobPs, finish, null, 0, label);
     };
   }
 
@@ -176,15 +197,15 @@ export class NodeEngines {
     const engine = this.engineOf[kind];
     if (kind === 'hash' && engine === 'crypto' && this.hashServer !== null) {
       note('crypto');
-      return this.splitOn(this.hashServer, nsToPs(bytes / this.hashBytesPerNs), pieces);
+      return this.splitOn(this.hashServer, nsToPs(bytes / this.hashBytesPerNs), pieces, kind);
     }
     if (kind !== 'hash' && engine === 'serde' && this.serde !== null) {
       note('serde');
-      return this.splitOn(this.serde, nsToPs(bytes / this.serdeBytesPerNs), pieces);
+      return this.splitOn(this.serde, nsToPs(bytes / this.serdeBytesPerNs), pieces, kind);
     }
     note('cpu');
     const perByte = kind === 'hash' ? this.cycles.hashPerByte : kind === 'encode' ? this.cycles.encodePerByte : this.cycles.decodePerByte;
-    return this.splitOn(this.cpu, this.cpuPs(bytes * perByte), pieces);
+    return this.splitOn(this.cpu, this.cpuPs(bytes * perByte), pieces, kind);
   }
 
   private signatureStage(kind: 'sign' | 'verify', counts: Partial<Record<Scheme, number>>, note: (e: EngineName) => void): StageRunner {
@@ -204,7 +225,7 @@ export class NodeEngines {
       } else {
         note('cpu');
         const cyclesEach = this.cycles[SCHEME_CYCLES[scheme][kind]];
-        parts.push(this.splitOn(this.cpu, this.cpuPs(cyclesEach * count), count));
+        parts.push(this.splitOn(this.cpu, this.cpuPs(cyclesEach * count), count, `${kind} ${scheme}`));
       }
     }
     return allParts(parts);
@@ -217,10 +238,10 @@ export class NodeEngines {
     if (this.engineOf.contract === 'sc' && this.sc !== null && sc !== undefined) {
       note('sc');
       const jobPs = cyclesToPs(work.contractSteps * sc.cyclesPerStep, sc.clockGHz);
-      return this.splitOn(this.sc, jobPs, 1);
+      return this.splitOn(this.sc, jobPs, 1, `contract ${name}`);
     }
     note('cpu');
-    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * this.cycles.contractStep + this.cycles.contextSwitch), 1);
+    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * this.cycles.contractStep + this.cycles.contextSwitch), 1, `contract ${name}`);
   }
 
   private stateStage(work: Work, pieces: number, note: (e: EngineName) => void): StageRunner {
@@ -229,11 +250,11 @@ export class NodeEngines {
       note('db');
       const readNs = db.getNs + (1 - db.cacheHitRatio) * db.missNs;
       const totalNs = work.stateReads * readNs + work.stateWrites * db.putNs + work.rangeRows * db.rangeRowNs;
-      return this.splitOn(this.db, nsToPs(totalNs), Math.min(pieces, work.stateReads + work.stateWrites + work.rangeRows));
+      return this.splitOn(this.db, nsToPs(totalNs), Math.min(pieces, work.stateReads + work.stateWrites + work.rangeRows), 'state');
     }
     note('cpu');
     const cycles = work.stateReads * this.cycles.stateRead + work.stateWrites * this.cycles.stateWrite + work.rangeRows * this.cycles.rangeRow;
-    return this.splitOn(this.cpu, this.cpuPs(cycles), pieces);
+    return this.splitOn(this.cpu, this.cpuPs(cycles), pieces, 'state');
   }
 
   private networkStage(bytes: number, note: (e: EngineName) => void): StageRunner {
@@ -241,22 +262,22 @@ export class NodeEngines {
     if (this.engineOf.network === 'nic' && this.nic !== null && nic !== undefined && nic.toe) {
       note('nic');
       const packets = Math.ceil(bytes / nic.mtuBytes);
-      return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1);
+      return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1, 'network');
     }
     note('cpu');
     const mtuBytes = nic?.mtuBytes ?? 1_500;
     const packets = Math.ceil(bytes / mtuBytes);
-    return this.splitOn(this.cpu, this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte), 1);
+    return this.splitOn(this.cpu, this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte), 1, 'network');
   }
 
   private consensusStage(messages: number, note: (e: EngineName) => void): StageRunner {
     const bft = this.arch.engines.bft;
     if (this.engineOf.consensus === 'bft' && this.bft !== null && bft !== undefined) {
       note('bft');
-      return this.splitOn(this.bft, nsToPs(messages * bft.perMessageNs), messages);
+      return this.splitOn(this.bft, nsToPs(messages * bft.perMessageNs), messages, 'consensus');
     }
     note('cpu');
-    return this.splitOn(this.cpu, this.cpuPs(messages * this.cycles.consensusMessage), messages);
+    return this.splitOn(this.cpu, this.cpuPs(messages * this.cycles.consensusMessage), messages, 'consensus');
   }
 
   private hostLinkStage(bytes: number): StageRunner {
@@ -264,7 +285,7 @@ export class NodeEngines {
     const server = this.hostLink;
     if (link === undefined || server === null) return (done) => done();
     const ns = link.dmaSetupNs + (bytes * 8) / (link.lanes * link.gbpsPerLane);
-    return this.splitOn(server, nsToPs(ns), 1);
+    return this.splitOn(server, nsToPs(ns), 1, 'dma');
   }
 }
 

@@ -74,6 +74,10 @@ export interface SystemRunOptions {
   timeScale?: number;
   /** Key-space size for contracts a trace calls (accounts / records). */
   keys?: number;
+  /** Called with the fraction of the arrival period simulated so far (a progress bar); no effect on results. */
+  onProgress?: (fraction: number) => void;
+  /** Receives every engine operation as it starts (a timeline export). */
+  timeline?: (node: string, track: string, startPs: number, endPs: number, name: string) => void;
   /** The trace file's name, for the report's identity. */
   traceName?: string;
   /** Receives every transaction offered, in order (`run --record-trace`). */
@@ -151,6 +155,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   siteOf.set('clients', topology.clients.site);
   const proxyEngines = new NodeEngines(env, arch, 'proxy');
   const ordererEngines = new NodeEngines(env, arch, 'orderer');
+  if (options.timeline !== undefined) for (const e of [...engines.values(), proxyEngines, ordererEngines]) e.traceTo(options.timeline);
   const links = new Map<string, Link>();
   const link = (from: string, to: string): Link => {
     const key = `${from}>${to}`;
@@ -509,6 +514,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       utilisationSeries.set(key, series);
       lastBusy.set(key, busyPs);
     }
+    options.onProgress?.(Math.min(1, env.nowPs / options.durationPs));
     if (seriesActive()) env.schedule(seriesWindowPs, sampleUtilisation);
   };
   const seriesActive = (): boolean => sourcesActive > 0 || finished < submitted;

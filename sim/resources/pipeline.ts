@@ -45,6 +45,8 @@ export class Pipeline {
   private readonly laneExitRing: Float64Array;
   private readonly laneRingHead: Int32Array;
   private laneNext = 0;
+  /** Sees every operation's entry and exit on its lane (timelines); null by default. */
+  tracer: ((lane: number, entryPs: number, exitPs: number, label: string | null) => void) | null = null;
   private countSubmitted = 0;
   private waitSumPs = 0;
   private lastExitPs = 0;
@@ -72,8 +74,8 @@ export class Pipeline {
   }
 
   /** Submits one operation; `onDone(arg)` runs when it leaves. Returns its exit time in ps. */
-  submit(onDone: EventHandler | null, arg: unknown = null): number {
-    const exitPs = this.reserve(this.env.nowPs);
+  submit(onDone: EventHandler | null, arg: unknown = null, label: string | null = null): number {
+    const exitPs = this.reserve(this.env.nowPs, label);
     if (onDone !== null) this.env.schedule(exitPs - this.env.nowPs, onDone, arg);
     return exitPs;
   }
@@ -82,10 +84,10 @@ export class Pipeline {
    * Submits `count` operations at once (a block's signatures); `onDone(arg)` runs once, when the
    * last of them leaves. One event instead of `count`: the same timing, far fewer events.
    */
-  submitMany(count: number, onDone: EventHandler | null, arg: unknown = null): number {
+  submitMany(count: number, onDone: EventHandler | null, arg: unknown = null, label: string | null = null): number {
     const nowPs = this.env.nowPs;
     let lastExitPs = nowPs;
-    for (let i = 0; i < count; i++) lastExitPs = this.reserve(nowPs);
+    for (let i = 0; i < count; i++) lastExitPs = this.reserve(nowPs, label);
     if (onDone !== null) this.env.schedule(lastExitPs - nowPs, onDone, arg);
     return lastExitPs;
   }
@@ -95,7 +97,7 @@ export class Pipeline {
    * latency, so the lane free earliest is always the one used longest ago: round-robin is exact and
    * O(1) (a scan for the minimum would cost O(lanes) on engines with thousands of lanes).
    */
-  private reserve(nowPs: number): number {
+  private reserve(nowPs: number, label: string | null): number {
     const depth = this.depth;
     const lane = this.laneNext;
     this.laneNext = lane + 1 === this.lanes ? 0 : lane + 1;
@@ -111,6 +113,7 @@ export class Pipeline {
     this.waitSumPs += entryPs - nowPs;
     if (exitPs < this.lastExitPs) assert(false, `${this.name}: FIFO order broken (${exitPs} < ${this.lastExitPs})`);
     this.lastExitPs = exitPs;
+    if (this.tracer !== null) this.tracer(lane, entryPs, exitPs, label);
     return exitPs;
   }
 

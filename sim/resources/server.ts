@@ -18,6 +18,9 @@ export type QueueDiscipline = 'fifo' | 'priority';
 export type WhenFull = 'reject' | 'block';
 export type SubmitOutcome = 'started' | 'queued' | 'blocked' | 'rejected';
 
+/** Sees every job as it starts on a lane: for timelines (Perfetto). `label` is what submit gave. */
+export type LaneTracer = (lane: number, startPs: number, endPs: number, label: string | null) => void;
+
 export interface ServerOptions {
   name?: string;
   lanes: number;
@@ -69,12 +72,15 @@ export class Server {
   private ringSeq: Float64Array;
   private ringHandler: (EventHandler | null)[];
   private ringArg: unknown[];
+  private ringLabel: (string | null)[];
+  /** Set to trace job starts; null (the default) costs one comparison per job. */
+  tracer: LaneTracer | null = null;
   private ringHead = 0;
   private ringCount = 0;
   private seqNext = 0;
 
   // Jobs held back by a full queue under 'block' (rare path: plain arrays).
-  private readonly blocked: { servicePs: number; handler: EventHandler | null; arg: unknown; priority: number; submittedPs: number }[] = [];
+  private readonly blocked: { servicePs: number; handler: EventHandler | null; arg: unknown; priority: number; submittedPs: number; label: string | null }[] = [];
 
   // Time-weighted statistics without a gauge update per event: busy lane-time is the service time
   // of started jobs minus what in-service jobs still have to do, and ∫ queue length dt is the sum
@@ -113,6 +119,7 @@ export class Server {
     this.ringSeq = new Float64Array(RING_CAPACITY_INITIAL);
     this.ringHandler = new Array<EventHandler | null>(RING_CAPACITY_INITIAL).fill(null);
     this.ringArg = new Array<unknown>(RING_CAPACITY_INITIAL).fill(null);
+    this.ringLabel = new Array<string | null>(RING_CAPACITY_INITIAL).fill(null);
     this.laneEndPs = new Float64Array(lanes);
     this.onComplete = (lane: unknown) => this.complete(lane as number);
   }
@@ -133,20 +140,20 @@ export class Server {
    * Submits a job needing `servicePs` of one lane; `onDone(arg)` runs when it completes.
    * Returns whether it started at once, queued, was blocked by a full queue, or was rejected.
    */
-  submit(servicePs: number, onDone: EventHandler | null, arg: unknown = null, priority = 0): SubmitOutcome {
+  submit(servicePs: number, onDone: EventHandler | null, arg: unknown = null, priority = 0, label: string | null = null): SubmitOutcome {
     if (!(servicePs >= 0)) assert(false, `${this.name}: service time must be ≥ 0, got ${servicePs}`);
     this.countSubmitted++;
     const nowPs = this.env.nowPs;
     if (this.freeLaneCount > 0) {
-      this.start(servicePs, onDone, arg, nowPs);
+      this.start(servicePs, onDone, arg, nowPs, label);
       return 'started';
     }
     if (this.ringCount < this.queueCapacity) {
-      this.enqueue(servicePs, onDone, arg, priority, nowPs);
+      this.enqueue(servicePs, onDone, arg, priority, nowPs, label);
       return 'queued';
     }
     if (this.whenFull === 'block') {
-      this.blocked.push({ servicePs, handler: onDone, arg, priority, submittedPs: nowPs });
+      this.blocked.push({ servicePs, handler: onDone, arg, priority, submittedPs: nowPs, label });
       return 'blocked';
     }
     this.countRejected++;
@@ -190,7 +197,7 @@ export class Server {
     return this.waitSumPs + waitingPs;
   }
 
-  private start(servicePs: number, onDone: EventHandler | null, arg: unknown, submittedPs: number): void {
+  private start(servicePs: number, onDone: EventHandler | null, arg: unknown, submittedPs: number, label: string | null): void {
     const nowPs = this.env.nowPs;
     const lane = this.freeLanes[--this.freeLaneCount] as number;
     this.laneHandler[lane] = onDone;
@@ -199,6 +206,7 @@ export class Server {
     this.waitSumPs += nowPs - submittedPs;
     this.startedServiceSumPs += servicePs;
     this.laneEndPs[lane] = nowPs + servicePs;
+    if (this.tracer !== null) this.tracer(lane, nowPs, nowPs + servicePs, label);
     this.env.schedule(servicePs, this.onComplete, lane);
   }
 
@@ -228,18 +236,20 @@ export class Server {
     const submittedPs = this.ringSubmittedPs[index] as number;
     const handler = this.ringHandler[index] as EventHandler | null;
     const arg = this.ringArg[index];
+    const label = this.ringLabel[index] as string | null;
     this.ringHandler[index] = null;
     this.ringArg[index] = null;
+    this.ringLabel[index] = null;
     this.ringCount--;
-    this.start(servicePs, handler, arg, submittedPs);
+    this.start(servicePs, handler, arg, submittedPs, label);
     if (this.blocked.length > 0) {
       const next = this.blocked.shift();
       assert(next !== undefined, 'blocked list emptied unexpectedly');
-      this.enqueue(next.servicePs, next.handler, next.arg, next.priority, next.submittedPs);
+      this.enqueue(next.servicePs, next.handler, next.arg, next.priority, next.submittedPs, next.label);
     }
   }
 
-  private enqueue(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number): void {
+  private enqueue(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number, label: string | null): void {
     if (this.ringCount === this.ringServicePs.length) this.growRing();
     if (this.discipline === 'fifo') {
       const index = (this.ringHead + this.ringCount) & (this.ringServicePs.length - 1);
@@ -247,8 +257,9 @@ export class Server {
       this.ringSubmittedPs[index] = submittedPs;
       this.ringHandler[index] = handler;
       this.ringArg[index] = arg;
+      this.ringLabel[index] = label;
     } else {
-      this.heapPush(servicePs, handler, arg, priority, submittedPs);
+      this.heapPush(servicePs, handler, arg, priority, submittedPs, label);
     }
     this.ringCount++;
     if (this.ringCount > this.queueLengthPeak) this.queueLengthPeak = this.ringCount;
@@ -263,6 +274,7 @@ export class Server {
     const seq = new Float64Array(capacity);
     const handlers = new Array<EventHandler | null>(capacity).fill(null);
     const args = new Array<unknown>(capacity).fill(null);
+    const labels = new Array<string | null>(capacity).fill(null);
     // FIFO entries are unrolled from the head; heap entries already start at index 0 (head stays 0).
     for (let i = 0; i < this.ringCount; i++) {
       const from = (this.ringHead + i) & (oldCapacity - 1);
@@ -272,6 +284,7 @@ export class Server {
       seq[i] = this.ringSeq[from] as number;
       handlers[i] = this.ringHandler[from] as EventHandler | null;
       args[i] = this.ringArg[from];
+      labels[i] = this.ringLabel[from] as string | null;
     }
     this.ringServicePs = servicePs;
     this.ringSubmittedPs = submittedPs;
@@ -279,6 +292,7 @@ export class Server {
     this.ringSeq = seq;
     this.ringHandler = handlers;
     this.ringArg = args;
+    this.ringLabel = labels;
     this.ringHead = 0;
   }
 
@@ -296,9 +310,10 @@ export class Server {
     swapIn(this.ringSeq, a, b);
     swapIn(this.ringHandler, a, b);
     swapIn(this.ringArg, a, b);
+    swapIn(this.ringLabel, a, b);
   }
 
-  private heapPush(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number): void {
+  private heapPush(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number, label: string | null): void {
     let i = this.ringCount;
     this.ringServicePs[i] = servicePs;
     this.ringSubmittedPs[i] = submittedPs;
@@ -306,6 +321,7 @@ export class Server {
     this.ringSeq[i] = this.seqNext++;
     this.ringHandler[i] = handler;
     this.ringArg[i] = arg;
+    this.ringLabel[i] = label;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.heapLess(i, parent)) break;
