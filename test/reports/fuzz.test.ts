@@ -75,7 +75,7 @@ describe('malformed reports never crash', () => {
         expect(outcome(() => parseReportText(text, FILE))).not.toBe('ok');
         expect(outcome(() => parseSweepConsensus(text, FILE))).not.toBe('ok');
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
