@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Environment, RandomStreams, Zipf, parseDurationPs, psToSeconds } from '../sim/index.js';
+import { Environment, RandomStreams, parseDurationPs, psToSeconds } from '../sim/index.js';
+import { makeDraws } from './scenario/draws.js';
 import { importDiablo } from '../workloads/diablo.js';
 import type { Draws } from '../workloads/draws.js';
 import { openArrivals, parseArrival } from '../workloads/arrivals.js';
@@ -64,18 +65,7 @@ export function recordTrace(flags: RecordFlags): number {
 }
 
 function drawsOf(streams: RandomStreams, name: string): Draws {
-  const rng = streams.stream(name);
-  const zipfs = new Map<string, Zipf>();
-  return {
-    random: () => rng.random(),
-    int: (n) => rng.int(n),
-    zipfRank(n, theta) {
-      const key = `${n}/${theta}`;
-      let zipf = zipfs.get(key);
-      if (zipf === undefined) zipfs.set(key, (zipf = new Zipf(n, theta)));
-      return zipf.sample(rng);
-    },
-  };
+  return makeDraws(streams.stream(name));
 }
 
 export function registerTrace(program: Command): void {

@@ -28,12 +28,10 @@ import {
   Link,
   RandomStreams,
   ThroughputWindows,
-  Zipf,
   msToPs,
   psToSeconds,
   secondsToPs,
   usToPs,
-  type RandomStream,
 } from '../../sim/index.js';
 import { type Architecture } from '../../engines/architecture.js';
 import { NodeEngines, type EngineStats } from '../../engines/node-engines.js';
@@ -49,7 +47,7 @@ import { buildConsensus } from './consensus-experiment.js';
 import type { ConsensusDriver } from './consensus-driver.js';
 import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
-import type { Draws } from '../../workloads/draws.js';
+import { makeDraws } from './draws.js';
 import type { TxRequest, WorkloadGenerator } from '../../workloads/generators.js';
 import { type ArrivalSpec, meanOfferedTps as offeredTps, openArrivals } from '../../workloads/arrivals.js';
 
@@ -645,19 +643,3 @@ function round(value: number): number {
   return Number.isFinite(value) ? Number(value.toPrecision(6)) : 0;
 }
 
-function makeDraws(rng: RandomStream): Draws {
-  const zipfs = new Map<string, Zipf>();
-  return {
-    random: () => rng.random(),
-    int: (n) => rng.int(n),
-    zipfRank(n, theta) {
-      const key = `${n}/${theta}`;
-      let zipf = zipfs.get(key);
-      if (zipf === undefined) {
-        zipf = new Zipf(n, theta);
-        zipfs.set(key, zipf);
-      }
-      return zipf.sample(rng);
-    },
-  };
-}

@@ -224,7 +224,6 @@ export class Server {
   }
 
   private startNextWaiting(): void {
-    const nowPs = this.env.nowPs;
     let index: number;
     if (this.discipline === 'fifo') {
       index = this.ringHead;
