@@ -68,6 +68,14 @@ export function legendColumnWidth(names: readonly string[]): number {
   return Math.min(320, 34 + LEGEND_CHAR_PX * Math.max(0, ...names.map((n) => n.length)));
 }
 
+interface LegendEntry {
+  name: string;
+  color: string;
+  dashed: boolean;
+  /** A line (default), a filled bar swatch, or a vertical tick (a marker drawn across bars). */
+  glyph?: 'line' | 'bar' | 'tick';
+}
+
 export class ChartCanvas {
   private readonly node = new D3Node();
   readonly d3: D3 = this.node.d3;
@@ -178,8 +186,8 @@ export class ChartCanvas {
           if (marker !== undefined) plot.append('line').attr('x1', x(marker)).attr('x2', x(marker)).attr('y1', yTop).attr('y2', yTop + barH).attr('stroke', '#222').attr('stroke-width', 2);
         });
       });
-      const entries = spec.series.map((s) => ({ name: s.name, color: s.color, dashed: false, bar: true }));
-      if (spec.markerLabel !== undefined) entries.push({ name: spec.markerLabel, color: '#222', dashed: false, bar: false });
+      const entries: LegendEntry[] = spec.series.map((s) => ({ name: s.name, color: s.color, dashed: false, glyph: 'bar' }));
+      if (spec.markerLabel !== undefined) entries.push({ name: spec.markerLabel, color: '#222', dashed: false, glyph: 'tick' });
       this.legend(svg, entries, { x: margin.left, y: 34, horizontal: true });
     });
   }
@@ -195,7 +203,7 @@ export class ChartCanvas {
     }
   }
 
-  private legend(svg: Selection, entries: readonly { name: string; color: string; dashed: boolean; bar?: boolean }[], at: { x: number; y: number; alignRight?: boolean; horizontal?: boolean }): void {
+  private legend(svg: Selection, entries: readonly LegendEntry[], at: { x: number; y: number; alignRight?: boolean; horizontal?: boolean }): void {
     if (entries.length === 0) return;
     const rowH = 16;
     const widest = Math.max(...entries.map((e) => e.name.length)) * LEGEND_CHAR_PX + 30;
@@ -208,7 +216,8 @@ export class ChartCanvas {
       if (at.alignRight === true && i === 0) {
         g.append('rect').attr('x', ex - 6).attr('y', ey - 4).attr('width', widest + 6).attr('height', entries.length * rowH + 4).attr('fill', '#ffffff').attr('fill-opacity', 0.85);
       }
-      if (e.bar === true) g.append('rect').attr('x', ex).attr('y', ey + 2).attr('width', 18).attr('height', 9).attr('fill', e.color);
+      if (e.glyph === 'bar') g.append('rect').attr('x', ex).attr('y', ey + 2).attr('width', 18).attr('height', 9).attr('fill', e.color);
+      else if (e.glyph === 'tick') g.append('line').attr('x1', ex + 9).attr('x2', ex + 9).attr('y1', ey).attr('y2', ey + 13).attr('stroke', e.color).attr('stroke-width', 2);
       else {
         const line = g.append('line').attr('x1', ex).attr('x2', ex + 18).attr('y1', ey + 6).attr('y2', ey + 6).attr('stroke', e.color).attr('stroke-width', 2.5);
         if (e.dashed) line.attr('stroke-dasharray', '5 3');
