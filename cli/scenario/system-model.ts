@@ -508,7 +508,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       const key = `${stats.node}.${stats.engine}`;
       const busyPs = stats.utilisation * stats.lanes * env.nowPs;
       const series = utilisationSeries.get(key) ?? [];
-      series.push(round((busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)));
+      // A pipeline counts an operation's issue slot when it enters, so a window can read a hair
+      // above 1 or below 0 at its edges; the series is clamped to [0, 1].
+      series.push(round(Math.min(1, Math.max(0, (busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)))));
       utilisationSeries.set(key, series);
       lastBusy.set(key, busyPs);
     }
