@@ -19,6 +19,7 @@ import { expandGrid, gridHash, parseGrid, type GridPoint } from './scenario/grid
 import type { SweepTask } from './sweep-worker.js';
 
 export const SWEEP_FORMAT = 'bpusim-sweep/1';
+const SWEEP_YOUNG_GENERATION_MB = 64;
 
 interface SweepOutput {
   format: string;
@@ -43,17 +44,21 @@ export async function runSweep(file: string, workers: number, shard: { index: nu
   const all = expandGrid(grid);
   const points = shard === null ? all : all.filter((p) => p.index % shard.count === shard.index);
   const tasks: SweepTask[] = points.map((point: GridPoint) => ({ file, grid, point }));
+  // Every point runs on a worker thread, also with --workers 1, so 1 and N workers do the same
+  // work per point. A larger young generation cuts the scavenges the ledger's short-lived objects
+  // cause: measured here on an 8-point grid, GC threads otherwise took ~30 % extra CPU per point.
+  const pool = new Piscina({
+    filename: join(packageRoot(), 'dist', 'cli', 'sweep-worker.js'),
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1_000,
+    resourceLimits: { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB },
+  });
   let results: string[];
-  if (workers <= 1) {
-    const { default: runPoint } = await import('./sweep-worker.js');
-    results = tasks.map((task) => runPoint(task));
-  } else {
-    const pool = new Piscina({ filename: join(packageRoot(), 'dist', 'cli', 'sweep-worker.js'), minThreads: workers, maxThreads: workers, idleTimeout: 1_000 });
-    try {
-      results = await Promise.all(tasks.map((task) => pool.run(task) as Promise<string>));
-    } finally {
-      await pool.destroy();
-    }
+  try {
+    results = await Promise.all(tasks.map((task) => pool.run(task) as Promise<string>));
+  } finally {
+    await pool.destroy();
   }
   return { format: SWEEP_FORMAT, grid: file, gridHash: gridHash(grid), pointCount: all.length, shard, points: results.map((r) => JSON.parse(r) as unknown) };
 }
