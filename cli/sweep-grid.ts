@@ -15,7 +15,7 @@ import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { writeFileAtomic } from './_output.js';
 import { intFlag } from './_parse.js';
-import { expandGrid, gridHash, parseGrid, type GridPoint } from './scenario/grid.js';
+import { expandGrid, gridHash, parseGrid, pointRun, type GridPoint } from './scenario/grid.js';
 import type { SweepTask } from './sweep-worker.js';
 
 export const SWEEP_FORMAT = 'bpusim-sweep/1';
@@ -43,6 +43,9 @@ export async function runSweep(file: string, workers: number, shard: { index: nu
   const grid = parseGrid(file, parseConfigText(file, readFileSync(file, 'utf8'), extname(file).toLowerCase() === '.json'));
   const all = expandGrid(grid);
   const points = shard === null ? all : all.filter((p) => p.index % shard.count === shard.index);
+  // Every point's options and architecture are checked here first, so bad input stops the sweep
+  // before any work and with the file and field named.
+  for (const point of points) pointRun(file, grid, point);
   const tasks: SweepTask[] = points.map((point: GridPoint) => ({ file, grid, point }));
   // Every point runs on a worker thread, also with --workers 1, so 1 and N workers do the same
   // work per point. A larger young generation cuts the scavenges the ledger's short-lived objects
@@ -60,7 +63,10 @@ export async function runSweep(file: string, workers: number, shard: { index: nu
   } finally {
     await pool.destroy();
   }
-  return { format: SWEEP_FORMAT, grid: file, gridHash: gridHash(grid), pointCount: all.length, shard, points: results.map((r) => JSON.parse(r) as unknown) };
+  const parsed = results.map((r) => JSON.parse(r) as { badInput?: string });
+  const bad = parsed.find((p) => p.badInput !== undefined);
+  if (bad?.badInput !== undefined) throw new UsageError(bad.badInput);
+  return { format: SWEEP_FORMAT, grid: file, gridHash: gridHash(grid), pointCount: all.length, shard, points: parsed };
 }
 
 export function mergeSweeps(files: readonly string[]): SweepOutput {

@@ -13,8 +13,17 @@ export interface SweepTask {
   point: GridPoint;
 }
 
+/**
+ * Bad input must reach the main thread as bad input (exit 2), but an Error's own fields do not
+ * survive the trip between threads, so it comes back as `{ badInput: message }`.
+ */
 export default function runPoint(task: SweepTask): string {
-  const { flags, arch } = pointRun(task.file, task.grid, task.point);
-  const { host: _host, ...report } = buildReport(flags, arch);
-  return JSON.stringify({ index: task.point.index, params: task.point.params, report });
+  try {
+    const { flags, arch } = pointRun(task.file, task.grid, task.point);
+    const { host: _host, ...report } = buildReport(flags, arch);
+    return JSON.stringify({ index: task.point.index, params: task.point.params, report });
+  } catch (error) {
+    if (error instanceof Error && (error as { badInput?: unknown }).badInput === true) return JSON.stringify({ badInput: error.message });
+    throw error;
+  }
 }
