@@ -14,6 +14,7 @@ import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
 import { registerSweepGrid } from './sweep-grid.js';
 import { registerTrace } from './trace.js';
+import { registerRerun } from './rerun.js';
 import { registerRun } from './run.js';
 import { registerStart } from './start.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerRun(program);
+  registerRerun(program);
   registerBench(program);
   registerConsensus(program);
   registerReports(program);

@@ -201,7 +201,7 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     identity: identityOf(version, options, arch, baseline),
-    config: { architecture: arch, baseline, topology: options.topology, drainSeconds: options.drainPs / 1e12 },
+    config: { architecture: arch, baseline, topology: options.topology, drainSeconds: options.drainPs / 1e12, run: scenarioFlags(flags, options.faults) },
     results: { arch: archResult, baseline: baselineResult },
     ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
     ...(scalability === null ? {} : { scalability }),
@@ -209,6 +209,50 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
     host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
   };
   return report;
+}
+
+/**
+ * The scenario flags a report needs to be re-run exactly (`bpusim rerun`): everything except the
+ * architecture, baseline and topology (saved whole beside them) and the output options.
+ */
+function scenarioFlags(flags: RunFlags, faults: unknown): RerunScenario {
+  return {
+    workload: flags.workload,
+    rate: flags.rate,
+    duration: flags.duration,
+    ...(flags.drain === undefined ? {} : { drain: flags.drain }),
+    arrival: flags.arrival,
+    seed: flags.seed,
+    crypto: flags.crypto,
+    keys: flags.keys,
+    ordering: flags.ordering ?? 'solo',
+    endorsementScheme: flags.endorsementScheme ?? 'p256',
+    ...(flags.seeds === undefined ? {} : { seeds: flags.seeds }),
+    ...(flags.sweep === undefined ? {} : { sweep: flags.sweep }),
+    ...(flags.targetTps === undefined ? {} : { targetTps: flags.targetTps }),
+    ...(faults === undefined ? {} : { faults }),
+    ...(flags.trace === undefined ? {} : { trace: flags.trace }),
+    ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+  };
+}
+
+export interface RerunScenario {
+  workload: string;
+  rate: number;
+  duration: string;
+  drain?: string;
+  arrival: string;
+  seed: number;
+  crypto: string;
+  keys: number;
+  ordering: string;
+  endorsementScheme: string;
+  seeds?: number;
+  sweep?: string;
+  targetTps?: number;
+  faults?: unknown;
+  trace?: string;
+  timeScale?: number;
 }
 
 /** The timeline's window in ps: `--timeline-window from:to`, or 10 ms (at most a tenth of the run) from mid-run. */

@@ -87,7 +87,7 @@ export interface RunReport {
   schemaVersion: string;
   identity: RunIdentity;
   /** The fully resolved architecture, baseline and topology files, as validated. */
-  config: { architecture: unknown; baseline: unknown; topology: unknown; drainSeconds: number };
+  config: { architecture: unknown; baseline: unknown; topology: unknown; drainSeconds: number; run?: unknown };
   results: { arch: ArchResult; baseline: ArchResult | null };
   ratios: Record<string, number> | null;
   /** Present with `--seeds N` (N ≥ 2): `results` hold the first seed's run; these hold all N. */
