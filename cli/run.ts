@@ -236,24 +236,10 @@ function scenarioFlags(flags: RunFlags, faults: unknown): RerunScenario {
   };
 }
 
-export interface RerunScenario {
-  workload: string;
-  rate: number;
-  duration: string;
-  drain?: string;
-  arrival: string;
-  seed: number;
-  crypto: string;
-  keys: number;
-  ordering: string;
-  endorsementScheme: string;
-  seeds?: number;
-  sweep?: string;
-  targetTps?: number;
+/** RunFlags minus the architecture, baseline, topology and output options, with the fault file's content. */
+export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale'> & {
   faults?: unknown;
-  trace?: string;
-  timeScale?: number;
-}
+};
 
 /** The timeline's window in ps: `--timeline-window from:to`, or 10 ms (at most a tenth of the run) from mid-run. */
 function timelineWindow(flags: RunFlags, durationPs: number): [number, number] {
