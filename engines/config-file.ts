@@ -57,7 +57,8 @@ export function parseConfigText(file: string, text: string, json: boolean): unkn
     }
   }
   try {
-    return parseYaml(text, { prettyErrors: false }) as unknown;
+    // Warnings (an unknown tag) are not errors; the schema check decides what is wrong.
+    return parseYaml(text, { prettyErrors: false, logLevel: 'error' }) as unknown;
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? 'parse error';
     throw new ConfigError(file, '', `not valid YAML: ${message}`);
