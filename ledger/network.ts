@@ -51,6 +51,8 @@ export interface Network {
   readonly ordererIdentity: SigningIdentity;
   readonly gateway: Gateway;
   readonly genesisBlock: Block;
+  /** The verification cache the peers and the orderer share (null with shareVerifyCache: false). */
+  readonly verifyCache: VerifyCache | null;
 }
 
 export function orgMspId(orgIndex: number): string {
@@ -102,5 +104,5 @@ export function createNetwork(options: NetworkOptions): Network {
   // Peers handed the same state object (a benchmark device: endorsers whose states would be
   // identical anyway) share its genesis too; only the first of them commits it.
   for (const peer of peers) if (peer.height === 0 && peer.state.savepoint() === null) peer.validateAndCommit(genesisBlock);
-  return { config, crypto, cas, peers, clients, orderer, ordererIdentity, gateway: new Gateway(config, peers, orderer), genesisBlock };
+  return { config, crypto, cas, peers, clients, orderer, ordererIdentity, gateway: new Gateway(config, peers, orderer), genesisBlock, verifyCache };
 }

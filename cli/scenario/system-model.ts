@@ -139,7 +139,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
           })),
     batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
   });
-  const verifyCache = new VerifyCache();
+  // Block validation here shares the network's cache with endorsement and ordering, so a
+  // signature checked anywhere is checked once on the host (receipts still count every check).
+  const verifyCache = network.verifyCache ?? new VerifyCache();
 
   // ---- nodes, engines and links ----------------------------------------------------------------
   const siteOf = new Map<string, string>();
