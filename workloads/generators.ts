@@ -102,7 +102,6 @@ export interface WorkloadOptions {
 }
 
 const SMALLBANK_FUNCTIONS = ['transact_savings', 'deposit_checking', 'send_payment', 'write_check', 'amalgamate', 'query'] as const;
-const MDM_HOLDERS = ['sales', 'reserve', 'marketing', 'team'] as const;
 
 export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {}): WorkloadGenerator {
   const keys = options.keys ?? 10_000;
@@ -184,14 +183,18 @@ export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {})
       };
     }
     case 'mdm-token':
+      // Users funded at genesis (1,000 MDM each out of the sales allocation) send each other small
+      // amounts, paying the per-transaction fee to the consortium members.
       return {
         name,
         chaincode: 'mdm-token',
-        genesisParams: {},
+        genesisParams: { users: keys, userBalanceMdm: 1_000 },
         conflictFree: false,
         next(draws) {
-          const from = MDM_HOLDERS[draws.int(MDM_HOLDERS.length)] as string;
-          return { chaincode: 'mdm-token', fn: 'transfer', args: [from, `user${draws.int(keys)}`, String(1 + draws.int(1_000_000))] };
+          const from = draws.int(keys);
+          let to = draws.int(keys);
+          if (to === from) to = (from + 1) % keys;
+          return { chaincode: 'mdm-token', fn: 'transfer', args: [`user${from}`, `user${to}`, String(1 + draws.int(1_000_000))] };
         },
       };
   }

@@ -149,3 +149,14 @@ describe('closed-loop arrivals', () => {
     expect(report.identity.arrival).toBe('closed loop, 2 outstanding per client, think 0 ms');
   });
 });
+
+describe('mdm-token economy', () => {
+  it('users funded at genesis pay the fee on every VALID transfer; fees in MDM and USD follow the channel rate', () => {
+    const report = quiet({ workload: 'mdm-token', baseline: 'none', rate: 3000, duration: '200ms', keys: 1000 });
+    const result = report.results.arch;
+    const valid = result.validationCodes['VALID'] ?? 0;
+    expect(valid).toBeGreaterThan(200);
+    expect(result.fees?.mdm).toBeCloseTo(valid * (result.fees?.mdmPerTx ?? 0), 6);
+    expect(result.fees?.usd).toBeCloseTo((result.fees?.mdm ?? 0) * (result.fees?.usdPerMdm ?? 0), 6);
+  });
+});

@@ -60,9 +60,20 @@ function feeIncome(stub: ChaincodeStub, mspId: string): bigint {
 
 export const mdmTokenContract: Contract = {
   name: 'mdm-token',
-  genesis(_params, config) {
+  genesis(params, config) {
     const writes: KvWrite[] = [];
-    for (const [name, percent] of MDM_GENESIS_SPLIT) writes.push({ key: balanceKey(name), value: encodeInt((MDM_SUPPLY_MICRO * percent) / 100n) });
+    // Optional genesis params `users` and `userBalanceMdm`: accounts user0 … user(N−1) funded at
+    // genesis out of the sales allocation (the supply is unchanged), so a simulated economy of
+    // user-to-user transfers does not queue behind the four genesis holders' hot keys.
+    const users = BigInt(Math.max(0, Math.floor(params['users'] ?? 0)));
+    const perUser = BigInt(Math.max(0, Math.floor(params['userBalanceMdm'] ?? 0))) * MICRO_PER_MDM;
+    const salesMicro = (MDM_SUPPLY_MICRO * 50n) / 100n;
+    if (users * perUser > salesMicro) throw new ChaincodeError(`mdm-token genesis: ${users} users × ${perUser / MICRO_PER_MDM} MDM exceeds the sales allocation`, 400);
+    for (const [name, percent] of MDM_GENESIS_SPLIT) {
+      const share = (MDM_SUPPLY_MICRO * percent) / 100n;
+      writes.push({ key: balanceKey(name), value: encodeInt(name === 'sales' ? share - users * perUser : share) });
+    }
+    for (let i = 0n; i < users; i++) writes.push({ key: balanceKey(`user${i}`), value: encodeInt(perUser) });
     writes.push({ key: 'cfg_fee', value: encodeInt(mdmFeeMicro(config.mdm.feeUsdPerTps, config.mdm.usdPerMdm)) });
     writes.push({ key: 'cfg_members', value: encoder.encode(config.mdm.members.join(',')) });
     writes.push({ key: 'cfg_supply', value: encodeInt(MDM_SUPPLY_MICRO) });
