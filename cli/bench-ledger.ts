@@ -38,6 +38,7 @@ import { validationCodeName } from '../ledger/validation-code.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { intFlag } from './_parse.js';
+import { RandomStream } from '../sim/index.js';
 
 const WORKLOADS = ['smallbank', 'kv', 'donothing'] as const;
 const CRYPTO = ['node', 'noble', 'modeled'] as const;
@@ -65,16 +66,10 @@ interface BenchLedgerFlags {
   json?: boolean;
 }
 
-/** mulberry32: the workload's operations come from the seed, never from the clock. */
+/** The workload's operations come from a named kernel PRNG stream of the seed, never from the clock. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new RandomStream('bench-ledger/workload', seed);
+  return () => stream.random();
 }
 
 function workloadOps(workload: Workload, accounts: number, seed: number): () => [string, string[]] {

@@ -15,19 +15,14 @@ import { Peer } from '../../ledger/peer.js';
 import { emptyReceipt } from '../../ledger/receipt.js';
 import { FileBlockStore } from '../../ledger/state/block-file.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
+import { RandomStream } from '../../sim/index.js';
 
 export const CHILD = fileURLToPath(new URL('../../dist/ledger/tools/commit-child.js', import.meta.url));
 
-/** A small seeded PRNG (mulberry32): the delays are reproducible from the seed printed on failure. */
+/** The kill delays come from a named kernel PRNG stream, reproducible from the seed printed on failure. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new RandomStream('crash-test/delays', seed);
+  return () => stream.random();
 }
 
 export function buildSource(dir: string, seed: string, blockCount: number, txPerBlock: number): void {

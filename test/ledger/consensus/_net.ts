@@ -6,17 +6,12 @@
  * digests at the same height, and each node decides heights 1, 2, 3 … in order.
  */
 import type { ConsensusMessage, ConsensusNode, DecidedBatch, Effects, NodeId } from '../../../ledger/consensus/types.js';
+import { RandomStream } from '../../../sim/index.js';
 
-/** mulberry32: a small seeded PRNG, enough for test scheduling. */
+/** Test scheduling draws from a named kernel PRNG stream of the seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new RandomStream('consensus-test', seed);
+  return () => stream.random();
 }
 
 type Event =
