@@ -22,6 +22,11 @@ export interface BlockStore {
   appendDeferred?(block: Block, receipt: WorkReceipt): DeferredAppend;
   /** Reads a stored block; throws if the store does not keep blocks. */
   read(blockNum: number, receipt: WorkReceipt): Block;
+  /**
+   * Makes an empty store begin at block `blockNum` (optional): a peer that joined from a state
+   * snapshot holds no earlier blocks, as a Fabric peer bootstrapped from a snapshot does not.
+   */
+  startAt?(blockNum: number): void;
   close(): void;
 }
 
@@ -33,20 +38,29 @@ export interface DeferredAppend {
 export class MemoryBlockStore implements BlockStore {
   readonly kind = 'memory' as const;
   private readonly blocks: Uint8Array[] = [];
+  /** Number of the first block held (non-zero after `startAt`). */
+  private firstBlockNum = 0;
 
   height(): number {
-    return this.blocks.length;
+    return this.firstBlockNum + this.blocks.length;
   }
 
   append(block: Block, receipt: WorkReceipt): number {
-    assert(block.header.number === this.blocks.length, `block store: expected block ${this.blocks.length}, got ${block.header.number}`);
+    assert(block.header.number === this.height(), `block store: expected block ${this.height()}, got ${block.header.number}`);
     const bytes = encodeBlock(block, receipt);
     this.blocks.push(bytes);
     return bytes.length;
   }
 
+  startAt(blockNum: number): void {
+    assert(this.height() === 0, `block store: startAt(${blockNum}) on a store holding ${this.height()} blocks`);
+    assert(Number.isSafeInteger(blockNum) && blockNum >= 0, `block store: startAt(${blockNum})`);
+    this.firstBlockNum = blockNum;
+  }
+
   read(blockNum: number, receipt: WorkReceipt): Block {
-    const bytes = this.blocks[blockNum];
+    assert(blockNum >= this.firstBlockNum, `block store: block ${blockNum} precedes the first block held (${this.firstBlockNum}, joined from a snapshot)`);
+    const bytes = this.blocks[blockNum - this.firstBlockNum];
     assert(bytes !== undefined, `block store: no block ${blockNum}`);
     const block = decodeBlock(bytes, receipt);
     assert(block !== null, `block store: block ${blockNum} does not decode`);
@@ -68,6 +82,12 @@ export class HeadOnlyBlockStore implements BlockStore {
     assert(block.header.number === this.count, `block store: expected block ${this.count}, got ${block.header.number}`);
     this.count += 1;
     return 0;
+  }
+
+  startAt(blockNum: number): void {
+    assert(this.count === 0, `block store: startAt(${blockNum}) on a store holding ${this.count} blocks`);
+    assert(Number.isSafeInteger(blockNum) && blockNum >= 0, `block store: startAt(${blockNum})`);
+    this.count = blockNum;
   }
 
   read(blockNum: number): Block {

@@ -107,6 +107,16 @@ export class LmdbWorldState implements WorldState {
     return this.overlayTxIds.has(txId) || this.txIdDb.doesExist(Buffer.from(txId, 'hex'));
   }
 
+  *txIds(): Iterable<string> {
+    // Staged ids are not in LMDB yet; once persisted they leave the overlay, so none is listed twice
+    // within one iteration unless a persist completes during it (callers iterate synchronously).
+    for (const txId of this.overlayTxIds.keys()) yield txId;
+    for (const key of this.txIdDb.getKeys()) {
+      const txId = key.toString('hex');
+      if (!this.overlayTxIds.has(txId)) yield txId;
+    }
+  }
+
   savepoint(): Savepoint | null {
     return this.cachedSavepoint;
   }

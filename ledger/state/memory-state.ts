@@ -20,7 +20,7 @@ export class MemoryWorldState implements WorldState {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, VersionedValue>();
   private readonly sortedKeys: string[] = [];
-  private readonly txIds = new Set<string>();
+  private readonly txIdIndex = new Set<string>();
   private lastSavepoint: Savepoint | null = null;
 
   get(key: string): VersionedValue | undefined {
@@ -37,7 +37,11 @@ export class MemoryWorldState implements WorldState {
   }
 
   hasTxId(txId: string): boolean {
-    return this.txIds.has(txId);
+    return this.txIdIndex.has(txId);
+  }
+
+  txIds(): Iterable<string> {
+    return this.txIdIndex.values();
   }
 
   savepoint(): Savepoint | null {
@@ -57,7 +61,7 @@ export class MemoryWorldState implements WorldState {
         this.entries.set(update.key, { value: update.value, version: update.version });
       }
     }
-    for (const txId of batch.txIds) this.txIds.add(txId);
+    for (const txId of batch.txIds) this.txIdIndex.add(txId);
     this.lastSavepoint = batch.savepoint;
   }
 

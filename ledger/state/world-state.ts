@@ -42,6 +42,11 @@ export interface WorldState {
   /** Rows with startKey ≤ key < endKey in key order. */
   range(startKey: string, endKey: string): Iterable<readonly [string, VersionedValue]>;
   hasTxId(txId: string): boolean;
+  /**
+   * Every indexed tx id (hex), in no particular order: a state snapshot carries the index, so a peer
+   * joined from it still refuses a resubmitted transaction as DUPLICATE_TXID.
+   */
+  txIds(): Iterable<string>;
   savepoint(): Savepoint | null;
   /** Applies a block's updates, tx ids and savepoint atomically. */
   commit(batch: CommitBatch): void;
