@@ -10,8 +10,15 @@
  * Opening a peer over existing stores recovers it: if the block store holds blocks past the state's
  * savepoint (a crash between appending a block and committing its state), their writes are re-applied
  * from the stored blocks and flags. The block store is the durable record; state is derived from it.
+ *
+ * State integrity (the paper's remedy 4), all opt-in so a peer without them does the same work as
+ * before: a bucketed Merkle commitment over the state kept at every commit (`commitment` option or
+ * `enableCommitment`, see state/commitment.ts; audited across peers by audit.ts); state snapshots
+ * out and in (`exportSnapshot`, `importSnapshot`, see state/snapshot.ts; join.ts chooses between a
+ * snapshot and a replay from genesis); and, for tests and fault scenarios, a corrupt state write
+ * (`injectCorruptWrite`), as a faulty DB device would make.
  */
-import { assert } from './assert.js';
+import { LedgerInputError, assert } from './assert.js';
 import type { Block } from './block.js';
 import { GENESIS_PREVIOUS_HASH, blockHash, computeDataHash } from './block.js';
 import type { ChannelConfig } from './channel-config.js';
@@ -30,7 +37,11 @@ import type { WorkReceipt } from './receipt.js';
 import { emptyReceipt } from './receipt.js';
 import type { BlockStore } from './state/block-store.js';
 import { HeadOnlyBlockStore } from './state/block-store.js';
+import { COMMITMENT_BUCKETS_DEFAULT, StateCommitment, rangeContentHash } from './state/commitment.js';
+import type { CommitmentOptions, RangeContentHash } from './state/commitment.js';
 import { MemoryWorldState } from './state/memory-state.js';
+import { exportSnapshot, verifySnapshot } from './state/snapshot.js';
+import type { SnapshotOptions, SnapshotTrust, StateSnapshot } from './state/snapshot.js';
 import { StateHash } from './state/state-hash.js';
 import type { CommitBatch, StateUpdate, VersionedValue, WorldState } from './state/world-state.js';
 import type { BlockUpdate, PreparedBlock, ValidatorContext } from './validator.js';
@@ -47,6 +58,51 @@ export interface PeerOptions {
   readonly blockStore?: BlockStore;
   /** Shared across peers to verify each signature once on the host; receipts still count every check. */
   readonly verifyCache?: VerifyCache | null;
+  /**
+   * Keep a state commitment (state/commitment.ts), updated at every commit and counted in the commit
+   * receipt. Absent: none (enable later with `enableCommitment`). Over an existing state it is
+   * rebuilt on open by one scan, counted in `openReceipt`.
+   */
+  readonly commitment?: CommitmentOptions;
+  /** Corrupt state writes to make (see `injectCorruptWrite`). */
+  readonly faults?: readonly CorruptWriteFault[];
+}
+
+/**
+ * One corrupt world-state write, as a faulty DB device would make: the block and the block store
+ * stay correct, but the value this peer stores for one key of the block differs from the valid
+ * transaction's write by one flipped byte. Its state hash and commitment cover what was really
+ * written, so only a comparison with other peers can tell. Deterministic: it is chosen from the
+ * block's contents, never at random.
+ */
+export interface CorruptWriteFault {
+  /** The first block committed with number ≥ atBlock that writes at least one value is the one hit. */
+  readonly atBlock: number;
+  /** Which of that block's written values, in key order (deletes excluded), modulo their number (default 0). */
+  readonly keyIndex?: number;
+  /** Which byte of the value to flip, modulo its length (default 0); an empty value becomes one byte. */
+  readonly byteIndex?: number;
+  /** The XOR mask applied to that byte, 1–255 (default 0x01). */
+  readonly xorMask?: number;
+}
+
+/** A corrupt write that happened: where, and what was meant and what was stored. */
+export interface CorruptWriteRecord {
+  readonly blockNum: number;
+  /** The composite key (namespace \u0000 key). */
+  readonly key: string;
+  readonly intended: Uint8Array;
+  readonly written: Uint8Array;
+}
+
+/** `Peer.stateRangeHash`'s answer. */
+export interface RangeHashResult extends RangeContentHash {
+  readonly receipt: WorkReceipt;
+}
+
+export interface SnapshotExport {
+  readonly snapshot: StateSnapshot;
+  readonly receipt: WorkReceipt;
 }
 
 export interface EndorseResult {
@@ -60,6 +116,8 @@ export interface CommitResult {
   readonly receipt: WorkReceipt;
   readonly blockHash: string;
   readonly stateHash: string;
+  /** Hex root of the state commitment after this block, or null when the peer keeps none. */
+  readonly commitmentRoot: string | null;
 }
 
 /**
@@ -84,7 +142,14 @@ export class Peer {
   private readonly verifyCache: VerifyCache | null;
   private readonly msp: MspManager;
   private readonly policies: ReadonlyMap<string, Policy>;
-  private readonly stateHashAcc: StateHash;
+  private stateHashAcc: StateHash;
+  private commitmentOptions: CommitmentOptions | null;
+  private commitmentAcc: StateCommitment | null = null;
+  private readonly pendingFaults: CorruptWriteFault[] = [];
+  private faultInFlight: CorruptWriteFault | null = null;
+  private readonly corruptions: CorruptWriteRecord[] = [];
+  /** Work done on open: rebuilding the commitment from the state, and re-applying blocks past the savepoint. */
+  readonly openReceipt: WorkReceipt = emptyReceipt();
   private nextBlockNum = 0;
   private lastHash: Uint8Array = GENESIS_PREVIOUS_HASH;
   private readonly endorserCtx: EndorserContext;
@@ -117,6 +182,9 @@ export class Peer {
       chaincodes: new Set(this.policies.keys()),
     };
     this.validatorCtx = { config: this.config, policies: this.policies, msp: this.msp, state: this.state };
+    for (const fault of options.faults ?? []) this.injectCorruptWrite(fault);
+    this.commitmentOptions = options.commitment ?? null;
+    if (this.commitmentOptions !== null) this.commitmentAcc = this.buildCommitment(this.commitmentOptions, this.openReceipt);
     this.recover();
   }
 
@@ -131,6 +199,114 @@ export class Peer {
 
   get stateHashHex(): string {
     return this.stateHashAcc.digestHex();
+  }
+
+  /** The running state hash's lanes (32 bytes; what a savepoint and a snapshot carry). */
+  get stateHashLanes(): Uint8Array {
+    return this.stateHashAcc.lanesBytes();
+  }
+
+  /** The state commitment, or null when this peer keeps none. */
+  get commitment(): StateCommitment | null {
+    return this.commitmentAcc;
+  }
+
+  /** Hex root of the state commitment after the last committed block, or null. */
+  get commitmentRootHex(): string | null {
+    return this.commitmentAcc === null || this.commitmentAcc.blockNum < 0 ? null : toHex(this.commitmentAcc.root);
+  }
+
+  /**
+   * Starts keeping a state commitment now (e.g. right after `createNetwork`): built from the state
+   * by one scan, sealed at the last committed block. Returns that work (rangeRows, hashBytes).
+   */
+  enableCommitment(options: CommitmentOptions = {}): WorkReceipt {
+    if (this.commitmentAcc !== null) throw new LedgerInputError(`peer ${this.name}: the state commitment is already kept`);
+    const receipt = emptyReceipt();
+    this.commitmentAcc = this.buildCommitment(options, receipt);
+    this.commitmentOptions = options;
+    return receipt;
+  }
+
+  /**
+   * Makes this peer corrupt one future state write (see `CorruptWriteFault`). Several may be
+   * pending; each hits once.
+   */
+  injectCorruptWrite(fault: CorruptWriteFault): void {
+    const where = `peer ${this.name}: injectCorruptWrite`;
+    if (!Number.isSafeInteger(fault.atBlock) || fault.atBlock < 0) throw new LedgerInputError(`${where}: atBlock: expected an integer ≥ 0, got ${fault.atBlock}`);
+    if (fault.atBlock < this.nextBlockNum) throw new LedgerInputError(`${where}: atBlock ${fault.atBlock} is already committed (height ${this.nextBlockNum})`);
+    for (const field of ['keyIndex', 'byteIndex'] as const) {
+      const value = fault[field];
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new LedgerInputError(`${where}: ${field}: expected an integer ≥ 0, got ${value}`);
+    }
+    const mask = fault.xorMask ?? 1;
+    if (!Number.isInteger(mask) || mask < 1 || mask > 255) throw new LedgerInputError(`${where}: xorMask: expected an integer in [1, 255], got ${mask}`);
+    this.pendingFaults.push(fault);
+  }
+
+  /** The corrupt writes this peer has made so far, in commit order. */
+  get corruptWrites(): readonly CorruptWriteRecord[] {
+    return this.corruptions;
+  }
+
+  /**
+   * The content hash of the committed rows with startKey ≤ key < endKey (composite keys; see
+   * state/commitment.ts `rangeContentHash`): one scan, counting rangeRows and hashBytes.
+   */
+  stateRangeHash(startKey: string, endKey: string): RangeHashResult {
+    const receipt = emptyReceipt();
+    return { ...rangeContentHash(this.state, startKey, endKey, receipt), receipt };
+  }
+
+  /**
+   * Exports a snapshot of the state after the last committed block (state/snapshot.ts). The receipt
+   * counts the scan (rangeRows), the encoding (encodeBytes) and any hashing; the transfer
+   * (`snapshot.sizeBytes`) is the caller's to count.
+   */
+  exportSnapshot(options: SnapshotOptions = {}): SnapshotExport {
+    if (this.nextBlockNum === 0) throw new LedgerInputError(`peer ${this.name}: no block committed yet, nothing to snapshot`);
+    const receipt = emptyReceipt();
+    const snapshot = exportSnapshot(
+      {
+        channelId: this.config.channelId,
+        blockNum: this.nextBlockNum - 1,
+        blockHash: this.lastHash,
+        stateHashLanes: this.stateHashAcc.lanesBytes(),
+        state: this.state,
+        commitment: this.commitmentAcc,
+        bucketCount: this.commitmentOptions?.bucketCount ?? COMMITMENT_BUCKETS_DEFAULT,
+      },
+      options,
+      receipt,
+    );
+    return { snapshot, receipt };
+  }
+
+  /**
+   * Joins from a snapshot: on a fresh peer (nothing committed, empty stores), checks the snapshot
+   * (state/snapshot.ts `verifySnapshot`: its state hash and commitment root recomputed from its rows
+   * against its claims and against `trust`) and only then writes it, in one state commit. The peer
+   * then continues with block `snapshot.blockNum + 1`. Throws `SnapshotVerificationError`, with
+   * nothing written, when the snapshot is refused. The receipt counts decoding, hashing and the
+   * state writes (one per row and per tx id).
+   */
+  importSnapshot(snapshot: StateSnapshot, trust: SnapshotTrust = {}): WorkReceipt {
+    const where = `peer ${this.name}: importSnapshot`;
+    if (this.nextBlockNum !== 0 || this.state.savepoint() !== null) throw new LedgerInputError(`${where}: the peer has committed blocks already (height ${this.nextBlockNum}); a snapshot joins a fresh peer`);
+    if (this.blockStore.height() !== 0) throw new LedgerInputError(`${where}: the block store holds ${this.blockStore.height()} blocks; a snapshot joins a fresh peer`);
+    if (this.blockStore.startAt === undefined) throw new LedgerInputError(`${where}: a ${this.blockStore.kind} block store cannot start at block ${snapshot.blockNum + 1} (use a head-only or memory block store)`);
+    const receipt = emptyReceipt();
+    const verified = verifySnapshot(snapshot, { channelId: this.config.channelId, commitment: this.commitmentOptions, trust }, receipt);
+    const savepoint = { blockNum: verified.blockNum, stateHashLanes: verified.stateHash.lanesBytes(), blockHash: verified.blockHash };
+    this.state.commit({ updates: verified.entries, txIds: verified.txIds, savepoint });
+    receipt.stateWrites += verified.entries.length + verified.txIds.length;
+    this.blockStore.startAt(verified.blockNum + 1);
+    this.stateHashAcc = verified.stateHash;
+    this.commitmentAcc = verified.commitment;
+    this.nextBlockNum = verified.blockNum + 1;
+    this.lastHash = verified.blockHash;
+    return receipt;
   }
 
   endorse(signed: SignedProposal): EndorseResult {
@@ -173,7 +349,7 @@ export class Peer {
     // opening the peer re-applies any block past the state's savepoint.
     this.blockStore.append(this.storedBlock(block, finished.codes), receipt);
     this.state.commit(this.commitBatch(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads));
-    return { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex };
+    return { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex, commitmentRoot: this.commitmentRootHex };
   }
 
   /**
@@ -207,7 +383,7 @@ export class Peer {
     // Failures surface where the caller awaits these; until then they must not count as unhandled.
     durable.catch(() => undefined);
     statePersisted.catch(() => undefined);
-    const result = { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex };
+    const result = { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex, commitmentRoot: this.commitmentRootHex };
     return { result, durable, statePersisted };
   }
 
@@ -238,35 +414,93 @@ export class Peer {
     committedReads: ReadonlyMap<string, VersionedValue | null> = new Map(),
   ): CommitBatch {
     // Collapse to the last write per key (a later valid tx of the block overwrites an earlier one),
-    // then adjust the content hash by each key's old and new value.
+    // then adjust the content hash by each key's old and new value. The commitment folds in the
+    // same entry digests (no second hash), then rehashes its dirty paths once for the block.
     const lastByKey = new Map<string, BlockUpdate>();
     for (const update of updates) lastByKey.set(update.key, update);
+    const corruptKey = this.pendingFaults.length === 0 ? null : this.takeFault(blockNum, lastByKey);
+    const commitment = this.commitmentAcc;
     const stateUpdates: StateUpdate[] = [];
-    for (const update of lastByKey.values()) {
+    for (const intended of lastByKey.values()) {
+      const update = intended.key === corruptKey ? this.corrupt(blockNum, intended) : intended;
       let old = committedReads.get(update.key);
       if (old === undefined) {
         receipt.stateReads += 1;
         old = this.state.get(update.key) ?? null;
       }
-      if (old !== null) this.stateHashAcc.remove(update.key, old.value, receipt);
-      if (update.value !== null) this.stateHashAcc.add(update.key, update.value, receipt);
+      if (old !== null) {
+        const digest = this.stateHashAcc.remove(update.key, old.value, receipt);
+        commitment?.remove(update.key, digest);
+      }
+      if (update.value !== null) {
+        const digest = this.stateHashAcc.add(update.key, update.value, receipt);
+        commitment?.add(update.key, digest);
+      }
       stateUpdates.push(update);
     }
+    commitment?.seal(blockNum, receipt);
     receipt.stateWrites += stateUpdates.length + txIds.length;
     this.nextBlockNum = blockNum + 1;
     this.lastHash = hash;
     return { updates: stateUpdates, txIds, savepoint: { blockNum, stateHashLanes: this.stateHashAcc.lanesBytes(), blockHash: hash } };
   }
 
+  /** Picks the write a due fault corrupts (null if none is due or the block writes no value). */
+  private takeFault(blockNum: number, lastByKey: ReadonlyMap<string, BlockUpdate>): string | null {
+    const at = this.pendingFaults.findIndex((fault) => fault.atBlock <= blockNum);
+    if (at < 0) return null;
+    const written: string[] = [];
+    for (const update of lastByKey.values()) if (update.value !== null) written.push(update.key);
+    if (written.length === 0) return null;
+    // Key order, not tx order, so the choice depends only on what the block writes.
+    written.sort();
+    const fault = this.pendingFaults[at]!;
+    this.pendingFaults.splice(at, 1);
+    this.faultInFlight = fault;
+    return written[(fault.keyIndex ?? 0) % written.length] ?? null;
+  }
+
+  private corrupt(blockNum: number, update: BlockUpdate): BlockUpdate {
+    const fault = this.faultInFlight;
+    assert(fault !== null && update.value !== null, 'corrupt write without a fault or a value');
+    this.faultInFlight = null;
+    const intended = update.value;
+    let written: Uint8Array;
+    if (intended.length === 0) {
+      written = Uint8Array.of(fault.xorMask ?? 1);
+    } else {
+      written = Uint8Array.from(intended);
+      const at = (fault.byteIndex ?? 0) % written.length;
+      written[at] = (written[at] ?? 0) ^ (fault.xorMask ?? 1);
+    }
+    this.corruptions.push({ blockNum, key: update.key, intended, written });
+    return { key: update.key, value: written, version: update.version };
+  }
+
+  /** Builds the commitment from the state at the current height and checks it against the state hash. */
+  private buildCommitment(options: CommitmentOptions, receipt: WorkReceipt): StateCommitment {
+    const { commitment, stateHash } = StateCommitment.fromState(this.state, this.nextBlockNum - 1, options, receipt);
+    // Both add up the same entry digests, so a state that does not hash to its savepoint's lanes
+    // was changed behind the peer's back (or the savepoint is stale): refuse to go on.
+    assert(
+      toHex(stateHash.lanesBytes()) === toHex(this.stateHashAcc.lanesBytes()),
+      `peer ${this.name}: world state (state hash ${stateHash.digestHex()}) does not match the peer's state hash ${this.stateHashAcc.digestHex()} at block ${this.nextBlockNum - 1}`,
+    );
+    return commitment;
+  }
+
   private recover(): void {
     const storedHeight = this.blockStore.height();
     if (this.blockStore.kind === 'head-only') {
       assert(storedHeight === 0 || storedHeight === this.nextBlockNum, 'head-only block store out of step with state');
+      // Reopened over a state that has committed blocks (or was joined from a snapshot): the
+      // head-only store resumes counting at the state's height.
+      if (storedHeight === 0 && this.nextBlockNum > 0) this.blockStore.startAt?.(this.nextBlockNum);
       return;
     }
     assert(storedHeight >= this.nextBlockNum, `state savepoint (block ${this.nextBlockNum - 1}) is ahead of the block store (height ${storedHeight})`);
     for (let blockNum = this.nextBlockNum; blockNum < storedHeight; blockNum += 1) {
-      const receipt = emptyReceipt();
+      const receipt = this.openReceipt;
       const block = this.blockStore.read(blockNum, receipt);
       assert(block.header.number === blockNum, `block store: block ${blockNum} holds number ${block.header.number}`);
       const { updates, txIds } = replayUpdates(block, this.config.channelId, receipt);
