@@ -44,3 +44,24 @@ export { FileBlockStore } from './state/block-file.js';
 export type { RecoveryReport } from './state/block-file.js';
 export { VerifyPool } from './parallel/verify-pool.js';
 export { PipelinedCommitter } from './parallel/pipelined-committer.js';
+export type { CorruptWriteFault, CorruptWriteRecord, RangeHashResult, SnapshotExport } from './peer.js';
+export {
+  StateCommitment,
+  bucketOfKey,
+  checkpointBucket,
+  checkpointNode,
+  checkpointRoot,
+  rangeContentHash,
+  resolveCommitmentOptions,
+  COMMITMENT_BUCKETS_DEFAULT,
+  COMMITMENT_NODE_BYTES,
+  STATE_KEY_END,
+} from './state/commitment.js';
+export type { CommitmentOptions, StateCheckpoint, RangeContentHash } from './state/commitment.js';
+export { SnapshotVerificationError, exportSnapshot, verifySnapshot, SNAPSHOT_FORMAT } from './state/snapshot.js';
+export type { StateSnapshot, SnapshotOptions, SnapshotTrust, SnapshotCheck, SnapshotSource, VerifiedSnapshot } from './state/snapshot.js';
+export { entryDigest } from './state/state-hash.js';
+export { auditCheckpoints, auditPeers, agreedRoot, locateDivergentKeys } from './audit.js';
+export type { AuditParticipant, AuditReport, DivergentBucket, AgreedRoot, AuditStateSource, DivergentKey, KeyDivergenceReport } from './audit.js';
+export { joinPeer, replayBlocks } from './join.js';
+export type { BlockSource, JoinOptions, JoinResult, ReplayResult } from './join.js';
