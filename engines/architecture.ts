@@ -39,6 +39,18 @@ const cycleCosts = z
     packet: nonNegative,
     networkPerByte: nonNegative,
     consensusMessage: nonNegative,
+    /** Per built-in contract, cycles per step where it differs from `contractStep` (host calibrations measure it). */
+    contractStepByContract: z.record(z.string().min(1), nonNegative).optional(),
+    /**
+     * Cycles per signature check handed to a worker thread (packing, transfer, unpacking, result),
+     * on top of the check itself; only models of a host's worker pool (`bpusim validate`) charge it.
+     */
+    workerHandoffPerJob: nonNegative.optional(),
+    /** The main thread's part of that hand-off (packing the jobs into one transferable buffer). */
+    workerPackPerJob: nonNegative.optional(),
+    /** The platform's own logic per proposal endorsed and per transaction validated (checks, policy, rwset bookkeeping); 0 when absent. */
+    proposal: nonNegative.optional(),
+    txValidation: nonNegative.optional(),
   })
   .strict();
 
@@ -112,6 +124,15 @@ export const architectureSchema = z
       })
       .strict(),
     serves: servesSchema.default({}),
+    /** Written by `bpusim calibrate`: what each cost was measured from, with its spread (informative). */
+    calibration: z
+      .object({
+        host: z.string(),
+        crypto: z.string(),
+        costs: z.record(z.string(), z.object({ unit: z.string(), nsPerOp: nonNegative, cpuNsPerOp: nonNegative, spreadPct: nonNegative, trials: z.int().min(1) }).strict()),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

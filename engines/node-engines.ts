@@ -113,6 +113,12 @@ export class NodeEngines {
     const pieces = Math.max(1, Math.floor(parallelism));
 
     if (work.decodeBytes > 0) stages.push(this.bytesStage('decode', work.decodeBytes, pieces, note));
+    const logicCycles = (work.proposals ?? 0) * (this.cycles.proposal ?? 0) + (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0);
+    if (logicCycles > 0) {
+      // The ledger's own per-message logic runs on the host CPU whatever the card has.
+      note('cpu');
+      stages.push(this.splitOn(this.cpu, this.cpuPs(logicCycles), pieces, 'logic'));
+    }
     if (hasAny(work.verifies)) stages.push(this.signatureStage('verify', work.verifies, note));
     if (work.contractSteps > 0) stages.push(this.contractStage(work, note));
     if (work.stateReads + work.stateWrites + work.rangeRows > 0) stages.push(this.stateStage(work, pieces, note));
@@ -241,7 +247,8 @@ export class NodeEngines {
       return this.splitOn(this.sc, jobPs, 1, `contract ${name}`);
     }
     note('cpu');
-    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * this.cycles.contractStep + this.cycles.contextSwitch), 1, `contract ${name}`);
+    const cyclesPerStep = this.cycles.contractStepByContract?.[name] ?? this.cycles.contractStep;
+    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * cyclesPerStep + this.cycles.contextSwitch), 1, `contract ${name}`);
   }
 
   private stateStage(work: Work, pieces: number, note: (e: EngineName) => void): StageRunner {

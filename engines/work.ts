@@ -17,6 +17,9 @@ export interface Work {
   contractSteps: number;
   contract?: string;
   messageBytes: number;
+  /** Proposals checked and simulated by an endorser, transactions validated by a committer (the platform's own per-message logic). */
+  proposals?: number;
+  txValidations?: number;
   /** Ordering-protocol messages handled (issue 5's consensus); absent in ledger receipts. */
   consensusMessages?: number;
 }

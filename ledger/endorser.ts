@@ -37,6 +37,7 @@ function reject(status: number, message: string, receipt: WorkReceipt): Proposal
 }
 
 export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, receipt: WorkReceipt): ProposalResponse {
+  receipt.proposals += 1;
   const proposal = decodeProposal(signed.proposalBytes, receipt);
   if (proposal === null) return reject(400, 'malformed proposal', receipt);
   if (proposal.channelId !== ctx.config.channelId) return reject(404, `channel ${proposal.channelId} not found`, receipt);

@@ -33,6 +33,13 @@ export interface WorkReceipt {
   contract?: string;
   /** Bytes this step puts on the wire (the message it produces for the next hop). */
   messageBytes: number;
+  /**
+   * Proposals an endorser checked and simulated, and transactions a committer validated: the
+   * platform's own logic per message (checks, policy evaluation, rwset bookkeeping), which the
+   * counts above do not cover and a host calibration measures.
+   */
+  proposals: number;
+  txValidations: number;
 }
 
 export function emptyReceipt(): WorkReceipt {
@@ -47,6 +54,8 @@ export function emptyReceipt(): WorkReceipt {
     rangeRows: 0,
     contractSteps: 0,
     messageBytes: 0,
+    proposals: 0,
+    txValidations: 0,
   };
 }
 
@@ -75,6 +84,8 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
   target.contractSteps += source.contractSteps;
   if (source.contract !== undefined && target.contract === undefined) target.contract = source.contract;
   target.messageBytes += source.messageBytes;
+  target.proposals += source.proposals;
+  target.txValidations += source.txValidations;
   return target;
 }
 

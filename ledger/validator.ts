@@ -124,6 +124,7 @@ function rejected(code: number, txId: string | null = null): PreparedTx {
 }
 
 function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[], receipt: WorkReceipt): PreparedTx {
+  receipt.txValidations += 1;
   if (envelope.length === 0) return rejected(ValidationCode.NIL_ENVELOPE);
   const decoded = decodeEnvelope(envelope, receipt);
   if (decoded === null) return rejected(ValidationCode.BAD_PAYLOAD);
