@@ -40,10 +40,13 @@ import { UsageError } from './_errors.js';
 import { intFlag } from './_parse.js';
 import { RandomStream } from '../sim/index.js';
 
-const WORKLOADS = ['smallbank', 'kv', 'donothing'] as const;
+const WORKLOADS = ['smallbank', 'kv', 'donothing', 'cpuheavy'] as const;
 const CRYPTO = ['node', 'noble', 'modeled'] as const;
 const STORES = ['lmdb', 'memory'] as const;
-type Workload = (typeof WORKLOADS)[number];
+export type BenchWorkload = (typeof WORKLOADS)[number];
+type Workload = BenchWorkload;
+/** Values a `cpuheavy` transaction sorts (Blockbench's CPUHeavy, scaled to a ledger-bench size). */
+export const CPUHEAVY_SORT_SIZE = 1_000;
 
 function choice<T extends string>(flag: string, allowed: readonly T[]) {
   return (raw: string): T => {
@@ -76,6 +79,7 @@ function workloadOps(workload: Workload, accounts: number, seed: number): () => 
   const random = prng(seed);
   const pick = (n: number) => Math.floor(random() * n);
   if (workload === 'donothing') return () => ['noop', []];
+  if (workload === 'cpuheavy') return () => ['sort', [String(CPUHEAVY_SORT_SIZE)]];
   if (workload === 'kv') {
     // YCSB workload A: 50 % read, 50 % update, uniform keys.
     return () => {
@@ -108,12 +112,29 @@ function workloadOps(workload: Workload, accounts: number, seed: number): () => 
 /** For profiling harnesses that rebuild the bench's block file (same seed, same operations). */
 export const workloadOpsForHarness = workloadOps;
 
+/**
+ * What `bpusim validate` needs to simulate the same run: the work receipts of every step, in the
+ * order the bench did them, and the host times it measured. Filled only when passed in.
+ */
+export interface BenchTrace {
+  /** Per transaction: both endorsements' receipts summed. */
+  readonly endorse: WorkReceipt[];
+  /** Phase 1 besides endorsement (client proposals and assembly, ordering, block file, endorser state). */
+  readonly phase1Other: WorkReceipt;
+  /** Phase 2 per block: reading it back, and its validation and commit (signature checks included). */
+  readonly blocks: { readonly txs: number; readonly read: WorkReceipt; readonly commit: WorkReceipt; readonly latencyNs: number }[];
+}
+
+export function emptyBenchTrace(): BenchTrace {
+  return { endorse: [], phase1Other: emptyReceipt(), blocks: [] };
+}
+
 const rssMiB = () => process.memoryUsage().rss / (1024 * 1024);
 const nowNs = () => process.hrtime.bigint(); // host-time-ok
 const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
 const seconds = (fromNs: bigint) => Number(nowNs() - fromNs) / 1e9; // host-time-ok
 
-export async function runBenchLedger(flags: BenchLedgerFlags) {
+export async function runBenchLedger(flags: BenchLedgerFlags, trace?: BenchTrace) {
   const dir = mkdtempSync(join(tmpdir(), 'bpusim-bench-ledger-'));
   const openState = (name: string): WorldState => (flags.store === 'lmdb' ? new LmdbWorldState(join(dir, name)) : new MemoryWorldState());
   const pool = new VerifyPool(flags.crypto, { threads: flags.threads });
@@ -148,23 +169,35 @@ export async function runBenchLedger(flags: BenchLedgerFlags) {
         const proposed = client.propose(flags.workload, fn, args);
         const endorsers = net.gateway.chooseEndorsers(flags.workload);
         const t0 = nowNs();
-        const responses = endorsers.map((peer) => peer.endorse(proposed.signed).response);
+        const endorsed = endorsers.map((peer) => peer.endorse(proposed.signed));
         endorseNs += nowNs() - t0;
+        const responses = endorsed.map((e) => e.response);
         const assembled = client.assemble(proposed.proposal, responses);
+        if (trace !== undefined) {
+          trace.endorse.push(endorsed.reduce((sum, e) => addReceipt(sum, e.receipt), emptyReceipt()));
+          addReceipt(trace.phase1Other, proposed.receipt);
+          addReceipt(trace.phase1Other, assembled.receipt);
+        }
         if (assembled.result.ok) envelopes.push(assembled.result.envelope);
         else endorsementFailures += 1;
       }
       if (envelopes.length === 0) continue;
-      const block = net.orderer.createBlock(envelopes, emptyReceipt());
+      const phase1Receipt = trace?.phase1Other ?? emptyReceipt();
+      const block = net.orderer.createBlock(envelopes, phase1Receipt);
       ordered += envelopes.length;
-      source.append(block, emptyReceipt());
+      source.append(block, phase1Receipt);
       // Advance the endorsers' shared state: these blocks are the bench's own, so their signatures
       // are taken as valid here; the measured committer below checks every one.
-      const prepared = leader.prepare(block, emptyReceipt());
-      leader.commitPrepared(prepared, new Uint8Array(prepared.jobs.length).fill(1), emptyReceipt());
+      const prepared = leader.prepare(block, phase1Receipt);
+      leader.commitPrepared(prepared, new Uint8Array(prepared.jobs.length).fill(1), phase1Receipt);
+      // None of those checks ran: take their count back out (the model must not charge them).
+      for (const scheme of ['p256', 'ed25519', 'bls'] as const) {
+        const checks = phase1Receipt.verifies[scheme];
+        if (checks !== undefined) phase1Receipt.verifies[scheme] = checks - prepared.jobs.filter((job) => job.scheme === scheme).length;
+      }
     }
     const phase1Seconds = seconds(phase1);
-    const measured = await measureValidateCommit(net, source, flags, pool, openState, dir);
+    const measured = await measureValidateCommit(net, source, flags, pool, openState, dir, undefined, trace);
     const result = {
       txs: flags.txs,
       orderedTxs: ordered,
@@ -212,6 +245,7 @@ export async function measureValidateCommit(
   dir: string,
   /** Called around phase 2 (a profiling harness reads per-thread CPU time there). */
   probe?: { begin(): void; end(committedTxs: number): void },
+  trace?: BenchTrace,
 ) {
     const blockCount = source.height();
 
@@ -252,8 +286,12 @@ export async function measureValidateCommit(
     const codes = new Map<string, number>();
     let committedTxs = 0;
     let rssPeak = rssMiB();
-    const tally = (results: readonly { validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
+    const submittedNs: bigint[] = [];
+    const readReceipts: WorkReceipt[] = [];
+    const tally = (results: readonly { blockNum: number; validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
+      const at = trace === undefined ? 0n : nowNs();
       for (const result of results) {
+        trace?.blocks.push({ txs: result.validationCodes.length, read: readReceipts[result.blockNum] ?? emptyReceipt(), commit: result.receipt, latencyNs: Number(at - (submittedNs[result.blockNum] ?? at)) });
         addReceipt(total, result.receipt);
         committedTxs += result.validationCodes.length;
         for (const code of result.validationCodes) codes.set(validationCodeName(code), (codes.get(validationCodeName(code)) ?? 0) + 1);
@@ -263,7 +301,12 @@ export async function measureValidateCommit(
     const phase2Cpu = process.cpuUsage();
     probe?.begin();
     for (let n = 1; n < blockCount; n += 1) {
-      const block: Block = source.read(n, emptyReceipt());
+      const readReceipt = emptyReceipt();
+      if (trace !== undefined) {
+        submittedNs[n] = nowNs();
+        readReceipts[n] = readReceipt;
+      }
+      const block: Block = source.read(n, readReceipt);
       tally(await pipeline.submit(block));
       if (n % 16 === 0) rssPeak = Math.max(rssPeak, rssMiB());
     }

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, isBadInput } from './_errors.js';
 import { registerBench } from './bench.js';
+import { registerCalibrate } from './calibrate.js';
+import { registerValidate } from './validate.js';
 import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerRun(program);
   registerRerun(program);
   registerBench(program);
+  registerCalibrate(program);
+  registerValidate(program);
   registerConsensus(program);
   registerReports(program);
   registerSweepGrid(program);

@@ -1,0 +1,181 @@
+/**
+ * `bpusim validate`: does the model of a known machine predict what that machine really does?
+ *
+ * For each workload and worker count, runs the real ledger benchmark on this host (as `bench ledger`,
+ * recording every step's work receipt) and simulates the same receipts on the calibrated `host`
+ * architecture with the bench's own structure (engines/host-bench-model.ts), then prints measured vs
+ * predicted throughput and latency per phase (endorse, validate+commit) and end to end, with the
+ * error in %. The host architecture comes from `--host host.yaml` (written by `bpusim calibrate`)
+ * or, without it, from a calibration run first in this process.
+ *
+ * Host figures throughout (wall-clock measurements); nothing here is a simulated report.
+ */
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import type { Architecture } from '../engines/architecture.js';
+import { loadArchitecture } from '../engines/architecture.js';
+import { predictHostBench } from '../engines/host-bench-model.js';
+import { action } from './_action.js';
+import { UsageError } from './_errors.js';
+import { intFlag } from './_parse.js';
+import { type BenchWorkload, emptyBenchTrace, runBenchLedger } from './bench-ledger.js';
+import { calibrate } from './calibrate.js';
+
+const WORKLOADS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
+
+export interface ValidationCase {
+  readonly workload: BenchWorkload;
+  readonly workers: number;
+  readonly phase: 'endorse' | 'validate+commit' | 'end-to-end';
+  readonly measuredTps: number;
+  readonly predictedTps: number;
+  readonly errorPct: number;
+  readonly measuredLatencyMs?: number;
+  readonly predictedLatencyMs?: number;
+  readonly latencyErrorPct?: number;
+  /** validate+commit only: process CPU per tx measured, and the model's main-thread and worker CPU per tx. */
+  readonly cpuMicrosPerTx?: { readonly measured: number; readonly predictedMain: number; readonly predictedWorkers: number };
+}
+
+export interface ValidationResult {
+  readonly host: string;
+  readonly txs: number;
+  readonly cases: ValidationCase[];
+  /** Over every throughput and latency error above. */
+  readonly maxAbsErrorPct: number;
+  readonly maxAbsThroughputErrorPct: number;
+  readonly maxAbsLatencyErrorPct: number;
+}
+
+const errorPct = (measured: number, predicted: number): number => Number((((predicted - measured) / measured) * 100).toFixed(1));
+const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
+
+export interface ValidateOptions {
+  readonly arch: Architecture;
+  readonly workloads: readonly BenchWorkload[];
+  readonly workers: readonly number[];
+  readonly txs: number;
+  readonly seed: number;
+  readonly store: 'lmdb' | 'memory';
+}
+
+export async function validate(options: ValidateOptions, log: (line: string) => void = () => undefined): Promise<ValidationResult> {
+  const cases: ValidationCase[] = [];
+  for (const workload of options.workloads) {
+    for (const workers of options.workers) {
+      log(`${workload}, ${workers} worker(s)`);
+      const trace = emptyBenchTrace();
+      const measured = await runBenchLedger(
+        { txs: options.txs, workload, crypto: 'node', store: options.store, threads: workers, blockSize: 500, accounts: 10_000, seed: options.seed, fsync: true },
+        trace,
+      );
+      const predicted = predictHostBench(
+        { ...options.arch, engines: { ...options.arch.engines, cpu: { ...options.arch.engines.cpu, cores: availableParallelism() } } },
+        trace.endorse,
+        trace.phase1Other,
+        trace.blocks,
+        { threads: workers },
+      );
+      const endorseSeconds = measured.wallSeconds.endorse;
+      const measuredEndorseLatencyMs = (endorseSeconds * 1000) / Math.max(1, measured.orderedTxs);
+      const measuredBlockLatencyMs = trace.blocks.reduce((sum, b) => sum + b.latencyNs, 0) / Math.max(1, trace.blocks.length) / 1e6;
+      const measuredE2e = measured.orderedTxs / (measured.wallSeconds.endorseAndOrder + measured.wallSeconds.validateCommit);
+      cases.push(
+        {
+          workload,
+          workers,
+          phase: 'endorse',
+          measuredTps: measured.endorseTxPerSec,
+          predictedTps: round(predicted.endorseTps),
+          errorPct: errorPct(measured.endorseTxPerSec, predicted.endorseTps),
+          measuredLatencyMs: round(measuredEndorseLatencyMs, 3),
+          predictedLatencyMs: round(predicted.endorseLatencyMs, 3),
+          latencyErrorPct: errorPct(measuredEndorseLatencyMs, predicted.endorseLatencyMs),
+        },
+        {
+          workload,
+          workers,
+          phase: 'validate+commit',
+          measuredTps: measured.validateCommitTxPerSec,
+          predictedTps: round(predicted.validateCommitTps),
+          errorPct: errorPct(measured.validateCommitTxPerSec, predicted.validateCommitTps),
+          measuredLatencyMs: round(measuredBlockLatencyMs, 2),
+          predictedLatencyMs: round(predicted.blockLatencyMs, 2),
+          latencyErrorPct: errorPct(measuredBlockLatencyMs, predicted.blockLatencyMs),
+          cpuMicrosPerTx: { measured: measured.cpuMicrosPerTx.validateCommit, predictedMain: round(predicted.phase2CpuMicrosPerTx.main, 1), predictedWorkers: round(predicted.phase2CpuMicrosPerTx.workers, 1) },
+        },
+        {
+          workload,
+          workers,
+          phase: 'end-to-end',
+          measuredTps: round(measuredE2e),
+          predictedTps: round(predicted.endToEndTps),
+          errorPct: errorPct(measuredE2e, predicted.endToEndTps),
+        },
+      );
+    }
+  }
+  const throughput = cases.map((c) => Math.abs(c.errorPct));
+  const latency = cases.flatMap((c) => (c.latencyErrorPct === undefined ? [] : [Math.abs(c.latencyErrorPct)]));
+  return {
+    host: options.arch.calibration?.host ?? options.arch.name,
+    txs: options.txs,
+    cases,
+    maxAbsErrorPct: Math.max(...throughput, ...latency),
+    maxAbsThroughputErrorPct: Math.max(...throughput),
+    maxAbsLatencyErrorPct: Math.max(0, ...latency),
+  };
+}
+
+interface ValidateFlags {
+  host?: string;
+  txs: number;
+  workloads: string;
+  workers: string;
+  seed: number;
+  store: string;
+  json?: boolean;
+}
+
+function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
+  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (items.length === 0) throw new UsageError(`${flag}: expected a comma-separated list of ${allowed}, got '${raw}'`);
+  return items.map((item) => {
+    const value = parse(item);
+    if (value === undefined) throw new UsageError(`${flag}: '${item}' is not one of ${allowed}`);
+    return value;
+  });
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('run the real ledger bench and the calibrated host model on the same transactions; print measured vs predicted')
+    .option('--host <file>', 'host architecture written by `bpusim calibrate` (default: calibrate first)')
+    .option('--txs <n>', 'transactions per case', intFlag('--txs', 1_000, 1e7), 20_000)
+    .option('--workloads <list>', `workloads: ${WORKLOADS.join(', ')}`, WORKLOADS.join(','))
+    .option('--workers <list>', 'verification worker counts', '1,2')
+    .option('--seed <s>', 'workload and key seed', intFlag('--seed', 0), 1)
+    .option('--store <kind>', 'world state of the committer: lmdb, memory', 'lmdb')
+    .option('--json', 'print one JSON object')
+    .action(
+      action(async (flags: ValidateFlags) => {
+        const workloads = parseList('--workloads', flags.workloads, (w) => WORKLOADS.find((k) => k === w), WORKLOADS.join(', '));
+        const workers = parseList('--workers', flags.workers, (w) => (/^[0-9]+$/.test(w) && Number(w) >= 1 && Number(w) <= 64 ? Number(w) : undefined), 'integers 1..64');
+        if (flags.store !== 'lmdb' && flags.store !== 'memory') throw new UsageError(`--store: expected one of lmdb, memory, got '${flags.store}'`);
+        const log = process.stderr.isTTY ? (line: string) => process.stderr.write(`validate: ${line}\n`) : () => undefined;
+        const arch = flags.host !== undefined ? loadArchitecture(flags.host) : await calibrate({ crypto: 'node', trials: 7, trialMs: 100 }, log);
+        const result = await validate({ arch, workloads, workers, txs: flags.txs, seed: flags.seed, store: flags.store }, log);
+        if (flags.json === true) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const lines = [`validation on ${result.host}, ${result.txs} txs per case`, '| workload | workers | phase | measured tx/s | predicted tx/s | error % | measured ms | predicted ms | error % |', '|:--|--:|:--|--:|--:|--:|--:|--:|--:|'];
+        for (const c of result.cases) {
+          lines.push(`| ${c.workload} | ${c.workers} | ${c.phase} | ${c.measuredTps} | ${c.predictedTps} | ${c.errorPct} | ${c.measuredLatencyMs ?? ''} | ${c.predictedLatencyMs ?? ''} | ${c.latencyErrorPct ?? ''} |`);
+        }
+        lines.push(`max |error|: ${result.maxAbsErrorPct} % (throughput ${result.maxAbsThroughputErrorPct} %, latency ${result.maxAbsLatencyErrorPct} %)`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+}

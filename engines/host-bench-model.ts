@@ -1,0 +1,275 @@
+/**
+ * A model of the ledger benchmark's host process (`bpusim bench ledger`), for `bpusim validate`:
+ * given the work receipts the real run produced, it simulates the same steps on an architecture's
+ * CPU costs with the bench's own structure, so predicted and measured throughput can be compared.
+ *
+ * The structure simulated (see cli/bench-ledger.ts and ledger/parallel/pipelined-committer.ts):
+ * - Phase 1, one thread: per transaction, two endorsements (timed alone: the endorse figure), plus
+ *   the client's proposal and assembly, ordering, the block file and the endorsers' state.
+ * - Phase 2: a main thread reads each block, prepares it (decode, hashes), hands its signature checks
+ *   to `threads` worker threads in chunks (2 per thread, as the verify pool cuts them), and commits
+ *   blocks in order (MVCC reads, writes, encoding) once their checks are back, with up to `depth`
+ *   blocks in flight.
+ * - Threads run on the architecture's cores: a core is a lane of a FIFO server, and a thread holds
+ *   one for at most a scheduler quantum before queueing again (round-robin, as a time-sharing OS
+ *   does), so three threads on two cores share them instead of one waiting for another's whole job.
+ *
+ * Everything is simulated time (integer picoseconds); the caller compares with host wall times.
+ */
+import { Environment, Server, cyclesToPs, msToPs, psToSeconds } from '../sim/index.js';
+import type { Architecture } from './architecture.js';
+import { NodeEngines } from './node-engines.js';
+import type { Scheme, Work } from './work.js';
+import { SCHEMES, emptyWork } from './work.js';
+
+export interface BenchBlockWork {
+  readonly txs: number;
+  /** Reading the block back from the block file. */
+  readonly read: Work;
+  /** Its validation and commit, signature checks included. */
+  readonly commit: Work;
+}
+
+export interface HostBenchPrediction {
+  readonly endorseTps: number;
+  /** Mean time of one transaction's endorsements. */
+  readonly endorseLatencyMs: number;
+  readonly validateCommitTps: number;
+  /** Mean time from a block's submission to its commit. */
+  readonly blockLatencyMs: number;
+  readonly phase1Seconds: number;
+  readonly phase2Seconds: number;
+  readonly endToEndTps: number;
+  /** Phase 2's CPU time per transaction on the main thread and on the workers. */
+  readonly phase2CpuMicrosPerTx: { readonly main: number; readonly workers: number };
+}
+
+export interface HostBenchModelOptions {
+  readonly threads: number;
+  /** Blocks in flight in the pipelined committer. */
+  readonly depth?: number;
+  /** Chunks per worker thread per block (the verify pool's default is 2). */
+  readonly chunksPerThread?: number;
+  /** Scheduler time slice. */
+  readonly quantumMs?: number;
+}
+
+/** CPU time of `work` on one core of `arch` (every stage run back to back). */
+export function cpuTimePs(arch: Architecture, work: Work): number {
+  const single: Architecture = { ...arch, engines: { cpu: { ...arch.engines.cpu, cores: 1 } }, serves: {} };
+  const env = new Environment();
+  const engines = new NodeEngines(env, single, 'host');
+  engines.charge(work, () => undefined, 1);
+  env.run();
+  return env.nowPs;
+}
+
+function withoutVerifies(work: Work): Work {
+  return { ...work, verifies: {} };
+}
+
+function verifyCount(work: Work): Partial<Record<Scheme, number>> {
+  return work.verifies;
+}
+
+/**
+ * Splits a block's work into its preparation on the main thread (decode, hashing, per-transaction
+ * checks), its commit on the main thread (MVCC reads, encoding, the rest) and the world-state writes,
+ * which the write-behind store does on its own write thread.
+ */
+function splitBlockWork(work: Work): { prepare: Work; commit: Work; writes: Work } {
+  const prepare: Work = { ...emptyWork(), decodeBytes: work.decodeBytes, hashBytes: work.hashBytes, txValidations: work.txValidations ?? 0 };
+  const commit: Work = { ...withoutVerifies(work), decodeBytes: 0, hashBytes: 0, txValidations: 0, stateWrites: 0 };
+  const writes: Work = { ...emptyWork(), stateWrites: work.stateWrites };
+  return { prepare, commit, writes };
+}
+
+export function predictHostBench(arch: Architecture, endorse: readonly Work[], phase1Other: Work, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): HostBenchPrediction {
+  // Phase 1: one thread, back to back.
+  let endorsePs = 0;
+  for (const work of endorse) endorsePs += cpuTimePs(arch, work);
+  const phase1Ps = endorsePs + cpuTimePs(arch, phase1Other);
+
+  const phase2 = simulatePhase2(arch, blocks, options);
+  const txs = blocks.reduce((sum, b) => sum + b.txs, 0);
+  const ordered = endorse.length;
+  return {
+    endorseTps: ordered / psToSeconds(endorsePs),
+    endorseLatencyMs: psToSeconds(endorsePs) * 1000 / Math.max(1, ordered),
+    validateCommitTps: txs / psToSeconds(phase2.totalPs),
+    blockLatencyMs: phase2.meanBlockLatencyPs / 1e9,
+    phase1Seconds: psToSeconds(phase1Ps),
+    phase2Seconds: psToSeconds(phase2.totalPs),
+    endToEndTps: txs / psToSeconds(phase1Ps + phase2.totalPs),
+    phase2CpuMicrosPerTx: { main: phase2.mainPs / 1e6 / Math.max(1, txs), workers: phase2.workerPs / 1e6 / Math.max(1, txs) },
+  };
+}
+
+/** A thread: runs its jobs one after another, each on a core for at most a quantum at a time. */
+class SimThread {
+  private busy = false;
+  private readonly queue: { ps: number; done: () => void }[] = [];
+
+  constructor(
+    private readonly cores: Server,
+    private readonly quantumPs: number,
+  ) {}
+
+  run(ps: number, done: () => void): void {
+    this.queue.push({ ps, done });
+    if (!this.busy) this.next();
+  }
+
+  get idle(): boolean {
+    return !this.busy && this.queue.length === 0;
+  }
+
+  private next(): void {
+    const job = this.queue.shift();
+    if (job === undefined) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    this.slice(job.ps, () => {
+      // Idle before the callback, so work it hands out (the next chunk) can come back to this thread.
+      this.busy = false;
+      job.done();
+      if (!this.busy) this.next();
+    });
+  }
+
+  private slice(remainingPs: number, done: () => void): void {
+    if (remainingPs <= 0) {
+      done();
+      return;
+    }
+    const ps = Math.min(remainingPs, this.quantumPs);
+    this.cores.submit(ps, () => this.slice(remainingPs - ps, done));
+  }
+}
+
+function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number } {
+  let mainPs = 0;
+  let workerPs = 0;
+  const env = new Environment();
+  const cores = new Server(env, { name: 'host.cores', lanes: arch.engines.cpu.cores });
+  const quantumPs = msToPs(options.quantumMs ?? 4);
+  const main = new SimThread(cores, quantumPs);
+  const workers = Array.from({ length: options.threads }, () => new SimThread(cores, quantumPs));
+  const writer = new SimThread(cores, quantumPs);
+  const packPs = cyclesToPs(arch.engines.cpu.cycles.workerPackPerJob ?? 0, arch.engines.cpu.clockGHz);
+  const depth = options.depth ?? 3;
+  const chunksPerThread = options.chunksPerThread ?? 2;
+  const handoffPs = cyclesToPs(arch.engines.cpu.cycles.workerHandoffPerJob ?? 0, arch.engines.cpu.clockGHz);
+
+  // Piscina's queue: chunks wait for the first idle worker.
+  const pending: { ps: number; done: () => void }[] = [];
+  const dispatch = (): void => {
+    for (const worker of workers) {
+      if (pending.length === 0) return;
+      if (worker.idle) {
+        const chunk = pending.shift()!;
+        worker.run(chunk.ps, () => {
+          chunk.done();
+          dispatch();
+        });
+      }
+    }
+  };
+
+  interface Flight {
+    readonly index: number;
+    verified: boolean;
+    onVerified: (() => void) | null;
+  }
+  const inFlight: Flight[] = [];
+  const submittedPs: number[] = [];
+  let latencySumPs = 0;
+  let committed = 0;
+
+  const verifyChunks = (block: BenchBlockWork, flight: Flight): void => {
+    const counts = verifyCount(block.commit);
+    let jobs = 0;
+    const perJobPs: number[] = [];
+    for (const scheme of SCHEMES) {
+      const n = counts[scheme] ?? 0;
+      if (n === 0) continue;
+      const one: Work = { ...emptyWork(), verifies: { [scheme]: 1 } };
+      const ps = cpuTimePs(arch, one) + handoffPs;
+      for (let i = 0; i < n; i += 1) perJobPs.push(ps);
+      jobs += n;
+    }
+    if (jobs === 0) {
+      flight.verified = true;
+      return;
+    }
+    const chunkCount = Math.min(jobs, options.threads * chunksPerThread);
+    const chunkSize = Math.ceil(jobs / chunkCount);
+    let remaining = 0;
+    for (let start = 0; start < jobs; start += chunkSize) {
+      let ps = 0;
+      for (let i = start; i < Math.min(jobs, start + chunkSize); i += 1) ps += perJobPs[i]!;
+      workerPs += ps;
+      remaining += 1;
+      pending.push({
+        ps,
+        done: () => {
+          remaining -= 1;
+          if (remaining === 0) {
+            flight.verified = true;
+            flight.onVerified?.();
+          }
+        },
+      });
+    }
+    dispatch();
+  };
+
+  // The main thread's loop, as a chain of callbacks: submit block i (after committing the oldest
+  // while `depth` are in flight), then drain.
+  const commitOldest = (then: () => void): void => {
+    const oldest = inFlight.shift()!;
+    const commit = (): void => {
+      const { commit: work, writes } = splitBlockWork(blocks[oldest.index]!.commit);
+      const ps = cpuTimePs(arch, work);
+      mainPs += ps;
+      main.run(ps, () => {
+        writer.run(cpuTimePs(arch, writes), () => undefined);
+        latencySumPs += env.nowPs - submittedPs[oldest.index]!;
+        committed += 1;
+        then();
+      });
+    };
+    if (oldest.verified) commit();
+    else oldest.onVerified = commit;
+  };
+  const submit = (index: number): void => {
+    if (index === blocks.length) {
+      const drain = (): void => {
+        if (inFlight.length > 0) commitOldest(drain);
+      };
+      drain();
+      return;
+    }
+    if (inFlight.length >= depth) {
+      commitOldest(() => submit(index));
+      return;
+    }
+    const block = blocks[index]!;
+    submittedPs[index] = env.nowPs;
+    const { prepare } = splitBlockWork(block.commit);
+    const jobs = SCHEMES.reduce((sum, scheme) => sum + (block.commit.verifies[scheme] ?? 0), 0);
+    const preparePs = cpuTimePs(arch, block.read) + cpuTimePs(arch, prepare) + jobs * packPs;
+    mainPs += preparePs;
+    main.run(preparePs, () => {
+      const flight: Flight = { index, verified: false, onVerified: null };
+      inFlight.push(flight);
+      verifyChunks(block, flight);
+      submit(index + 1);
+    });
+  };
+  submit(0);
+  env.run();
+  return { totalPs: env.nowPs, meanBlockLatencyPs: latencySumPs / Math.max(1, committed), mainPs, workerPs };
+}
