@@ -275,7 +275,7 @@ export class Peer {
         stateHashLanes: this.stateHashAcc.lanesBytes(),
         state: this.state,
         commitment: this.commitmentAcc,
-        bucketCount: this.commitmentOptions?.bucketCount ?? COMMITMENT_BUCKETS_DEFAULT,
+        bucketCount: this.commitmentAcc?.bucketCount ?? options.bucketCount ?? COMMITMENT_BUCKETS_DEFAULT,
       },
       options,
       receipt,

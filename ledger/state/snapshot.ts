@@ -35,6 +35,11 @@ export const SNAPSHOT_ROWS_PER_CHUNK_MAX = 1 << 20;
 export interface SnapshotOptions {
   /** State rows (and tx ids) per msgpack chunk (default 4,096): the unit a transfer can stream and resume. */
   readonly rowsPerChunk?: number;
+  /**
+   * Buckets of the commitment root the export computes when the peer keeps no commitment (default
+   * 1,024); a peer that keeps one exports its own root and bucket count.
+   */
+  readonly bucketCount?: number;
 }
 
 export interface StateSnapshot {
