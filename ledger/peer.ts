@@ -116,7 +116,7 @@ export interface CommitResult {
   readonly receipt: WorkReceipt;
   readonly blockHash: string;
   readonly stateHash: string;
-  /** Hex root of the state commitment after this block, or null when the peer keeps none. */
+  /** Hex root of the state commitment after this block, or null when the peer keeps none or did not compute it. */
   readonly commitmentRoot: string | null;
 }
 
@@ -211,9 +211,12 @@ export class Peer {
     return this.commitmentAcc;
   }
 
-  /** Hex root of the state commitment after the last committed block, or null. */
+  /**
+   * Hex root of the state commitment after the last committed block, or null when the peer keeps
+   * none or does not compute it every block (`rootEveryBlock: false`: see `commitment.rootNow`).
+   */
   get commitmentRootHex(): string | null {
-    return this.commitmentAcc === null || this.commitmentAcc.blockNum < 0 ? null : toHex(this.commitmentAcc.root);
+    return this.commitmentAcc === null || !this.commitmentAcc.rootIsCurrent ? null : toHex(this.commitmentAcc.root);
   }
 
   /**

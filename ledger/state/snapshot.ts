@@ -148,7 +148,8 @@ export function exportSnapshot(source: SnapshotSource, options: SnapshotOptions,
   for (let at = 0; at < txIds.length; at += rowsPerChunk) txIdChunks.push(encode(txIds.slice(at, at + rowsPerChunk), receipt));
   const txIdsDigest = chunkDigest(txIdChunks, receipt);
   const bucketCount = commitment?.bucketCount ?? source.bucketCount;
-  const commitmentRoot = commitment !== null ? commitment.root : (computed as StateCommitment).seal(source.blockNum, receipt);
+  if (computed !== null) computed.seal(source.blockNum, receipt);
+  const commitmentRoot = (commitment ?? (computed as StateCommitment)).rootNow(receipt);
   const header = encode(
     [SNAPSHOT_FORMAT, source.channelId, source.blockNum, source.blockHash, source.stateHashLanes, bucketCount, commitmentRoot, entryCount, txIds.length, txIdsDigest],
     receipt,
@@ -238,7 +239,8 @@ export function verifySnapshot(snapshot: StateSnapshot, options: VerifyOptions, 
     }
   }
   if (entries.length !== snapshot.entryCount) refuse('rows', `${snapshot.entryCount} rows`, `${entries.length} rows`, 'row count differs from the header');
-  const root = verifier.seal(blockNum, receipt);
+  verifier.seal(blockNum, receipt);
+  const root = verifier.rootNow(receipt);
   if (!bytesEqual(root, snapshot.commitmentRoot)) refuse('commitment-root', toHex(snapshot.commitmentRoot), toHex(root), 'the commitment root recomputed from its rows differs from the root it claims');
   const trustedRoot = options.trust.commitmentRoot ?? null;
   if (trustedRoot !== null && !bytesEqual(root, trustedRoot)) refuse('trusted-root', toHex(trustedRoot), toHex(root), "its commitment root differs from the root the channel's other peers agree on");

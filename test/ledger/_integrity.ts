@@ -94,7 +94,8 @@ export function runAuditSeed(seed: number, scenario: AuditScenario): AuditOutcom
   const fail = (what: string) => problems.push(`seed ${seed}: ${what}`);
   const net = integrityNetwork({ seed: `audit-${seed}` });
   const rng = new RandomStream('audit-scenario', seed);
-  const options = { bucketCount: scenario.bucketCount, checkpointEveryBlocks: scenario.auditEveryBlocks };
+  // Odd seeds compute roots only at the audit blocks, so both ways of keeping the commitment are audited.
+  const options = { bucketCount: scenario.bucketCount, checkpointEveryBlocks: scenario.auditEveryBlocks, rootEveryBlock: seed % 2 === 0 };
   for (const peer of net.peers) peer.enableCommitment(options);
   const victim = net.peers[rng.int(net.peers.length)]!;
   if (scenario.faulty) {

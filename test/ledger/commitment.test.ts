@@ -175,6 +175,40 @@ describe('state commitment: on the commit path', () => {
   });
 });
 
+describe('state commitment: roots only at checkpoint blocks (rootEveryBlock: false)', () => {
+  it('costs no tree hashing between checkpoints, and its roots equal the every-block ones where kept', () => {
+    const net = integrityNetwork();
+    const every = { bucketCount: 256, checkpointEveryBlocks: 4 };
+    const sparse = { ...every, rootEveryBlock: false };
+    const [a, b, c] = ['every', 'sparse', 'none'].map((name) => freshPeer(net, name, name === 'every' ? { commitment: every } : name === 'sparse' ? { commitment: sparse } : {}));
+    const peers = [a!, b!, c!];
+    for (const peer of peers) peer.validateAndCommit(net.genesisBlock);
+    const rng = new RandomStream('sparse', 1);
+    for (let block = 1; block <= 9; block += 1) {
+      const written = commitBlock(net, randomTxs(rng, block, 3), net.peers);
+      const [withEvery, withSparse, without] = peers.map((peer) => peer.validateAndCommit(written));
+      const checkpointBlock = block % 4 === 0;
+      expect(withSparse!.commitmentRoot, `block ${block}`).toBe(checkpointBlock ? withEvery!.commitmentRoot : null);
+      if (!checkpointBlock) expect(withSparse!.receipt.hashBytes, `block ${block}: no tree work`).toBe(without!.receipt.hashBytes);
+      else expect(withSparse!.receipt.hashBytes, `block ${block}: the interval's tree work at once`).toBeGreaterThan(without!.receipt.hashBytes);
+    }
+    const sparseCommitment = b!.commitment!;
+    expect(sparseCommitment.rootAfter(7)).toBeNull();
+    expect(hex(sparseCommitment.rootAfter(8)!)).toBe(hex(a!.commitment!.rootAfter(8)!));
+    expect(sparseCommitment.rootIsCurrent).toBe(false);
+    expect(() => sparseCommitment.root).toThrow(/use rootNow/);
+    // Asked for, the root of block 9 is computed (and counted) and then kept.
+    const receipt = emptyReceipt();
+    expect(hex(sparseCommitment.rootNow(receipt))).toBe(rootHex(a!.commitment));
+    expect(receipt.hashBytes).toBeGreaterThan(0);
+    expect(hex(sparseCommitment.rootAfter(9)!)).toBe(rootHex(a!.commitment));
+    expect(b!.commitmentRootHex).toBe(a!.commitmentRootHex);
+    // A snapshot from it carries the same root; its audit checkpoints compare with the others'.
+    expect(hex(b!.exportSnapshot().snapshot.commitmentRoot)).toBe(rootHex(a!.commitment));
+    expect(hex(sparseCommitment.checkpointAfter(8)!.tree)).toBe(hex(a!.commitment!.checkpointAfter(8)!.tree));
+  });
+});
+
 describe('state commitment: range hashes, retention, buckets, options', () => {
   it('hashes key ranges by scan: the whole range is the state hash; a corrupt write shows only in ranges holding its key', () => {
     const net = integrityNetwork();
