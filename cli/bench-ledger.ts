@@ -35,6 +35,7 @@ import { LmdbWorldState } from '../ledger/state/lmdb-state.js';
 import { MemoryWorldState } from '../ledger/state/memory-state.js';
 import type { WorldState } from '../ledger/state/world-state.js';
 import { validationCodeName } from '../ledger/validation-code.js';
+import { signedMessageLength } from '../ledger/verify-job.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { intFlag } from './_parse.js';
@@ -122,7 +123,7 @@ export interface BenchTrace {
   /** Phase 1 besides endorsement (client proposals and assembly, ordering, block file, endorser state). */
   readonly phase1Other: WorkReceipt;
   /** Phase 2 per block: reading it back, and its validation and commit (signature checks included). */
-  readonly blocks: { readonly txs: number; readonly read: WorkReceipt; readonly commit: WorkReceipt; readonly latencyNs: number }[];
+  readonly blocks: { readonly txs: number; readonly read: WorkReceipt; readonly commit: WorkReceipt; readonly latencyNs: number; readonly verifyHashBytes: number }[];
 }
 
 export function emptyBenchTrace(): BenchTrace {
@@ -281,7 +282,13 @@ export async function measureValidateCommit(
     const sampleVerifies = sampleJobs.reduce((sum, jobs) => sum + jobs.length, 0);
 
     // Phase 2: validate and commit, verification on the workers.
-    const pipeline = new PipelinedCommitter(committer, pool, 3);
+    // The bytes each block's P-256 checks hash (counted under hashBytes, done by the workers).
+    const verifyHashBytes: number[] = [];
+    const pipeline = new PipelinedCommitter(committer, pool, 3, undefined, trace === undefined ? undefined : (prepared) => {
+      let bytes = 0;
+      for (const job of prepared.jobs) if (job.scheme === 'p256') bytes += signedMessageLength(job);
+      verifyHashBytes[prepared.block.header.number] = bytes;
+    });
     const total: WorkReceipt = emptyReceipt();
     const codes = new Map<string, number>();
     let committedTxs = 0;
@@ -291,7 +298,7 @@ export async function measureValidateCommit(
     const tally = (results: readonly { blockNum: number; validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
       const at = trace === undefined ? 0n : nowNs();
       for (const result of results) {
-        trace?.blocks.push({ txs: result.validationCodes.length, read: readReceipts[result.blockNum] ?? emptyReceipt(), commit: result.receipt, latencyNs: Number(at - (submittedNs[result.blockNum] ?? at)) });
+        trace?.blocks.push({ txs: result.validationCodes.length, read: readReceipts[result.blockNum] ?? emptyReceipt(), commit: result.receipt, latencyNs: Number(at - (submittedNs[result.blockNum] ?? at)), verifyHashBytes: verifyHashBytes[result.blockNum] ?? 0 });
         addReceipt(total, result.receipt);
         committedTxs += result.validationCodes.length;
         for (const code of result.validationCodes) codes.set(validationCodeName(code), (codes.get(validationCodeName(code)) ?? 0) + 1);

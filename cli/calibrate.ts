@@ -84,8 +84,7 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
           packet: 5_000,
           networkPerByte: 1,
           consensusMessage: 20_000,
-          // The worker's part of a hand-off: all of it less the main thread's packing.
-          workerHandoffPerJob: Math.max(0, cycles('workerHandoffPerJob') - cycles('workerPackPerJob')),
+          workerHandoffPerJob: cycles('workerHandoffPerJob'),
           workerPackPerJob: cycles('workerPackPerJob'),
           proposal: cycles('proposal'),
           txValidation: cycles('txValidation'),

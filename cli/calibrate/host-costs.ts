@@ -26,10 +26,12 @@ import type { Scheme, WorkReceipt } from '../../ledger/receipt.js';
 import { addReceipt, emptyReceipt } from '../../ledger/receipt.js';
 import type { Client } from '../../ledger/client.js';
 import { packJobs } from '../../ledger/parallel/_pack.js';
+import { FileBlockStore } from '../../ledger/state/block-file.js';
 import { LmdbWorldState } from '../../ledger/state/lmdb-state.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
 import type { StateUpdate } from '../../ledger/state/world-state.js';
 import type { VerifyJob } from '../../ledger/verify-job.js';
+import { signedMessageLength } from '../../ledger/verify-job.js';
 import { type BenchWorkload, workloadOpsForHarness } from '../bench-ledger.js';
 import { type Measurement, type MeasureOptions, measure, perUnit } from './measure.js';
 
@@ -226,17 +228,21 @@ async function memoryReadCost(options: MeasureOptions): Promise<HostCost> {
   }, options));
 }
 
-/** Main-thread and worker cost of one verification job sent to the worker pool (verification itself excluded). */
-async function handoffCost(sample: Sample, options: MeasureOptions): Promise<HostCost> {
-  const jobs = sample.jobs;
-  // 'modeled' workers compute no curve math: what is left is packing, transfer, unpacking, results.
-  const pool = new VerifyPool('modeled', { threads: 1 });
+/**
+ * One real signature check through the worker pool (one thread), per job: packing, transfer,
+ * unpacking, the check with its message hashing, the result. The hand-off is what is left once the
+ * check, its hashing and the packing are taken out at their own measured costs.
+ */
+async function handoffCost(sample: Sample, crypto: CryptoMode, options: MeasureOptions, out: Record<string, HostCost>): Promise<HostCost> {
+  const jobs = sample.jobs.filter((job) => job.scheme === 'p256').slice(0, 1_500);
+  const messageBytes = jobs.reduce((sum, job) => sum + signedMessageLength(job), 0) / Math.max(1, jobs.length);
+  const pool = new VerifyPool(crypto, { threads: 1 });
   try {
-    const perBlock = 1_500;
-    const m = await measure(async (blocks) => {
-      for (let b = 0; b < blocks; b += 1) await pool.verify(jobs.slice(0, perBlock));
-    }, options);
-    return cost('job', perUnit(m, perBlock));
+    const m = perUnit(await measure(async (blocks) => {
+      for (let b = 0; b < blocks; b += 1) await pool.verify(jobs);
+    }, options), jobs.length);
+    const ns = (key: string): number => out[key]?.nsPerOp ?? 0;
+    return cost('job', residual(m, ns('verifyP256') + messageBytes * ns('hashPerByte') + ns('workerPackPerJob')));
   } finally {
     await pool.close();
   }
@@ -265,10 +271,12 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
   log('contracts');
   await contractCosts(options, costs, memoryRead.nsPerOp);
   log('worker hand-off');
-  costs['workerHandoffPerJob'] = await handoffCost(sample, options);
   costs['workerPackPerJob'] = cost('job', perUnit(await measure((ops) => {
     for (let i = 0; i < ops; i += 1) packJobs(sample.jobs, 0, 500);
   }, options), 500));
+  if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
+  log('block file fsync');
+  costs['blockFsync'] = await fsyncCost(sample, options);
   log('platform logic per proposal and per validated transaction');
   await logicCosts(crypto === 'modeled' ? 'modeled' : crypto, options, costs);
   return { costs, crypto };
@@ -372,4 +380,23 @@ async function logicCosts(crypto: CryptoMode, options: MeasureOptions, out: Reco
 function residual(m: Measurement, countedNsPerOp: number): Measurement {
   const less = (value: number): number => Math.max(0, value - countedNsPerOp);
   return { ...m, nsPerOp: less(m.nsPerOp), cpuNsPerOp: less(m.cpuNsPerOp), minNsPerOp: less(m.minNsPerOp), maxNsPerOp: less(m.maxNsPerOp), spreadPct: m.nsPerOp > countedNsPerOp ? ((m.maxNsPerOp - m.minNsPerOp) / 2 / (m.nsPerOp - countedNsPerOp)) * 100 : 0 };
+}
+
+/** Wall time until a block appended to the block file is durable (fdatasync, off the main thread). */
+async function fsyncCost(sample: Sample, options: MeasureOptions): Promise<HostCost> {
+  const dir = mkdtempSync(join(tmpdir(), 'bpusim-calibrate-fsync-'));
+  try {
+    const store = new FileBlockStore(join(dir, 'blocks'), { fsync: true });
+    let n = 0;
+    const m = await measure(async (ops) => {
+      for (let i = 0; i < ops; i += 1, n += 1) {
+        const block = sample.blocks[n % sample.blocks.length]!;
+        await store.appendDeferred!({ ...block, header: { ...block.header, number: n } }, emptyReceipt()).durable;
+      }
+    }, { ...options, trialMs: Math.max(options.trialMs, 50) });
+    store.close();
+    return cost('block', m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -50,6 +50,8 @@ export class PipelinedCommitter {
     private readonly pool: VerifyPool,
     private readonly depth = 3,
     private readonly unackedMax = unackedMaxDefault,
+    /** Sees each block as prepared, before its checks go to the pool (a model of this committer reads its jobs). */
+    private readonly onPrepared?: (prepared: PreparedBlock) => void,
   ) {
     assert(depth >= 1, 'pipeline depth must be at least 1');
     assert(unackedMax >= 1, 'unacknowledged block limit must be at least 1');
@@ -64,6 +66,7 @@ export class PipelinedCommitter {
     const prepared = this.peer.prepareAhead(block, this.nextNumber, this.nextPreviousHash, receipt);
     this.nextNumber += 1;
     this.nextPreviousHash = prepared.blockHash;
+    this.onPrepared?.(prepared);
     this.inFlight.push({ prepared, receipt, results: this.pool.verify(prepared.jobs) });
     return this.takeDurable();
   }
