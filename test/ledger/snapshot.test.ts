@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LedgerInputError } from '../../ledger/assert.js';
 import { agreedRoot } from '../../ledger/audit.js';
 import { decode, encode } from '../../ledger/codec.js';
+import type { Canonical } from '../../ledger/codec.js';
 import { joinPeer, replayBlocks } from '../../ledger/join.js';
 import { Peer } from '../../ledger/peer.js';
 import { emptyReceipt } from '../../ledger/receipt.js';
@@ -81,7 +82,7 @@ function changeOneValue(snapshot: StateSnapshot, chunkIndex: number, rowIndex: n
   changed[0] = (changed[0] ?? 0) ^ 0x20;
   decoded[rowIndex]![1] = changed;
   const stateChunks = snapshot.stateChunks.slice();
-  stateChunks[chunkIndex] = encode(decoded as never, emptyReceipt());
+  stateChunks[chunkIndex] = encode(decoded as Canonical[], emptyReceipt());
   return { ...snapshot, stateChunks };
 }
 
