@@ -18,6 +18,7 @@ import { STATE_KEY_END, StateCommitment, bucketOfKey, checkpointBucket, checkpoi
 import { LmdbWorldState } from '../../ledger/state/lmdb-state.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
 import { StateHash, entryDigest } from '../../ledger/state/state-hash.js';
+import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { RandomStream } from '../../sim/index.js';
 import { commitBlock, freshPeer, integrityNetwork, rootHex } from './_integrity.js';
 import type { TxSpec } from './_integrity.js';
@@ -159,6 +160,33 @@ describe('state commitment: on the commit path', () => {
     expect(rootHex(peer.commitment)).toBe(hex(reference.root));
     expect(peer.stateHashHex).toBe(net.peers[0]!.stateHashHex);
     peer.close();
+  });
+
+  it('keeps the same root on the pipelined path (deferred commits, LMDB write-behind), before and after the writes land', async () => {
+    const net = integrityNetwork();
+    const path = join(root, 'deferred');
+    const options = { bucketCount: 64 };
+    const deferred = freshPeer(net, 'deferred', { state: new LmdbWorldState(path), commitment: options });
+    const inline = freshPeer(net, 'inline', { commitment: options });
+    for (const peer of [deferred, inline]) peer.validateAndCommit(net.genesisBlock);
+    const rng = new RandomStream('deferred', 3);
+    const persisted: Promise<void>[] = [];
+    for (let block = 1; block <= 4; block += 1) {
+      const written = commitBlock(net, randomTxs(rng, block, 4), [inline]);
+      const receipt = emptyReceipt();
+      const prepared = deferred.prepare(written, receipt);
+      const commit = deferred.commitPreparedDeferred(prepared, runVerifyJobs(net.crypto, null, prepared.jobs), receipt);
+      persisted.push(commit.statePersisted);
+      // Visible at once, although LMDB may not have written it yet.
+      expect(commit.result.commitmentRoot, `block ${block}`).toBe(inline.commitmentRootHex);
+      expect(hex(deferred.exportSnapshot().snapshot.commitmentRoot)).toBe(rootHex(inline.commitment));
+    }
+    await Promise.all(persisted);
+    const identity = deferred.identity;
+    deferred.close();
+    const reopened = new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(path), commitment: options });
+    expect(reopened.commitmentRootHex).toBe(inline.commitmentRootHex);
+    reopened.close();
   });
 
   it('refuses to open over a state changed behind its savepoint', () => {
