@@ -22,7 +22,7 @@ describe('bench ledger', () => {
   });
 
   it.each([
-    [['--workload', 'tpcc'], /--workload: expected one of smallbank, kv, donothing, got 'tpcc'/],
+    [['--workload', 'tpcc'], /--workload: expected one of smallbank, kv, donothing, cpuheavy, got 'tpcc'/],
     [['--store', 'rocks'], /--store: expected one of lmdb, memory, got 'rocks'/],
     [['--txs', '0'], /--txs: expected an integer from 1/],
   ])('rejects %j with exit 2', (flags, message) => {
