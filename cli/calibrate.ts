@@ -20,12 +20,15 @@ import { UsageError } from './_errors.js';
 import { writeFileAtomic } from './_output.js';
 import { intFlag } from './_parse.js';
 import { CALIBRATED_CONTRACTS, type HostCosts, measureHostCosts } from './calibrate/host-costs.js';
+import { measureInContext } from './calibrate/in-context.js';
 
 export interface CalibrateOptions {
   readonly crypto: CryptoMode;
   readonly trials: number;
   readonly trialMs: number;
   readonly cores?: number;
+  /** Transactions of each in-context calibration run. */
+  readonly inContextTxs?: number;
 }
 
 /** The host's nominal clock in GHz (first CPU's MHz in /proc/cpuinfo, else os.cpus()), or 1. */
@@ -86,8 +89,9 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
           consensusMessage: 20_000,
           workerHandoffPerJob: cycles('workerHandoffPerJob'),
           workerPackPerJob: cycles('workerPackPerJob'),
-          proposal: cycles('proposal'),
-          txValidation: cycles('txValidation'),
+          proposal: optional('proposal', 0),
+          txValidation: optional('txValidation', 0),
+          backgroundPerTx: optional('backgroundPerTx', 0),
         },
       },
     },
@@ -109,7 +113,13 @@ function round(value: number): number {
 
 export async function calibrate(options: CalibrateOptions, log: (line: string) => void = () => undefined): Promise<Architecture> {
   const measured = await measureHostCosts(options.crypto, { trials: options.trials, trialMs: options.trialMs }, log);
-  return hostArchitecture(measured, hostClockGHz(), options.cores ?? availableParallelism());
+  const clockGHz = hostClockGHz();
+  const cores = options.cores ?? availableParallelism();
+  // The micro-benchmarked costs first; then what they leave unexplained in a real run (in-context).
+  const provisional = hostArchitecture(measured, clockGHz, availableParallelism());
+  log('in context: a short ledger bench on donothing');
+  const inContext = await measureInContext(provisional, options.crypto, Math.min(options.trials, 3), options.inContextTxs ?? 10_000);
+  return hostArchitecture({ ...measured, costs: { ...measured.costs, ...inContext.costs } }, clockGHz, cores);
 }
 
 export function architectureYaml(arch: Architecture): string {
@@ -122,6 +132,7 @@ interface CalibrateFlags {
   trials: number;
   trialMs: number;
   cores?: number;
+  inContextTxs: number;
   json?: boolean;
 }
 
@@ -134,12 +145,13 @@ export function registerCalibrate(program: Command): void {
     .option('--trials <n>', 'timed trials per cost', intFlag('--trials', 3, 101), 7)
     .option('--trial-ms <ms>', 'length of one trial', intFlag('--trial-ms', 10, 10_000), 100)
     .option('--cores <n>', 'cores of the host architecture (default: this host)', intFlag('--cores', 1, 4096))
+    .option('--in-context-txs <n>', 'transactions of each in-context run (the ledger bench on donothing)', intFlag('--in-context-txs', 1_000, 1e7), 10_000)
     .option('--json', 'print the architecture as JSON')
     .action(
       action(async (flags: CalibrateFlags) => {
         if (flags.crypto !== 'node' && flags.crypto !== 'noble') throw new UsageError(`--crypto: expected one of node, noble, got '${flags.crypto}'`);
         const log = process.stderr.isTTY ? (line: string) => process.stderr.write(`calibrate: ${line}\n`) : () => undefined;
-        const arch = await calibrate({ crypto: flags.crypto, trials: flags.trials, trialMs: flags.trialMs, ...(flags.cores !== undefined ? { cores: flags.cores } : {}) }, log);
+        const arch = await calibrate({ crypto: flags.crypto, trials: flags.trials, trialMs: flags.trialMs, inContextTxs: flags.inContextTxs, ...(flags.cores !== undefined ? { cores: flags.cores } : {}) }, log);
         if (flags.out !== undefined) writeFileAtomic(flags.out, architectureYaml(arch));
         if (flags.json === true) process.stdout.write(`${JSON.stringify(arch)}\n`);
         else process.stdout.write(summary(arch, flags.out));

@@ -51,6 +51,8 @@ const cycleCosts = z
     /** The platform's own logic per proposal endorsed and per transaction validated (checks, policy, rwset bookkeeping); 0 when absent. */
     proposal: nonNegative.optional(),
     txValidation: nonNegative.optional(),
+    /** The runtime's own work on helper threads per validated transaction (garbage collection, the store's write thread); host models only. */
+    backgroundPerTx: nonNegative.optional(),
   })
   .strict();
 

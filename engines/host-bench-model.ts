@@ -43,7 +43,7 @@ export interface HostBenchPrediction {
   readonly phase2Seconds: number;
   readonly endToEndTps: number;
   /** Phase 2's CPU time per transaction on the main thread and on the workers. */
-  readonly phase2CpuMicrosPerTx: { readonly main: number; readonly workers: number };
+  readonly phase2CpuMicrosPerTx: { readonly main: number; readonly workers: number; readonly writer: number; readonly background: number };
 }
 
 export interface HostBenchModelOptions {
@@ -90,7 +90,9 @@ export function predictHostBench(arch: Architecture, endorse: readonly Work[], p
   // Phase 1: one thread, back to back.
   let endorsePs = 0;
   for (const work of endorse) endorsePs += cpuTimePs(arch, work);
-  const phase1Ps = endorsePs + cpuTimePs(arch, phase1Other);
+  // The endorsers' state advances with one synchronous store transaction per block: a disk wait.
+  const syncPsPerBlock = Math.round((arch.calibration?.costs['stateCommitSync']?.nsPerOp ?? 0) * 1_000);
+  const phase1Ps = endorsePs + cpuTimePs(arch, phase1Other) + blocks.length * syncPsPerBlock;
 
   const phase2 = simulatePhase2(arch, blocks, options);
   const txs = blocks.reduce((sum, b) => sum + b.txs, 0);
@@ -103,7 +105,7 @@ export function predictHostBench(arch: Architecture, endorse: readonly Work[], p
     phase1Seconds: psToSeconds(phase1Ps),
     phase2Seconds: psToSeconds(phase2.totalPs),
     endToEndTps: txs / psToSeconds(phase1Ps + phase2.totalPs),
-    phase2CpuMicrosPerTx: { main: phase2.mainPs / 1e6 / Math.max(1, txs), workers: phase2.workerPs / 1e6 / Math.max(1, txs) },
+    phase2CpuMicrosPerTx: { main: phase2.mainPs / 1e6 / Math.max(1, txs), workers: phase2.workerPs / 1e6 / Math.max(1, txs), writer: phase2.writerPs / 1e6 / Math.max(1, txs), background: phase2.backgroundPs / 1e6 / Math.max(1, txs) },
   };
 }
 
@@ -151,15 +153,20 @@ class SimThread {
   }
 }
 
-function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number } {
+function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number; writerPs: number; backgroundPs: number } {
   let mainPs = 0;
   let workerPs = 0;
+  let writerPs = 0;
+  let backgroundPs = 0;
   const env = new Environment();
   const cores = new Server(env, { name: 'host.cores', lanes: arch.engines.cpu.cores });
   const quantumPs = msToPs(options.quantumMs ?? 4);
   const main = new SimThread(cores, quantumPs);
   const workers = Array.from({ length: options.threads }, () => new SimThread(cores, quantumPs));
   const writer = new SimThread(cores, quantumPs);
+  // The runtime's helper threads (GC, the store's write thread): CPU on the cores, holding no thread of ours.
+  const runtime = new SimThread(cores, quantumPs);
+  const backgroundPsPerTx = cyclesToPs(arch.engines.cpu.cycles.backgroundPerTx ?? 0, arch.engines.cpu.clockGHz);
   const packPs = cyclesToPs(arch.engines.cpu.cycles.workerPackPerJob ?? 0, arch.engines.cpu.clockGHz);
   const depth = options.depth ?? 3;
   const chunksPerThread = options.chunksPerThread ?? 2;
@@ -251,7 +258,12 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
       const ps = cpuTimePs(arch, work);
       mainPs += ps;
       main.run(ps, () => {
-        writer.run(cpuTimePs(arch, writes), () => undefined);
+        const writesPs = cpuTimePs(arch, writes);
+        writerPs += writesPs;
+        writer.run(writesPs, () => undefined);
+        const runtimePs = backgroundPsPerTx * blocks[oldest.index]!.txs;
+        backgroundPs += runtimePs;
+        if (runtimePs > 0) runtime.run(runtimePs, () => undefined);
         unacked.push({ index: oldest.index, durableAtPs: env.nowPs + fsyncPs });
         then();
       });
@@ -294,5 +306,5 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
     latencySumPs += endPs - submittedPs[block.index]!;
     committed += 1;
   }
-  return { totalPs: endPs, meanBlockLatencyPs: latencySumPs / Math.max(1, committed), mainPs, workerPs };
+  return { totalPs: endPs, meanBlockLatencyPs: latencySumPs / Math.max(1, committed), mainPs, workerPs, writerPs, backgroundPs };
 }

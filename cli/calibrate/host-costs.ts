@@ -22,9 +22,8 @@ import { decodeEnvelope } from '../../ledger/envelope.js';
 import { sha256 } from '../../ledger/hash.js';
 import { createNetwork, defaultPolicy } from '../../ledger/network.js';
 import { VerifyPool } from '../../ledger/parallel/verify-pool.js';
-import type { Scheme, WorkReceipt } from '../../ledger/receipt.js';
-import { addReceipt, emptyReceipt } from '../../ledger/receipt.js';
-import type { Client } from '../../ledger/client.js';
+import type { Scheme } from '../../ledger/receipt.js';
+import { emptyReceipt } from '../../ledger/receipt.js';
 import { packJobs } from '../../ledger/parallel/_pack.js';
 import { FileBlockStore } from '../../ledger/state/block-file.js';
 import { LmdbWorldState } from '../../ledger/state/lmdb-state.js';
@@ -167,6 +166,14 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
         if (state.get(key(probe)) === undefined) throw new Error('calibrate: missing key');
       }
     }, options));
+    // One synchronous store transaction per block (how the bench's endorsers advance their state):
+    // its disk sync is a wait the committing thread pays per block.
+    out['stateCommitSync'] = cost('block', await measure((ops) => {
+      for (let i = 0; i < ops; i += 1) {
+        block += 1;
+        state.commit({ updates: [{ key: key(i % keyCount), value, version: { blockNum: block, txNum: 0 } }], txIds: [], savepoint: { blockNum: block, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) } });
+      }
+    }, options));
     const rowsPerScan = 100;
     out['rangeRow'] = cost('row', perUnit(await measure((ops) => {
       for (let i = 0; i < ops; i += 1) {
@@ -277,104 +284,7 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
   if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
   log('block file fsync');
   costs['blockFsync'] = await fsyncCost(sample, options);
-  log('platform logic per proposal and per validated transaction');
-  await logicCosts(crypto === 'modeled' ? 'modeled' : crypto, options, costs);
   return { costs, crypto };
-}
-
-const SCHEME_LABEL: Record<Scheme, string> = { p256: 'P256', ed25519: 'Ed25519', bls: 'Bls' };
-
-/** Nanoseconds the counted work of `r` costs at the measured rates (state reads at `stateReadNs`). */
-function countedNs(r: WorkReceipt, c: Record<string, HostCost>, stateReadNs: number): number {
-  const ns = (key: string): number => c[key]?.nsPerOp ?? 0;
-  let total = 0;
-  for (const scheme of ['p256', 'ed25519', 'bls'] as const) {
-    total += (r.signs[scheme] ?? 0) * ns(`sign${SCHEME_LABEL[scheme]}`);
-    total += (r.verifies[scheme] ?? 0) * ns(`verify${SCHEME_LABEL[scheme]}`);
-  }
-  total += r.hashBytes * ns('hashPerByte') + r.encodeBytes * ns('encodePerByte') + r.decodeBytes * ns('decodePerByte');
-  total += r.stateReads * stateReadNs + r.stateWrites * ns('stateWrite') + r.rangeRows * ns('rangeRow');
-  total += r.contractSteps * ns(`contractStep.${r.contract ?? 'donothing'}`);
-  return total;
-}
-
-/**
- * The ledger's own logic, which no count covers: what an endorsement and a transaction's validation
- * cost beyond their counted work, measured on empty (donothing) transactions so that no contract or
- * rwset work is in them, over an in-memory state. Residual = measured − counted at the rates above.
- */
-async function logicCosts(crypto: CryptoMode, options: MeasureOptions, out: Record<string, HostCost>): Promise<void> {
-  const net = createNetwork({
-    seed: 'calibrate-logic',
-    orgCount: 3,
-    crypto,
-    chaincodes: [{ name: 'donothing', policy: defaultPolicy(3), params: {} }],
-    batch: { maxMessageCount: 500, absoluteMaxBytes: 64 * 1024 * 1024, preferredMaxBytes: 32 * 1024 * 1024 },
-  });
-  const memoryReadNs = out['stateRead.memory']?.nsPerOp ?? 0;
-  // Endorsement, timed as the ledger bench times it: inside the client's loop (propose, endorse at
-  // two peers, assemble), so caches and the heap are as busy as in a real run, not a tight loop.
-  const proposals: ReturnType<Client['propose']>[] = [];
-  const counted = emptyReceipt();
-  let endorsements = 0;
-  let turn = 0;
-  const endorseLoop = (ops: number, record: boolean): number => {
-    let endorseNs = 0n;
-    for (let i = 0; i < ops; i += 1, turn += 1) {
-      const client = net.clients[turn % net.clients.length]!;
-      const proposed = client.propose('donothing', 'noop', []);
-      const endorsers = net.gateway.chooseEndorsers('donothing');
-      const start = process.hrtime.bigint(); // host-time-ok
-      const endorsed = endorsers.map((peer) => peer.endorse(proposed.signed));
-      endorseNs += process.hrtime.bigint() - start; // host-time-ok
-      client.assemble(proposed.proposal, endorsed.map((e) => e.response));
-      if (record) {
-        proposals.push(proposed);
-        for (const e of endorsed) {
-          addReceipt(counted, e.receipt);
-          endorsements += 1;
-        }
-      }
-    }
-    return Number(endorseNs);
-  };
-  endorseLoop(600, true);
-  const countedPerProposal = countedNs(counted, out, memoryReadNs) / endorsements;
-  const perProposal: number[] = [];
-  for (let trial = 0; trial < options.trials; trial += 1) {
-    const ops = Math.max(50, Math.round((options.trialMs * 1e6) / 400_000));
-    perProposal.push(endorseLoop(ops, false) / (ops * 2));
-  }
-  perProposal.sort((x, y) => x - y);
-  const median = perProposal[perProposal.length >> 1]!;
-  const endorse: Measurement = {
-    nsPerOp: median,
-    cpuNsPerOp: median,
-    minNsPerOp: perProposal[0]!,
-    maxNsPerOp: perProposal[perProposal.length - 1]!,
-    spreadPct: ((perProposal[perProposal.length - 1]! - perProposal[0]!) / 2 / median) * 100,
-    trials: options.trials,
-    opsPerTrial: Math.max(50, Math.round((options.trialMs * 1e6) / 400_000)),
-  };
-  out['proposal'] = cost('proposal', residual(endorse, countedPerProposal));
-
-  // Blocks of those transactions, prepared as a committer does (signature checks emitted, not run).
-  const envelopes: Uint8Array[] = [];
-  for (let i = 0; i < proposals.length; i += 1) {
-    const p = proposals[i]!;
-    const responses = net.gateway.chooseEndorsers('donothing').map((peer) => peer.endorse(p.signed).response);
-    const assembled = net.clients[i % net.clients.length]!.assemble(p.proposal, responses);
-    if (assembled.result.ok) envelopes.push(assembled.result.envelope);
-  }
-  const block = net.orderer.createBlock(envelopes, emptyReceipt());
-  const committer = net.peers[2]!;
-  const preparedReceipt = emptyReceipt();
-  committer.prepareAhead(block, block.header.number, committer.lastBlockHash, preparedReceipt);
-  const countedPerTx = (countedNs({ ...preparedReceipt, verifies: {} }, out, memoryReadNs) ) / block.data.length;
-  const prepare = await measure((ops) => {
-    for (let i = 0; i < ops; i += 1) committer.prepareAhead(block, block.header.number, committer.lastBlockHash, emptyReceipt());
-  }, options);
-  out['txValidation'] = cost('transaction', residual(perUnit(prepare, block.data.length), countedPerTx));
 }
 
 function residual(m: Measurement, countedNsPerOp: number): Measurement {

@@ -19,7 +19,7 @@ describe('calibrate and validate', () => {
   const hostFile = join(dir, 'host.yaml');
 
   it('calibrate writes a host architecture: CPU cores only, measured costs with spreads', { timeout: 120_000 }, () => {
-    const run = bpusim('calibrate', '--out', hostFile, '--trials', '3', '--trial-ms', '10');
+    const run = bpusim('calibrate', '--out', hostFile, '--trials', '3', '--trial-ms', '10', '--in-context-txs', '1000');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const arch = loadArchitecture(hostFile);
@@ -35,7 +35,7 @@ describe('calibrate and validate', () => {
     expect(Object.keys(cycles.contractStepByContract ?? {}).sort()).toEqual(['cpuheavy', 'donothing', 'kv', 'smallbank']);
     expect(cycles.workerHandoffPerJob).toBeGreaterThanOrEqual(0);
     const costs = arch.calibration?.costs ?? {};
-    for (const key of ['verifyP256', 'verifyP256.noble', 'hashPerByte', 'stateWrite', 'contractStep.cpuheavy', 'workerHandoffPerJob', 'proposal', 'txValidation']) {
+    for (const key of ['verifyP256', 'verifyP256.noble', 'hashPerByte', 'stateWrite', 'stateCommitSync', 'blockFsync', 'contractStep.cpuheavy', 'workerHandoffPerJob', 'proposal', 'txValidation', 'backgroundPerTx']) {
       expect(costs[key], key).toBeDefined();
       expect(costs[key]?.trials).toBe(3);
       expect(costs[key]?.spreadPct).toBeGreaterThanOrEqual(0);
