@@ -33,6 +33,7 @@ import type { VerifyJob } from '../../ledger/verify-job.js';
 import { signedMessageLength } from '../../ledger/verify-job.js';
 import { type BenchWorkload, workloadOpsForHarness } from '../bench-ledger.js';
 import { type Measurement, type MeasureOptions, measure, perUnit } from './measure.js';
+import { hostSpeedIndexNs } from './speed-index.js';
 
 export const CALIBRATED_CONTRACTS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
 
@@ -257,34 +258,51 @@ async function handoffCost(sample: Sample, crypto: CryptoMode, options: MeasureO
 
 export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptions, log: (line: string) => void = () => undefined): Promise<HostCosts> {
   const costs: Record<string, HostCost> = {};
-  log('signatures');
-  await signatureCosts(crypto, options, costs, '');
-  for (const other of ['node', 'noble'] as const) if (other !== crypto) await signatureCosts(other, options, costs, `.${other}`);
+  // Each group of costs is normalised to the speed the host had at the start (see speed-index.ts).
+  const referenceNs = await hostSpeedIndexNs();
+  const group = async (name: string, measureGroup: () => Promise<void>): Promise<void> => {
+    log(name);
+    const before = new Set(Object.keys(costs));
+    const factor = referenceNs / (await hostSpeedIndexNs());
+    await measureGroup();
+    for (const key of Object.keys(costs)) if (!before.has(key) && key !== 'blockFsync') costs[key] = scaled(costs[key]!, factor);
+  };
+  await group('signatures', async () => {
+    await signatureCosts(crypto, options, costs, '');
+    for (const other of ['node', 'noble'] as const) if (other !== crypto) await signatureCosts(other, options, costs, `.${other}`);
+  });
   log('sample network');
   const sample = realSample(crypto === 'modeled' ? 'modeled' : crypto, 1_500);
-  log('hash, encode, decode');
-  costs['hashPerByte'] = await byteCost(sample.envelopes, options, (input, r) => sha256(input, r), (r) => r.hashBytes);
-  // A committer decodes the block (shallow: envelopes stay byte strings), then each envelope in
-  // depth; the receipt counts both, so the cost per counted byte is measured over both together.
-  costs['decodePerByte'] = await byteCost(sample.blockBytes, options, (input, r) => {
-    const block = decodeBlock(input, r);
-    if (block !== null) for (const envelope of block.data) decodeEnvelope(envelope, r);
-  }, (r) => r.decodeBytes);
-  costs['encodePerByte'] = await byteCost(sample.blocks, options, (block, r) => encodeBlock(block, r), (r) => r.encodeBytes);
-  log('world state (LMDB)');
-  await stateCosts(options, costs);
-  const memoryRead = await memoryReadCost(options);
-  costs['stateRead.memory'] = memoryRead;
-  log('contracts');
-  await contractCosts(options, costs, memoryRead.nsPerOp);
-  log('worker hand-off');
-  costs['workerPackPerJob'] = cost('job', perUnit(await measure((ops) => {
-    for (let i = 0; i < ops; i += 1) packJobs(sample.jobs, 0, 500);
-  }, options), 500));
-  if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
+  await group('hash, encode, decode', async () => {
+    costs['hashPerByte'] = await byteCost(sample.envelopes, options, (input, r) => sha256(input, r), (r) => r.hashBytes);
+    // A committer decodes the block (shallow: envelopes stay byte strings), then each envelope in
+    // depth; the receipt counts both, so the cost per counted byte is measured over both together.
+    costs['decodePerByte'] = await byteCost(sample.blockBytes, options, (input, r) => {
+      const block = decodeBlock(input, r);
+      if (block !== null) for (const envelope of block.data) decodeEnvelope(envelope, r);
+    }, (r) => r.decodeBytes);
+    costs['encodePerByte'] = await byteCost(sample.blocks, options, (block, r) => encodeBlock(block, r), (r) => r.encodeBytes);
+  });
+  await group('world state (LMDB)', async () => {
+    await stateCosts(options, costs);
+    costs['stateRead.memory'] = await memoryReadCost(options);
+  });
+  await group('contracts', () => contractCosts(options, costs, costs['stateRead.memory']?.nsPerOp ?? 0));
+  await group('worker hand-off', async () => {
+    costs['workerPackPerJob'] = cost('job', perUnit(await measure((ops) => {
+      for (let i = 0; i < ops; i += 1) packJobs(sample.jobs, 0, 500);
+    }, options), 500));
+    if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
+  });
   log('block file fsync');
   costs['blockFsync'] = await fsyncCost(sample, options);
+  costs['speedIndex'] = { unit: 'reference op', nsPerOp: referenceNs, cpuNsPerOp: referenceNs, minNsPerOp: referenceNs, maxNsPerOp: referenceNs, spreadPct: 0, trials: 5, opsPerTrial: 1 };
   return { costs, crypto };
+}
+
+/** A cost measured at a moment the host ran `factor` times slower than the reference, brought to the reference speed. */
+export function scaled<T extends Measurement>(m: T, factor: number): T {
+  return { ...m, nsPerOp: m.nsPerOp * factor, cpuNsPerOp: m.cpuNsPerOp * factor, minNsPerOp: m.minNsPerOp * factor, maxNsPerOp: m.maxNsPerOp * factor };
 }
 
 function residual(m: Measurement, countedNsPerOp: number): Measurement {

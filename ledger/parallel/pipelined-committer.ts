@@ -52,6 +52,8 @@ export class PipelinedCommitter {
     private readonly unackedMax = unackedMaxDefault,
     /** Sees each block as prepared, before its checks go to the pool (a model of this committer reads its jobs). */
     private readonly onPrepared?: (prepared: PreparedBlock) => void,
+    /** Told when a block's commit has been applied (before it is durable). */
+    private readonly onCommitted?: (blockNum: number) => void,
   ) {
     assert(depth >= 1, 'pipeline depth must be at least 1');
     assert(unackedMax >= 1, 'unacknowledged block limit must be at least 1');
@@ -88,6 +90,7 @@ export class PipelinedCommitter {
     assert(oldest !== undefined, 'nothing in flight');
     const results = await oldest.results;
     const commit = this.peer.commitPreparedDeferred(oldest.prepared, results, oldest.receipt);
+    this.onCommitted?.(commit.result.blockNum);
     const unacked: Unacked = { commit, durable: false };
     void commit.durable.then(
       () => {
