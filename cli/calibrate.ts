@@ -168,16 +168,3 @@ function summary(arch: Architecture, out: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * The architecture with every CPU cost multiplied by `factor` (the host's speed now relative to
- * its calibration; see calibrate/speed-index.ts). Disk waits (fsync) are not scaled.
- */
-export function scaleArchitecture(arch: Architecture, factor: number): Architecture {
-  const cycles = arch.engines.cpu.cycles;
-  const scaledCycles: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(cycles)) {
-    if (typeof value === 'number') scaledCycles[key] = value * factor;
-    else if (value !== undefined) scaledCycles[key] = Object.fromEntries(Object.entries(value).map(([name, c]) => [name, c * factor]));
-  }
-  return { ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cycles: scaledCycles as Architecture['engines']['cpu']['cycles'] } } };
-}

@@ -19,8 +19,7 @@ import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { intFlag } from './_parse.js';
 import { type BenchWorkload, emptyBenchTrace, runBenchLedger } from './bench-ledger.js';
-import { calibrate, scaleArchitecture } from './calibrate.js';
-import { hostSpeedIndexNs } from './calibrate/speed-index.js';
+import { calibrate } from './calibrate.js';
 
 const WORKLOADS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
 
@@ -34,8 +33,6 @@ export interface ValidationCase {
   readonly measuredLatencyMs?: number;
   readonly predictedLatencyMs?: number;
   readonly latencyErrorPct?: number;
-  /** validate+commit only: the host's speed before the case relative to its calibration (costs were scaled by it). */
-  readonly speedFactor?: number;
   /** validate+commit only: process CPU per tx measured, and the model's main-thread and worker CPU per tx. */
   readonly cpuMicrosPerTx?: { readonly measured: number; readonly predictedMain: number; readonly predictedWorkers: number };
 }
@@ -67,17 +64,12 @@ export async function validate(options: ValidateOptions, log: (line: string) => 
   for (const workload of options.workloads) {
     for (const workers of options.workers) {
       log(`${workload}, ${workers} worker(s)`);
-      // The host's speed drifts; the calibrated costs are rescaled to its speed right now.
-      const referenceNs = options.arch.calibration?.costs['speedIndex']?.nsPerOp;
-      const speedBeforeNs = referenceNs === undefined ? 0 : await hostSpeedIndexNs();
       const trace = emptyBenchTrace();
       const measured = await runBenchLedger(
         { txs: options.txs, workload, crypto: 'node', store: options.store, threads: workers, blockSize: 500, accounts: 10_000, seed: options.seed, fsync: true },
         trace,
       );
-      // Before and after the case: the mean speed over it (the ledger's own figures are not used).
-      const speedFactor = referenceNs === undefined ? 1 : (speedBeforeNs + (await hostSpeedIndexNs())) / 2 / referenceNs;
-      const arch = scaleArchitecture(options.arch, speedFactor);
+      const arch = options.arch;
       const predicted = predictHostBench(
         { ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores: availableParallelism() } } },
         trace.endorse,
@@ -111,7 +103,6 @@ export async function validate(options: ValidateOptions, log: (line: string) => 
           measuredLatencyMs: round(measuredBlockLatencyMs, 2),
           predictedLatencyMs: round(predicted.blockLatencyMs, 2),
           latencyErrorPct: errorPct(measuredBlockLatencyMs, predicted.blockLatencyMs),
-          speedFactor: round(speedFactor, 3),
           cpuMicrosPerTx: { measured: measured.cpuMicrosPerTx.validateCommit, predictedMain: round(predicted.phase2CpuMicrosPerTx.main, 1), predictedWorkers: round(predicted.phase2CpuMicrosPerTx.workers, 1) },
         },
         {

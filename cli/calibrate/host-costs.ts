@@ -33,7 +33,6 @@ import type { VerifyJob } from '../../ledger/verify-job.js';
 import { signedMessageLength } from '../../ledger/verify-job.js';
 import { type BenchWorkload, workloadOpsForHarness } from '../bench-ledger.js';
 import { type Measurement, type MeasureOptions, measure, perUnit } from './measure.js';
-import { hostSpeedIndexNs } from './speed-index.js';
 
 export const CALIBRATED_CONTRACTS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
 
@@ -258,14 +257,9 @@ async function handoffCost(sample: Sample, crypto: CryptoMode, options: MeasureO
 
 export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptions, log: (line: string) => void = () => undefined): Promise<HostCosts> {
   const costs: Record<string, HostCost> = {};
-  // Each group of costs is normalised to the speed the host had at the start (see speed-index.ts).
-  const referenceNs = await hostSpeedIndexNs();
   const group = async (name: string, measureGroup: () => Promise<void>): Promise<void> => {
     log(name);
-    const before = new Set(Object.keys(costs));
-    const factor = referenceNs / (await hostSpeedIndexNs());
     await measureGroup();
-    for (const key of Object.keys(costs)) if (!before.has(key) && key !== 'blockFsync') costs[key] = scaled(costs[key]!, factor);
   };
   await group('signatures', async () => {
     await signatureCosts(crypto, options, costs, '');
@@ -296,13 +290,7 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
   });
   log('block file fsync');
   costs['blockFsync'] = await fsyncCost(sample, options);
-  costs['speedIndex'] = { unit: 'reference op', nsPerOp: referenceNs, cpuNsPerOp: referenceNs, minNsPerOp: referenceNs, maxNsPerOp: referenceNs, spreadPct: 0, trials: 5, opsPerTrial: 1 };
   return { costs, crypto };
-}
-
-/** A cost measured at a moment the host ran `factor` times slower than the reference, brought to the reference speed. */
-export function scaled<T extends Measurement>(m: T, factor: number): T {
-  return { ...m, nsPerOp: m.nsPerOp * factor, cpuNsPerOp: m.cpuNsPerOp * factor, minNsPerOp: m.minNsPerOp * factor, maxNsPerOp: m.maxNsPerOp * factor };
 }
 
 function residual(m: Measurement, countedNsPerOp: number): Measurement {

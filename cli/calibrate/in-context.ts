@@ -17,7 +17,6 @@ import { predictHostBench } from '../../engines/host-bench-model.js';
 import type { CryptoMode } from '../../ledger/crypto/provider.js';
 import { emptyBenchTrace, runBenchLedger } from '../bench-ledger.js';
 import type { HostCost } from './host-costs.js';
-import { hostSpeedIndexNs } from './speed-index.js';
 
 export interface InContextCosts {
   readonly proposalNs: number;
@@ -30,21 +29,18 @@ export async function measureInContext(provisional: Architecture, crypto: Crypto
   const proposal: number[] = [];
   const txValidation: number[] = [];
   const background: number[] = [];
-  const referenceNs = provisional.calibration?.costs['speedIndex']?.nsPerOp;
   for (let trial = 0; trial < trials; trial += 1) {
-    // Measured times are brought to the speed the micro-benchmarks were normalised to.
-    const factor = referenceNs === undefined ? 1 : referenceNs / (await hostSpeedIndexNs());
     const trace = emptyBenchTrace();
     const measured = await runBenchLedger({ txs, workload: 'donothing', crypto, store: 'lmdb', threads: 2, blockSize: 500, accounts: 10_000, seed: 1_000 + trial, fsync: true }, trace);
     const model = predictHostBench(provisional, trace.endorse, trace.phase1Other, trace.blocks, { threads: 2 });
     const proposals = trace.endorse.reduce((sum, r) => sum + r.proposals, 0);
     const validated = trace.blocks.reduce((sum, b) => sum + b.txs, 0);
-    const endorseNs = measured.wallSeconds.endorse * 1e9 * factor;
+    const endorseNs = measured.wallSeconds.endorse * 1e9;
     const modelEndorseNs = (model.endorseLatencyMs * 1e6) * trace.endorse.length;
     proposal.push((endorseNs - modelEndorseNs) / Math.max(1, proposals));
-    const mainNs = measured.wallSeconds.validateCommitMainActive * 1e9 * factor;
+    const mainNs = measured.wallSeconds.validateCommitMainActive * 1e9;
     txValidation.push(mainNs / validated - model.phase2CpuMicrosPerTx.main * 1_000);
-    const cpuNs = measured.cpuSeconds.validateCommit * 1e9 * factor;
+    const cpuNs = measured.cpuSeconds.validateCommit * 1e9;
     background.push((cpuNs - mainNs) / validated - (model.phase2CpuMicrosPerTx.workers + model.phase2CpuMicrosPerTx.writer) * 1_000);
   }
   const summary = (unit: string, values: number[]): HostCost => {
