@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadArchitecture, type Architecture } from '../engines/architecture.js';
 import { packageRoot } from '../engines/config-file.js';
-import { loadFaultFile } from '../engines/fault-file.js';
+import { hasOrdererFaults, loadFaultFile } from '../engines/fault-file.js';
+import type { IntegrityOptions } from './scenario/state-integrity.js';
 import { loadTopology } from '../engines/topology.js';
 import { msToPs, parseDurationPs, secondsToPs } from '../sim/index.js';
 import { TimelineWriter } from '../reports/timeline.js';
@@ -51,6 +52,10 @@ export interface RunFlags {
   recordTrace?: string;
   timeline?: string;
   timelineWindow?: string;
+  auditEvery?: number;
+  auditBuckets?: number;
+  joinPeerAt?: string;
+  join?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -82,7 +87,11 @@ export function registerRun(program: Command): void {
     .option('--seeds <n>', 'run seeds seed … seed+n−1 and report each metric as mean ± 95 % CI', intFlag('--seeds', 1, 1000))
     .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
     .option('--ordering <solo|raft|pbft>', "ordering service: one orderer, or the topology's orderers running Raft or PBFT", 'solo')
-    .option('--faults <file>', 'fault schedule for the ordering cluster (YAML/JSON: crash, restart, partition, heal, network, slow; byzantine orderers)')
+    .option('--faults <file>', 'fault schedule (YAML/JSON): orderer crash, restart, partition, heal, network, slow, byzantine (raft/pbft); peer corrupt-write (with --audit-every)')
+    .option('--audit-every <blocks>', 'state-integrity audit: peers compare their state commitments after every N blocks', intFlag('--audit-every', 1, 1_000_000))
+    .option('--audit-buckets <n>', 'buckets of the state commitment (a power of two)', intFlag('--audit-buckets', 2, 1 << 20), 1024)
+    .option('--join-peer-at <time>', 'a new peer joins the running network at this simulated time (e.g. 1s, 300ms)')
+    .option('--join <snapshot|replay>', 'how the new peer catches up: a state snapshot plus later blocks, or every block from genesis', 'snapshot')
     .option('--endorsement-scheme <scheme>', 'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)', 'p256')
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
     .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
@@ -116,18 +125,38 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (typeof arrival === 'string') throw new UsageError(`--arrival: ${arrival}; allowed: poisson, fixed, ramp:FROM:TO, bursty:ON:OFF:ONMS:OFFMS, closed:N[:THINKMS]`);
   const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
   if (drainPs === undefined) throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
-  if (flags.faults !== undefined && ordering === 'solo') throw new UsageError('--faults: needs --ordering raft or pbft (faults are scheduled on the ordering cluster)');
+  if (flags.join !== undefined && flags.join !== 'snapshot' && flags.join !== 'replay') throw new UsageError(`--join: expected snapshot or replay, got '${flags.join}'`);
+  const buckets = flags.auditBuckets ?? 1024;
+  if ((buckets & (buckets - 1)) !== 0) throw new UsageError(`--audit-buckets: expected a power of two from 2 to 1048576, got ${buckets}`);
+  let joinAtPs: number | undefined;
+  if (flags.joinPeerAt !== undefined) {
+    joinAtPs = parseDurationPs(flags.joinPeerAt);
+    if (joinAtPs === undefined || joinAtPs <= 0 || joinAtPs >= durationPs) throw new UsageError(`--join-peer-at: expected a time within --duration (${flags.duration}) such as 300ms, got '${flags.joinPeerAt}'`);
+  }
   const arch = loadArchitecture(flags.arch);
   const baseline = flags.baseline === 'none' ? null : loadArchitecture(flags.baseline);
   const topology = loadTopology(flags.topology);
   const workload = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
-  const faults = flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count);
+  const peerCount = topology.orgs.reduce((sum, org) => sum + org.peers, 0);
+  const faults = flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count, peerCount);
+  if (faults !== undefined && ordering === 'solo' && hasOrdererFaults(faults)) throw new UsageError(`--faults: ${flags.faults} schedules orderer faults, which need --ordering raft or pbft`);
+  const corruptWrites = (faults?.events ?? []).flatMap((event) => (event.kind === 'corrupt-write' ? [{ atMs: event.atMs, peer: event.peer }] : []));
+  if (corruptWrites.length > 0 && flags.auditEvery === undefined) throw new UsageError(`--faults: ${flags.faults} corrupts peer state; add --audit-every N so audits can find it`);
+  const integrity: IntegrityOptions | undefined =
+    flags.auditEvery === undefined && joinAtPs === undefined
+      ? undefined
+      : {
+          ...(flags.auditEvery === undefined ? {} : { auditEveryBlocks: flags.auditEvery }),
+          buckets,
+          ...(joinAtPs === undefined ? {} : { joinAtPs, joinMode: (flags.join ?? 'snapshot') as 'snapshot' | 'replay' }),
+          ...(corruptWrites.length === 0 ? {} : { corruptWrites }),
+        };
   if (flags.trace !== undefined && !existsSync(flags.trace)) throw new UsageError(`--trace: ${flags.trace}: no such file`);
   if (flags.timeScale !== undefined && flags.trace === undefined) throw new UsageError('--time-scale: needs --trace');
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }), keys: flags.keys, ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }), ...(flags.trace === undefined ? {} : { traceName: flags.trace }) },
+    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }), ...(integrity === undefined ? {} : { integrity }), keys: flags.keys, ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }), ...(flags.trace === undefined ? {} : { traceName: flags.trace }) },
   };
 }
 
@@ -233,11 +262,13 @@ function scenarioFlags(flags: RunFlags, faults: unknown): RerunScenario {
     ...(faults === undefined ? {} : { faults }),
     ...(flags.trace === undefined ? {} : { trace: flags.trace }),
     ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+    ...(flags.auditEvery === undefined ? {} : { auditEvery: flags.auditEvery, auditBuckets: flags.auditBuckets ?? 1024 }),
+    ...(flags.joinPeerAt === undefined ? {} : { joinPeerAt: flags.joinPeerAt, join: flags.join ?? 'snapshot' }),
   };
 }
 
 /** RunFlags minus the architecture, baseline, topology and output options, with the fault file's content. */
-export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale'> & {
+export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale' | 'auditEvery' | 'auditBuckets' | 'joinPeerAt' | 'join'> & {
   faults?: unknown;
 };
 

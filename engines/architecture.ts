@@ -85,6 +85,8 @@ const dbSchema = z
     cacheHitRatio: z.number().min(0).max(1).default(1),
     /** Extra time of a read that misses the engine's cache. */
     missNs: nonNegative.default(0),
+    /** The engine's state-integrity hasher (the paper's remedy 4: hardware that checks state consistency). */
+    hashBytesPerNs: positive.optional(),
     ...sizing,
   })
   .strict();

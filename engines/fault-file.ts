@@ -11,7 +11,10 @@
  *   - { atMs: 800, kind: heal }
  *   - { atMs: 0, kind: network, drop: 0.05, duplicate: 0.01, delay: 0.1, delayMaxMs: 20 }
  *   - { atMs: 0, kind: slow, node: 2, extraMsPerMessage: 3 }
+ *   - { atMs: 150, kind: corrupt-write, peer: 1 }   # peer 1's DB corrupts one write (state integrity)
  * ```
+ * Orderer faults (all but corrupt-write) need an ordering cluster (raft or pbft); corrupt-write hits
+ * a peer whatever the ordering (peers are numbered in topology order, organisation by organisation).
  */
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
@@ -30,6 +33,7 @@ const eventSchema = z.discriminatedUnion('kind', [
   z.object({ atMs, kind: z.literal('heal') }).strict(),
   z.object({ atMs, kind: z.literal('network'), drop: probability.default(0), duplicate: probability.default(0), delay: probability.default(0), delayMaxMs: z.number().nonnegative().default(0) }).strict(),
   z.object({ atMs, kind: z.literal('slow'), node, extraMsPerMessage: z.number().nonnegative() }).strict(),
+  z.object({ atMs, kind: z.literal('corrupt-write'), peer: node }).strict(),
 ]);
 
 export const faultFileSchema = z
@@ -42,7 +46,12 @@ export const faultFileSchema = z
 export type FaultFile = z.infer<typeof faultFileSchema>;
 export type FaultEvent = FaultFile['events'][number];
 
-export function loadFaultFile(path: string, orderers: number): FaultFile {
+/** True when the file schedules anything on the ordering cluster (which solo ordering does not have). */
+export function hasOrdererFaults(faults: FaultFile): boolean {
+  return Object.keys(faults.byzantine).length > 0 || faults.events.some((event) => event.kind !== 'corrupt-write');
+}
+
+export function loadFaultFile(path: string, orderers: number, peers = Number.MAX_SAFE_INTEGER): FaultFile {
   if (!existsSync(path)) throw new ConfigError(path, '', 'no such file');
   const faults = validateConfig(path, faultFileSchema, parseConfigText(path, readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json'));
   const check = (id: number, field: string): void => {
@@ -51,6 +60,7 @@ export function loadFaultFile(path: string, orderers: number): FaultFile {
   for (const id of Object.keys(faults.byzantine)) check(Number(id), `byzantine.${id}`);
   faults.events.forEach((event, i) => {
     if ('node' in event) check(event.node, `events.${i}.node`);
+    if (event.kind === 'corrupt-write' && event.peer >= peers) throw new ConfigError(path, `events.${i}.peer`, `peer ${event.peer} does not exist; the topology has peers 0 … ${peers - 1}`);
     if (event.kind === 'partition') event.groups.flat().forEach((id) => check(id, `events.${i}.groups`));
   });
   return faults;

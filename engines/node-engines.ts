@@ -123,6 +123,16 @@ export class NodeEngines {
     if (work.contractSteps > 0) stages.push(this.contractStage(work, note));
     if (work.stateReads + work.stateWrites + work.rangeRows > 0) stages.push(this.stateStage(work, pieces, note));
     if (work.hashBytes > 0) stages.push(this.bytesStage('hash', work.hashBytes, pieces, note));
+    const integrityBytes = work.integrityHashBytes ?? 0;
+    if (integrityBytes > 0) {
+      const db = this.arch.engines.db;
+      if (this.engineOf.state === 'db' && this.db !== null && db?.hashBytesPerNs !== undefined) {
+        note('db');
+        stages.push(this.splitOn(this.db, nsToPs(integrityBytes / db.hashBytesPerNs), pieces, 'integrity'));
+      } else {
+        stages.push(this.bytesStage('hash', integrityBytes, pieces, note));
+      }
+    }
     if (work.encodeBytes > 0) stages.push(this.bytesStage('encode', work.encodeBytes, pieces, note));
     if (hasAny(work.signs)) stages.push(this.signatureStage('sign', work.signs, note));
     if ((work.consensusMessages ?? 0) > 0) stages.push(this.consensusStage(work.consensusMessages ?? 0, note));

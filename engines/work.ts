@@ -20,6 +20,8 @@ export interface Work {
   /** Proposals checked and simulated by an endorser, transactions validated by a committer (the platform's own per-message logic). */
   proposals?: number;
   txValidations?: number;
+  /** State-integrity hashing (audits of the state commitment), served by the DB engine's hasher when it has one. */
+  integrityHashBytes?: number;
   /** Ordering-protocol messages handled (issue 5's consensus); absent in ledger receipts. */
   consensusMessages?: number;
 }

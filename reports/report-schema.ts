@@ -57,6 +57,30 @@ export const archResultSchema = z.looseObject({
   timeSeries: z.looseObject({ windowMs: finite.positive(), committedPerSec: z.array(finite), utilisation: z.record(z.string(), z.array(finite)) }),
   latencyCdf: z.array(z.looseObject({ q: finite.min(0).max(1), ms: finite })),
   fees: z.looseObject({ mdm: finite, usd: finite, mdmPerTx: finite, usdPerMdm: finite }).exactOptional(),
+  integrity: z.looseObject({
+    audit: z.looseObject({
+      everyBlocks: count,
+      buckets: count,
+      audits: count,
+      meanAuditLatencyMs: finite,
+      workPerAudit: z.looseObject({ hashBytes: finite, messageBytes: finite, rangeRows: finite }),
+      divergences: z.array(z.looseObject({ blockNum: count, lastSeenBlockNum: count, audits: count, detectedAtMs: finite, suspects: z.array(z.string()), divergentBuckets: z.array(count), keys: z.array(z.string()), minKey: z.string().nullable(), maxKey: z.string().nullable(), narrowedAtMs: finite.nullable() })),
+      injected: z.array(z.looseObject({ peer: z.string(), blockNum: count, key: z.string() })),
+      detected: count,
+    }).exactOptional(),
+    join: z.looseObject({
+      mode: z.enum(['snapshot', 'replay']),
+      path: z.enum(['snapshot', 'replay']),
+      atMs: finite,
+      refusal: z.string().nullable(),
+      snapshotBlockNum: count.nullable(),
+      snapshotBytes: finite,
+      blocksReplayed: count,
+      bytesTransferred: finite,
+      joinTimeMs: finite.nullable(),
+      stateMatches: z.boolean(),
+    }).exactOptional(),
+  }).exactOptional(),
 }).meta({ id: 'ArchResult' });
 
 const scalability = z.looseObject({

@@ -53,6 +53,31 @@ export interface ArchResult {
   latencyCdf: { q: number; ms: number }[];
   /** mdm-token runs: fees paid by VALID transfers to the consortium members. */
   fees?: { mdm: number; usd: number; mdmPerTx: number; usdPerMdm: number };
+  /** State-integrity audits and a peer join, when the run asked for them (issue 8). */
+  integrity?: {
+    audit?: {
+      everyBlocks: number;
+      buckets: number;
+      audits: number;
+      meanAuditLatencyMs: number;
+      workPerAudit: { hashBytes: number; messageBytes: number; rangeRows: number };
+      divergences: { blockNum: number; lastSeenBlockNum: number; audits: number; detectedAtMs: number; suspects: string[]; divergentBuckets: number[]; keys: string[]; minKey: string | null; maxKey: string | null; narrowedAtMs: number | null }[];
+      injected: { peer: string; blockNum: number; key: string }[];
+      detected: number;
+    };
+    join?: {
+      mode: 'snapshot' | 'replay';
+      path: 'snapshot' | 'replay';
+      atMs: number;
+      refusal: string | null;
+      snapshotBlockNum: number | null;
+      snapshotBytes: number;
+      blocksReplayed: number;
+      bytesTransferred: number;
+      joinTimeMs: number | null;
+      stateMatches: boolean;
+    };
+  };
 }
 
 export interface ScalabilityPoint {

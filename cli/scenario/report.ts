@@ -69,6 +69,18 @@ export function formatSummary(report: RunReport): string {
     ...(columns.some((r) => r.fees !== undefined)
       ? [['fees MDM (USD)', (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`)] as [string, (r: ArchResult) => string]]
       : []),
+    ...(columns.some((r) => r.integrity?.audit !== undefined)
+      ? ([
+          ['audits (mean ms)', (r: ArchResult) => (r.integrity?.audit === undefined ? '-' : `${r.integrity.audit.audits} (${r.integrity.audit.meanAuditLatencyMs.toFixed(3)})`)],
+          ['divergences (peers)', (r: ArchResult) => (r.integrity?.audit === undefined ? '-' : `${r.integrity.audit.divergences.length}${r.integrity.audit.divergences.length === 0 ? '' : ` (${[...new Set(r.integrity.audit.divergences.flatMap((d) => d.suspects))].join(' ')})`}`)],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
+    ...(columns.some((r) => r.integrity?.join !== undefined)
+      ? ([
+          ['join time ms (path)', (r: ArchResult) => (r.integrity?.join === undefined ? '-' : `${r.integrity.join.joinTimeMs === null ? 'not reached' : r.integrity.join.joinTimeMs.toFixed(2)} (${r.integrity.join.path})`)],
+          ['  blocks replayed', (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed))],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
     ['state hash', (r) => r.stateHash.slice(0, 16)],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

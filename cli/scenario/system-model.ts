@@ -48,6 +48,7 @@ import type { ConsensusDriver } from './consensus-driver.js';
 import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import { makeDraws } from './draws.js';
+import { type IntegrityOptions, StateIntegrity } from './state-integrity.js';
 import type { TxRequest, WorkloadGenerator } from '../../workloads/generators.js';
 import { type ArrivalSpec, meanOfferedTps as offeredTps, openArrivals } from '../../workloads/arrivals.js';
 
@@ -96,6 +97,8 @@ export interface SystemRunOptions {
   endorsementScheme?: 'p256' | 'ed25519' | 'bls';
   /** Overrides the provider `crypto` selects (the benchmark passes a counting wrapper). */
   cryptoProvider?: CryptoProvider;
+  /** State-integrity audits, corrupt-write faults and a peer joining during the run (issue 8). */
+  integrity?: IntegrityOptions;
 }
 
 
@@ -233,7 +236,11 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   // throughput while each engine it uses is only partly busy.
   const validators = new Map<string, { busyPs: number; blocks: number }>();
   for (const peer of network.peers) validators.set(peer.name, { busyPs: 0, blocks: 0 });
-  for (const peer of network.peers) {
+  // Peers the orderer delivers to (a joined peer is added once it has caught up).
+  const deliveryPeers: Peer[] = [...network.peers];
+  // Set once the integrity machinery exists (below); peers report their commits to it.
+  let integrity: StateIntegrity | null = null;
+  const attachPeer = (peer: Peer): void => {
     // Blocks may arrive out of order (the orderer's sends to a peer can overtake each other on a
     // multi-lane engine); the peer commits strictly in block order, as Fabric's deliver client does.
     const inbox = new Map<number, Block>();
@@ -251,7 +258,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       busy = true;
       const txCount = Math.max(1, block.data.length);
       const arrivedPs = env.nowPs;
-      const validator = validators.get(peer.name) as { busyPs: number; blocks: number };
+      if (!validators.has(peer.name)) validators.set(peer.name, { busyPs: 0, blocks: 0 });
+    const validator = validators.get(peer.name) as { busyPs: number; blocks: number };
       const prepareReceipt = emptyReceipt();
       const prepared = peer.prepare(block, prepareReceipt);
       const results = runVerifyJobs(network.crypto, verifyCache, prepared.jobs);
@@ -276,25 +284,32 @@ export function runSystem(options: SystemRunOptions): ArchResult {
           }
           validator.busyPs += env.nowPs - arrivedPs;
           validator.blocks++;
+          integrity?.onCommitted(peer, block.header.number);
           processNext();
         }, txCount);
       }, txCount);
     };
     peerInboxes.set(peer, (block: Block) => {
+      // A joined peer may be handed a block it already committed while catching up.
+      if (block.header.number < nextBlockNumber) return;
       inbox.set(block.header.number, block);
       if (!busy) processNext();
     });
-  }
+  };
+  for (const peer of network.peers) attachPeer(peer);
 
   // ---- ordering: block cutter in the ledger, batch timer here, delivery in block order ----------
   const deliveryQueue: { block: Block; ready: boolean }[] = [];
+  // Every block cut, genesis first: what a joining peer replays (kept only when one joins).
+  const chain: Block[] | null = options.integrity?.joinAtPs === undefined ? null : [network.genesisBlock];
   const deliverReady = (): void => {
     while (deliveryQueue.length > 0 && (deliveryQueue[0] as { ready: boolean }).ready) {
       const { block } = deliveryQueue.shift() as { block: Block };
       const bytes = blockBytes(block);
+      if (chain !== null) chain.push(block);
       // The orderer sends the block to every peer: N sends, each charged to its NIC (or kernel
       // TCP on CPU cores), which is what limits how many peers one orderer can feed.
-      for (const peer of network.peers) {
+      for (const peer of deliveryPeers) {
         ordererEngines.charge({ ...emptyReceipt(), messageBytes: bytes }, () =>
           send('orderer', peer.name, bytes, () => (peerInboxes.get(peer) as (b: Block) => void)(block)),
         );
@@ -364,7 +379,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     for (const id of targets) send('proxy', 'orderer', envelope.length, () => cluster.submit(id, envelope));
   };
   if (cluster !== null) {
-    for (const event of options.faults?.events ?? []) env.schedule(msToPs(event.atMs), () => applyFault(cluster, event));
+    for (const event of options.faults?.events ?? []) if (event.kind !== 'corrupt-write') env.schedule(msToPs(event.atMs), () => applyFault(cluster, event));
     cluster.onFirstDecide((batch) => {
       const receipt = emptyReceipt();
       const block = network.orderer.createBlock(batch.envelopes, receipt);
@@ -425,6 +440,35 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       });
     });
   };
+
+  // ---- state integrity: audits, corrupt writes, a joining peer -------------------------------------
+  if (options.integrity !== undefined) {
+    integrity = new StateIntegrity(
+      {
+        env,
+        arch,
+        network,
+        livePeers: [...network.peers],
+        enginesOf: (name) => (name === 'orderer' ? ordererEngines : name === 'proxy' ? proxyEngines : (engines.get(name) as NodeEngines)),
+        newEngines: (name) => {
+          const created = new NodeEngines(env, arch, name);
+          if (options.timeline !== undefined) created.traceTo(options.timeline);
+          engines.set(name, created);
+          return created;
+        },
+        send,
+        placeNode: (name, likePeer) => siteOf.set(name, siteOf.get(likePeer) ?? ''),
+        chain: chain ?? [],
+        attachLive: (peer) => {
+          attachPeer(peer);
+          deliveryPeers.push(peer);
+        },
+        ordererName: 'orderer',
+        seed: options.seed,
+      },
+      options.integrity,
+    );
+  }
 
   // ---- clients: arrivals -------------------------------------------------------------------------
   // Each client is an arrival source: open-loop (fixed, Poisson, ramp, bursty: the next arrival
@@ -540,7 +584,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   for (const e of engines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
   const summary = latency.summary();
   const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: round(h.mean / 1e6), p99Ms: round(h.quantile(0.99) / 1e6) });
-  const hashes = new Set(network.peers.map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
+  // Peers with an injected corrupt write differ by design (the audit reports them).
+  const hashes = new Set(network.peers.filter((p) => p.corruptWrites.length === 0).map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
   const utilisation: Record<string, number[]> = {};
   for (const [key, series] of utilisationSeries) if (series.some((u) => u > 0)) utilisation[key] = series;
   const timeSeries = {
@@ -579,6 +624,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     timeSeries,
     latencyCdf,
     ...(workload.chaincode === 'mdm-token' ? { fees: feesOf(committedValid, network) } : {}),
+    ...(integrity === null ? {} : { integrity: integrity.result(notifier) }),
   };
 }
 
@@ -602,6 +648,8 @@ function applyFault(cluster: ConsensusDriver, event: FaultEvent): void {
     case 'slow':
       cluster.slow(event.node, event.extraMsPerMessage);
       return;
+    case 'corrupt-write':
+      return; // a peer fault: scheduled by the state-integrity machinery
   }
 }
 
