@@ -56,6 +56,7 @@ export interface RunFlags {
   auditBuckets?: number;
   joinPeerAt?: string;
   join?: string;
+  growPeersEvery?: string;
 }
 
 export const RUN_DEFAULTS = {
@@ -92,6 +93,7 @@ export function registerRun(program: Command): void {
     .option('--audit-buckets <n>', 'buckets of the state commitment (a power of two)', intFlag('--audit-buckets', 2, 1 << 20), 1024)
     .option('--join-peer-at <time>', 'a new peer joins the running network at this simulated time (e.g. 1s, 300ms)')
     .option('--join <snapshot|replay>', 'how the new peer catches up: a state snapshot plus later blocks, or every block from genesis', 'snapshot')
+    .option('--grow-peers-every <time>', 'scalability in one run: a new peer joins (by snapshot) every interval while the target TPS (--target-tps, default --rate) holds; reports how many')
     .option('--endorsement-scheme <scheme>', 'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)', 'p256')
     .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
     .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
@@ -142,14 +144,21 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
   if (faults !== undefined && ordering === 'solo' && hasOrdererFaults(faults)) throw new UsageError(`--faults: ${flags.faults} schedules orderer faults, which need --ordering raft or pbft`);
   const corruptWrites = (faults?.events ?? []).flatMap((event) => (event.kind === 'corrupt-write' ? [{ atMs: event.atMs, peer: event.peer }] : []));
   if (corruptWrites.length > 0 && flags.auditEvery === undefined) throw new UsageError(`--faults: ${flags.faults} corrupts peer state; add --audit-every N so audits can find it`);
+  let grow: IntegrityOptions['grow'];
+  if (flags.growPeersEvery !== undefined) {
+    const everyPs = parseDurationPs(flags.growPeersEvery);
+    if (everyPs === undefined || everyPs <= 0 || everyPs * 2 > durationPs) throw new UsageError(`--grow-peers-every: expected an interval at most half of --duration (${flags.duration}) such as 100ms, got '${flags.growPeersEvery}'`);
+    grow = { everyPs, targetTps: flags.targetTps ?? flags.rate, untilPs: durationPs };
+  }
   const integrity: IntegrityOptions | undefined =
-    flags.auditEvery === undefined && joinAtPs === undefined
+    flags.auditEvery === undefined && joinAtPs === undefined && grow === undefined
       ? undefined
       : {
           ...(flags.auditEvery === undefined ? {} : { auditEveryBlocks: flags.auditEvery }),
           buckets,
           ...(joinAtPs === undefined ? {} : { joinAtPs, joinMode: (flags.join ?? 'snapshot') as 'snapshot' | 'replay' }),
           ...(corruptWrites.length === 0 ? {} : { corruptWrites }),
+          ...(grow === undefined ? {} : { grow }),
         };
   if (flags.trace !== undefined && !existsSync(flags.trace)) throw new UsageError(`--trace: ${flags.trace}: no such file`);
   if (flags.timeScale !== undefined && flags.trace === undefined) throw new UsageError('--time-scale: needs --trace');
@@ -264,11 +273,12 @@ function scenarioFlags(flags: RunFlags, faults: unknown): RerunScenario {
     ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
     ...(flags.auditEvery === undefined ? {} : { auditEvery: flags.auditEvery, auditBuckets: flags.auditBuckets ?? 1024 }),
     ...(flags.joinPeerAt === undefined ? {} : { joinPeerAt: flags.joinPeerAt, join: flags.join ?? 'snapshot' }),
+    ...(flags.growPeersEvery === undefined ? {} : { growPeersEvery: flags.growPeersEvery }),
   };
 }
 
 /** RunFlags minus the architecture, baseline, topology and output options, with the fault file's content. */
-export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale' | 'auditEvery' | 'auditBuckets' | 'joinPeerAt' | 'join'> & {
+export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale' | 'auditEvery' | 'auditBuckets' | 'joinPeerAt' | 'join' | 'growPeersEvery'> & {
   faults?: unknown;
 };
 

@@ -68,6 +68,14 @@ export const archResultSchema = z.looseObject({
       injected: z.array(z.looseObject({ peer: z.string(), blockNum: count, key: z.string() })),
       detected: count,
     }).exactOptional(),
+    growth: z.looseObject({
+      everyMs: finite,
+      targetTps: finite,
+      steps: z.array(z.looseObject({ peers: count, committedTps: finite, holds: z.boolean() })),
+      peersHeld: count,
+      addedPeers: count,
+      joinTimesMs: z.array(finite.nullable()),
+    }).exactOptional(),
     join: z.looseObject({
       mode: z.enum(['snapshot', 'replay']),
       path: z.enum(['snapshot', 'replay']),

@@ -65,6 +65,14 @@ export interface ArchResult {
       injected: { peer: string; blockNum: number; key: string }[];
       detected: number;
     };
+    growth?: {
+      everyMs: number;
+      targetTps: number;
+      steps: { peers: number; committedTps: number; holds: boolean }[];
+      peersHeld: number;
+      addedPeers: number;
+      joinTimesMs: (number | null)[];
+    };
     join?: {
       mode: 'snapshot' | 'replay';
       path: 'snapshot' | 'replay';

@@ -81,6 +81,11 @@ export function formatSummary(report: RunReport): string {
           ['  blocks replayed', (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed))],
         ] as [string, (r: ArchResult) => string][])
       : []),
+    ...(columns.some((r) => r.integrity?.growth !== undefined)
+      ? ([
+          ['peers held at target (added)', (r: ArchResult) => (r.integrity?.growth === undefined ? '-' : `${r.integrity.growth.peersHeld} (${r.integrity.growth.addedPeers})`)],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
     ['state hash', (r) => r.stateHash.slice(0, 16)],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

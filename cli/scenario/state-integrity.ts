@@ -46,6 +46,11 @@ export interface IntegrityOptions {
   corruptWrites?: readonly { atMs: number; peer: number }[];
   /** Damage the snapshot on its way to the joiner (tests of the refusal and fallback path). */
   tamperSnapshot?: boolean;
+  /**
+   * Table 01's "nodes that can be added at a fixed TPS": a new peer joins (by snapshot) every
+   * `everyPs`, and the committed TPS of each interval is checked against `targetTps`.
+   */
+  grow?: { everyPs: number; targetTps: number; untilPs: number };
 }
 
 export interface AuditRecord {
@@ -84,6 +89,17 @@ export interface IntegrityResult {
     /** Injected corruptions found by an audit that names the peer and a key range holding the key. */
     detected: number;
   };
+  growth?: {
+    everyMs: number;
+    targetTps: number;
+    /** Per interval: peers live during it (the joined ones counted once caught up) and its committed TPS. */
+    steps: { peers: number; committedTps: number; holds: boolean }[];
+    /** The most peers with which every interval so far held ≥ 95 % of the target. */
+    peersHeld: number;
+    /** Peers added (joined and caught up) before the target stopped holding or the run ended. */
+    addedPeers: number;
+    joinTimesMs: (number | null)[];
+  };
   join?: {
     mode: 'snapshot' | 'replay';
     path: 'snapshot' | 'replay';
@@ -117,6 +133,8 @@ export interface IntegrityContext {
   attachLive(peer: Peer): void;
   ordererName: string;
   seed: number;
+  /** Transactions in blocks committed so far at the notifying peer (any validation code: a block carries invalid ones too). */
+  committedCount(): number;
 }
 
 /** Audit work, served by the DB engine's integrity hasher when there is one (see the header). */
@@ -133,13 +151,16 @@ export class StateIntegrity {
   private readonly auditWork = emptyReceipt();
   private join: IntegrityResult['join'] | undefined;
   private joiner: Peer | null = null;
+  private joinCount = 0;
+  private readonly growthSteps: { peers: number; committedTps: number; holds: boolean }[] = [];
+  private readonly growthJoins: NonNullable<IntegrityResult['join']>[] = [];
 
   constructor(
     private readonly ctx: IntegrityContext,
     private readonly options: IntegrityOptions,
   ) {
     const every = options.auditEveryBlocks;
-    const keepRoots = options.joinAtPs !== undefined && (options.joinMode ?? 'snapshot') === 'snapshot';
+    const keepRoots = (options.joinAtPs !== undefined && (options.joinMode ?? 'snapshot') === 'snapshot') || options.grow !== undefined;
     if (every !== undefined || keepRoots) {
       for (const peer of ctx.network.peers) {
         const receipt = peer.enableCommitment({
@@ -157,7 +178,25 @@ export class StateIntegrity {
         if (peer !== undefined) peer.injectCorruptWrite({ atBlock: peer.height });
       });
     }
-    if (options.joinAtPs !== undefined) ctx.env.scheduleAt(options.joinAtPs, () => this.startJoin());
+    if (options.joinAtPs !== undefined) ctx.env.scheduleAt(options.joinAtPs, () => this.startJoin('first'));
+    const grow = options.grow;
+    if (grow !== undefined) {
+      let lastCommitted = 0;
+      let warmedUp = false;
+      const tick = (): void => {
+        const committed = ctx.committedCount();
+        const committedTps = ((committed - lastCommitted) * 1e12) / grow.everyPs;
+        lastCommitted = committed;
+        // The first interval fills the pipeline (a warm-up): it is not a step.
+        if (warmedUp) this.growthSteps.push({ peers: ctx.livePeers.length, committedTps: round(committedTps), holds: committedTps >= 0.95 * grow.targetTps });
+        warmedUp = true;
+        if (ctx.env.nowPs + grow.everyPs <= grow.untilPs) {
+          this.startJoin('growth');
+          ctx.env.schedule(grow.everyPs, tick);
+        }
+      };
+      ctx.env.schedule(grow.everyPs, tick);
+    }
   }
 
   /** A peer finished committing block `blockNum` (its engines are done with it). */
@@ -257,14 +296,15 @@ export class StateIntegrity {
 
   // ---- join -----------------------------------------------------------------------------------------
 
-  private startJoin(): void {
+  private startJoin(kind: 'first' | 'growth'): void {
     const { ctx } = this;
-    const mode = this.options.joinMode ?? 'snapshot';
+    const mode = kind === 'growth' ? 'snapshot' : (this.options.joinMode ?? 'snapshot');
+    this.joinCount += 1;
     const atPs = ctx.env.nowPs;
     const ca = ctx.network.cas[0]!;
-    const identity = ca.issue(`peer-joined-${ctx.network.peers.length}`, 'peer', 'p256', `bpusim/${ctx.seed}/join`);
+    const identity = ca.issue(`peer-joined-${this.joinCount}`, 'peer', 'p256', `bpusim/${ctx.seed}/join/${this.joinCount}`);
     const joiner = new Peer({ identity, config: ctx.network.config, crypto: ctx.network.crypto, verifyCache: ctx.network.verifyCache });
-    this.joiner = joiner;
+    if (kind === 'first') this.joiner = joiner;
     const source = ctx.network.peers[0]!;
     ctx.placeNode(joiner.name, source.name);
     ctx.newEngines(joiner.name);
@@ -280,7 +320,8 @@ export class StateIntegrity {
       joinTimeMs: null,
       stateMatches: false,
     };
-    this.join = result;
+    if (kind === 'first') this.join = result;
+    else this.growthJoins.push(result);
     const catchUp = (): void => this.catchUp(joiner, result, atPs);
     if (mode === 'replay') {
       catchUp();
@@ -355,6 +396,22 @@ export class StateIntegrity {
         divergences: this.divergences.map((d) => ({ ...d, detectedAtMs: round(d.detectedAtMs), narrowedAtMs: d.narrowedAtMs === null ? null : round(d.narrowedAtMs) })),
         injected,
         detected,
+      };
+    }
+    const grow = this.options.grow;
+    if (grow !== undefined) {
+      let peersHeld = this.ctx.network.peers.length;
+      for (const step of this.growthSteps) {
+        if (!step.holds) break;
+        peersHeld = Math.max(peersHeld, step.peers);
+      }
+      out.growth = {
+        everyMs: round(grow.everyPs / 1e9),
+        targetTps: grow.targetTps,
+        steps: this.growthSteps,
+        peersHeld,
+        addedPeers: this.growthJoins.filter((j) => j.joinTimeMs !== null).length,
+        joinTimesMs: this.growthJoins.map((j) => (j.joinTimeMs === null ? null : round(j.joinTimeMs))),
       };
     }
     if (this.join !== undefined) {

@@ -465,6 +465,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
         },
         ordererName: 'orderer',
         seed: options.seed,
+        committedCount: () => blockTxs,
       },
       options.integrity,
     );

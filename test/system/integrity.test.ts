@@ -88,6 +88,22 @@ describe('state integrity in the system run', () => {
     expect(quiet({ joinPeerAt: '120ms', join: 'snapshot', auditEvery: 5 }).results).toEqual(snapshot.results);
   });
 
+  it('growing the network one peer at a time reports how many peers hold the target TPS', { timeout: 120_000 }, () => {
+    // Fixed arrivals: each interval offers exactly the target (no Poisson noise around the threshold).
+    const held = quiet({ rate: 4_000, arrival: 'fixed', duration: '400ms', growPeersEvery: '80ms', baseline: 'none' }).results.arch.integrity?.growth;
+    expect(held).toBeDefined();
+    expect(held!.steps.length).toBeGreaterThanOrEqual(3);
+    expect(held!.addedPeers).toBeGreaterThanOrEqual(2);
+    expect(held!.joinTimesMs.every((t) => t === null || t > 0)).toBe(true);
+    // At a low rate every interval holds: the count is the largest network reached.
+    expect(held!.steps.every((s) => s.holds)).toBe(true);
+    expect(held!.peersHeld).toBe(Math.max(...held!.steps.map((s) => s.peers)));
+    // A target far above what is offered never holds: only the original peers count.
+    const missed = quiet({ rate: 4_000, arrival: 'fixed', duration: '400ms', growPeersEvery: '80ms', targetTps: 1_000_000, baseline: 'none' }).results.arch.integrity?.growth;
+    expect(missed!.steps.some((s) => s.holds)).toBe(false);
+    expect(missed!.peersHeld).toBe(4);
+  });
+
   it('bad integrity flags and fault files exit 2 with one clear message', () => {
     const bad = join(dir, 'bad-peer.yaml');
     writeFileSync(bad, 'events:\n  - { atMs: 10, kind: corrupt-write, peer: 99 }\n');
@@ -98,5 +114,6 @@ describe('state integrity in the system run', () => {
     expect(() => quiet({ joinPeerAt: '5s' })).toThrow(/--join-peer-at: expected a time within --duration/);
     expect(() => quiet({ joinPeerAt: '100ms', join: 'teleport' })).toThrow(/--join: expected snapshot or replay/);
     expect(() => quiet({ auditEvery: 4, auditBuckets: 1000 })).toThrow(/--audit-buckets: expected a power of two/);
+    expect(() => quiet({ growPeersEvery: '200ms' })).toThrow(/--grow-peers-every: expected an interval at most half of --duration/);
   });
 });
