@@ -266,6 +266,9 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
     if (oldest.verified) commit();
     else oldest.onVerified = commit;
   };
+  // Per block, as the bench's loop does it: note the submission time, read the block back (main
+  // thread), then inside the committer commit the oldest while `depth` are in flight, prepare the
+  // block and hand its checks to the workers.
   const submit = (index: number): void => {
     if (index === blocks.length) {
       const drain = (): void => {
@@ -274,15 +277,21 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
       drain();
       return;
     }
+    const block = blocks[index]!;
+    submittedPs[index] = env.nowPs;
+    const readPs = cpuTimePs(arch, block.read);
+    mainPs += readPs;
+    main.run(readPs, () => prepareWhenRoom(index));
+  };
+  const prepareWhenRoom = (index: number): void => {
     if (inFlight.length >= depth) {
-      commitOldest(() => submit(index));
+      commitOldest(() => prepareWhenRoom(index));
       return;
     }
     const block = blocks[index]!;
-    submittedPs[index] = env.nowPs;
     const { prepare } = splitBlockWork(block.commit, block.verifyHashBytes ?? 0);
     const jobs = SCHEMES.reduce((sum, scheme) => sum + (block.commit.verifies[scheme] ?? 0), 0);
-    const preparePs = cpuTimePs(arch, block.read) + cpuTimePs(arch, prepare) + jobs * packPs;
+    const preparePs = cpuTimePs(arch, prepare) + jobs * packPs;
     mainPs += preparePs;
     main.run(preparePs, () => {
       const flight: Flight = { index, verified: false, onVerified: null };

@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { buildRunOptions, executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { runSystem } from '../../cli/scenario/system-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-integrity-'));
 // The dc preset with small blocks, so a short run cuts many and audits several times.
@@ -86,6 +87,17 @@ describe('state integrity in the system run', () => {
     expect(snapshot.results.arch.integrity!.audit!.divergences).toEqual([]);
     // Same inputs and seed: the same integrity figures (simulated, not host).
     expect(quiet({ joinPeerAt: '120ms', join: 'snapshot', auditEvery: 5 }).results).toEqual(snapshot.results);
+  });
+
+  it('a snapshot damaged on its way is refused and the peer joins by replay instead, reaching the same state', { timeout: 120_000 }, () => {
+    const { options, arch } = buildRunOptions({ ...RUN_DEFAULTS, crypto: 'modeled', rate: 2_000, duration: '300ms', topology: smallBlocks, joinPeerAt: '120ms', join: 'snapshot' } as RunFlags);
+    const result = runSystem({ ...options, arch, integrity: { ...options.integrity, tamperSnapshot: true } });
+    const joined = result.integrity?.join;
+    expect(joined?.mode).toBe('snapshot');
+    expect(joined?.path).toBe('replay');
+    expect(joined?.refusal).toMatch(/snapshot/i);
+    expect(joined?.stateMatches).toBe(true);
+    expect(joined?.joinTimeMs).not.toBeNull();
   });
 
   it('growing the network one peer at a time reports how many peers hold the target TPS', { timeout: 120_000 }, () => {
