@@ -32,6 +32,7 @@ import { Peer } from '../../ledger/peer.js';
 import { addReceipt, emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 import { SnapshotVerificationError } from '../../ledger/state/snapshot.js';
 import type { StateSnapshot } from '../../ledger/state/snapshot.js';
+import { decode, packValue } from '../../ledger/codec.js';
 
 export interface IntegrityOptions {
   /** Audit after every this many blocks (absent: no audits). */
@@ -421,13 +422,20 @@ export class StateIntegrity {
   }
 }
 
-/** The snapshot with one byte of its first state chunk flipped (a damaged or lying source). */
+/**
+ * The snapshot with one byte of its first row's value flipped (a damaged or lying source). A value,
+ * not a version: the commitment covers content only, so a changed version would pass (see the note
+ * in the closing report).
+ */
 function tampered(snapshot: StateSnapshot): StateSnapshot {
   const chunks = snapshot.stateChunks.map((chunk, i) => {
-    if (i !== 0 || chunk.length === 0) return chunk;
-    const copy = Uint8Array.from(chunk);
-    copy[copy.length - 1] = (copy[copy.length - 1] ?? 0) ^ 0x01;
-    return copy;
+    if (i !== 0) return chunk;
+    const rows = decode(chunk, emptyReceipt()) as [string, Uint8Array, number, number][];
+    const first = rows[0];
+    if (first === undefined || first[1].length === 0) return chunk;
+    const value = Uint8Array.from(first[1]);
+    value[0] = (value[0] ?? 0) ^ 0x01;
+    return packValue([[first[0], value, first[2], first[3]], ...rows.slice(1)]);
   });
   return { ...snapshot, stateChunks: chunks };
 }
