@@ -20,6 +20,7 @@
  *   once it has caught up with every block cut so far; the join time ends there.
  */
 import type { Architecture } from '../../engines/architecture.js';
+import type { ArchResult } from '../../reports/run-report.js';
 import type { NodeEngines } from '../../engines/node-engines.js';
 import type { Work } from '../../engines/work.js';
 import type { Environment } from '../../sim/index.js';
@@ -61,61 +62,10 @@ export interface AuditRecord {
   agree: boolean;
 }
 
-export interface DivergenceRecord {
-  /** The audit that first found it. */
-  blockNum: number;
-  /** The last audit that still found it (the same peers and buckets), and how many audits did. */
-  lastSeenBlockNum: number;
-  audits: number;
-  detectedAtMs: number;
-  suspects: string[];
-  divergentBuckets: number[];
-  /** Filled by the key drill-down, once the audited peers are at one height. */
-  keys: string[];
-  minKey: string | null;
-  maxKey: string | null;
-  narrowedAtMs: number | null;
-}
-
-export interface IntegrityResult {
-  audit?: {
-    everyBlocks: number;
-    buckets: number;
-    audits: number;
-    meanAuditLatencyMs: number;
-    /** Work per audit summed over the auditor and the peers (roots and tree digests sent, hashing). */
-    workPerAudit: { hashBytes: number; messageBytes: number; rangeRows: number };
-    divergences: DivergenceRecord[];
-    injected: { peer: string; blockNum: number; key: string }[];
-    /** Injected corruptions found by an audit that names the peer and a key range holding the key. */
-    detected: number;
-  };
-  growth?: {
-    everyMs: number;
-    targetTps: number;
-    /** Per interval: peers live during it (the joined ones counted once caught up) and its committed TPS. */
-    steps: { peers: number; committedTps: number; holds: boolean }[];
-    /** The most peers with which every interval so far held ≥ 95 % of the target. */
-    peersHeld: number;
-    /** Peers added (joined and caught up) before the target stopped holding or the run ended. */
-    addedPeers: number;
-    joinTimesMs: (number | null)[];
-  };
-  join?: {
-    mode: 'snapshot' | 'replay';
-    path: 'snapshot' | 'replay';
-    atMs: number;
-    refusal: string | null;
-    snapshotBlockNum: number | null;
-    snapshotBytes: number;
-    blocksReplayed: number;
-    bytesTransferred: number;
-    /** Until the new peer has committed every block cut so far (null: not within the run). */
-    joinTimeMs: number | null;
-    /** The joiner's state hash equals the first peer's at the end of the run. */
-    stateMatches: boolean;
-  };
-}
+/** What the report carries (reports/run-report.ts owns the shape). */
+export type IntegrityResult = NonNullable<ArchResult['integrity']>;
+/** One divergence found by audits: first and last audit that saw it (same peers and buckets), keys once narrowed. */
+export type DivergenceRecord = NonNullable<IntegrityResult['audit']>['divergences'][number];
 
 export interface IntegrityContext {
   env: Environment;

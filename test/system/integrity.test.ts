@@ -8,33 +8,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildRunOptions, executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { buildRunOptions, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
 import { runSystem } from '../../cli/scenario/system-model.js';
+import { quietRun, smallBlocksTopology } from './_fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-integrity-'));
-// The dc preset with small blocks, so a short run cuts many and audits several times.
-const smallBlocks = join(dir, 'dc-small-blocks.yaml');
-writeFileSync(
-  smallBlocks,
-  `name: dc-small-blocks
-sites: { dc1: { link: { latencyUs: 100, gbps: 25 } } }
-orgs: [ { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 } ]
-endorsementPolicy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer', 'Org4MSP.peer')"
-orderers: { count: 1, site: dc1 }
-clients: { count: 8, site: dc1 }
-proxy: { site: dc1 }
-batch: { maxMessageCount: 40, preferredMaxBytes: 2097152, absoluteMaxBytes: 10485760, timeoutMs: 20 }
-`,
-);
+const smallBlocks = smallBlocksTopology(dir);
 
-function quiet(flags: Partial<RunFlags>): ReturnType<typeof executeRun> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return executeRun({ ...RUN_DEFAULTS, crypto: 'modeled', rate: 2_000, duration: '300ms', topology: smallBlocks, ...flags } as RunFlags);
-  } finally {
-    process.stdout.write = write;
-  }
+function quiet(flags: Partial<RunFlags>): ReturnType<typeof quietRun> {
+  return quietRun({ rate: 2_000, duration: '300ms', topology: smallBlocks, ...flags });
 }
 
 describe('state integrity in the system run', () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { quietRun } from './_fixtures.js';
 
 const BIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-run-'));
@@ -30,15 +31,7 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
 `,
 );
 
-function quiet(flags: Partial<RunFlags>): ReturnType<typeof executeRun> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return executeRun({ ...RUN_DEFAULTS, crypto: 'modeled', ...flags } as RunFlags);
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const quiet = quietRun;
 
 function withoutHost(report: object): string {
   const { host: _host, ...rest } = report as { host: unknown };

@@ -10,32 +10,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../../cli/run.js';
+import type { RunFlags } from '../../../cli/run.js';
+import { quietRun, smallBlocksTopology } from '../../system/_fixtures.js';
 import { RandomStream } from '../../../sim/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-integrity-seeds-'));
-const topology = join(dir, 'dc-small-blocks.yaml');
-writeFileSync(
-  topology,
-  `name: dc-small-blocks
-sites: { dc1: { link: { latencyUs: 100, gbps: 25 } } }
-orgs: [ { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 } ]
-endorsementPolicy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer', 'Org4MSP.peer')"
-orderers: { count: 1, site: dc1 }
-clients: { count: 8, site: dc1 }
-proxy: { site: dc1 }
-batch: { maxMessageCount: 40, preferredMaxBytes: 2097152, absoluteMaxBytes: 10485760, timeoutMs: 20 }
-`,
-);
+const topology = smallBlocksTopology(dir);
 
-function quiet(flags: Partial<RunFlags>): ReturnType<typeof executeRun> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return executeRun({ ...RUN_DEFAULTS, crypto: 'modeled', rate: 2_000, duration: '300ms', topology, baseline: 'none', auditEvery: 4, ...flags } as RunFlags);
-  } finally {
-    process.stdout.write = write;
-  }
+function quiet(flags: Partial<RunFlags>): ReturnType<typeof quietRun> {
+  return quietRun({ rate: 2_000, duration: '300ms', topology, baseline: 'none', auditEvery: 4, ...flags });
 }
 
 it('100 seeds: every injected divergence found at the next audit with the right peer and key range; no false alarm', () => {
