@@ -18,8 +18,8 @@
  *    only once a divergence is found.
  *
  * Work, per receipt field: `messageBytes` — the digests, keys and entry digests each peer sends
- * (charged to that peer); `hashBytes` — the auditor's checks of inner nodes, and each peer's entry
- * digests in step 2; `rangeRows` — each peer's scan. The auditor's small requests are not counted.
+ * (charged to that peer); `integrityHashBytes` — the auditor's checks of inner nodes; `hashBytes` —
+ * each peer's entry digests in step 2; `rangeRows` — each peer's scan. The auditor's small requests are not counted.
  * Where the auditor runs (a peer, the proxy, a BPU's DB engine) is the caller's choice.
  */
 import { LedgerInputError } from './assert.js';

@@ -40,6 +40,11 @@ export interface WorkReceipt {
    */
   proposals: number;
   txValidations: number;
+  /**
+   * SHA-256 input bytes of the state commitment's tree (its upkeep per block and an auditor's
+   * checks): state-integrity work, which a BPU's DB engine may serve (the paper's remedy 4).
+   */
+  integrityHashBytes: number;
 }
 
 export function emptyReceipt(): WorkReceipt {
@@ -56,6 +61,7 @@ export function emptyReceipt(): WorkReceipt {
     messageBytes: 0,
     proposals: 0,
     txValidations: 0,
+    integrityHashBytes: 0,
   };
 }
 
@@ -86,6 +92,7 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
   target.messageBytes += source.messageBytes;
   target.proposals += source.proposals;
   target.txValidations += source.txValidations;
+  target.integrityHashBytes += source.integrityHashBytes;
   return target;
 }
 

@@ -10,10 +10,10 @@
  *   and sends its root to the auditor (the first peer); when every peer's root is in, the auditor
  *   compares them and walks the Merkle tree to the diverging buckets. The drill-down to keys scans
  *   states, which must be at one height: it runs at the first moment all audited peers are.
- * - The audit's hashing and state scans are state-integrity work: on an architecture whose DB engine
- *   serves state and has an integrity hasher (`db.hashBytesPerNs`), the DB engine does them (the
- *   paper's hardware checker); otherwise they go where hashing and state work go (CPU cores on the
- *   baseline). The per-block upkeep of the commitment is part of each commit's receipt.
+ * - State-integrity hashing — the commitment's upkeep in each commit (counted by the ledger as
+ *   `integrityHashBytes`) and the audit's checks — goes to the DB engine's integrity hasher on an
+ *   architecture whose DB engine serves state and has one (`db.hashBytesPerNs`: the paper's hardware
+ *   checker); otherwise it goes where hashing goes (CPU cores on the baseline). Scans are state work.
  * - Join: the snapshot comes from a peer of the first organisation (its DB engine scans and encodes
  *   it, its NIC sends it); the blocks after it (or every block, for a replay) come from the orderer's
  *   deliver service, one at a time, as Fabric peers pull them. The joiner receives live blocks only
@@ -88,10 +88,12 @@ export interface IntegrityContext {
   committedCount(): number;
 }
 
-/** Audit work, served by the DB engine's integrity hasher when there is one (see the header). */
-function integrityWork(receipt: WorkReceipt, arch: Architecture): Work {
-  const onDb = arch.serves.state === 'db' && arch.engines.db?.hashBytesPerNs !== undefined;
-  return onDb ? { ...receipt, hashBytes: 0, integrityHashBytes: receipt.hashBytes } : receipt;
+/**
+ * Audit work: its hashing (entry digests of a drill-down, inner nodes) is state-integrity work, which
+ * the engines give to the DB engine's integrity hasher where there is one (see the header).
+ */
+function integrityWork(receipt: WorkReceipt): Work {
+  return { ...receipt, hashBytes: 0, integrityHashBytes: receipt.hashBytes + receipt.integrityHashBytes };
 }
 
 export class StateIntegrity {
@@ -120,7 +122,7 @@ export class StateIntegrity {
           // A snapshot is checked against the root the other peers hold for its block: keep one per block.
           rootEveryBlock: keepRoots,
         });
-        ctx.enginesOf(peer.name).charge(integrityWork(receipt, ctx.arch), () => undefined);
+        ctx.enginesOf(peer.name).charge(integrityWork(receipt), () => undefined);
       }
     }
     for (const fault of options.corruptWrites ?? []) {
@@ -191,9 +193,9 @@ export class StateIntegrity {
     addReceipt(this.auditWork, report.auditorReceipt);
     for (const [name, receipt] of report.peerReceipts) {
       addReceipt(this.auditWork, receipt);
-      if (receipt.messageBytes + receipt.hashBytes > 0 && name !== auditor.name) this.ctx.enginesOf(name).charge(integrityWork(receipt, this.ctx.arch), () => undefined);
+      if (receipt.messageBytes + receipt.hashBytes + receipt.integrityHashBytes > 0 && name !== auditor.name) this.ctx.enginesOf(name).charge(integrityWork(receipt), () => undefined);
     }
-    this.ctx.enginesOf(auditor.name).charge(integrityWork(report.auditorReceipt, this.ctx.arch), () => {
+    this.ctx.enginesOf(auditor.name).charge(integrityWork(report.auditorReceipt), () => {
       const nowPs = this.ctx.env.nowPs;
       this.audits.push({ blockNum, latencyMs: (nowPs - entry.firstCommitPs) / 1e9, agree: report.agree });
       if (report.agree) return;
@@ -236,7 +238,7 @@ export class StateIntegrity {
       addReceipt(this.auditWork, located.auditorReceipt);
       for (const [name, receipt] of located.peerReceipts) {
         addReceipt(this.auditWork, receipt);
-        this.ctx.enginesOf(name).charge(integrityWork(receipt, this.ctx.arch), () => undefined);
+        this.ctx.enginesOf(name).charge(integrityWork(receipt), () => undefined);
       }
       record.keys = located.keys.map((k) => k.key);
       record.minKey = located.minKey;
@@ -310,7 +312,7 @@ export class StateIntegrity {
     if (next >= ctx.chain.length) {
       result.joinTimeMs = (ctx.env.nowPs - atPs) / 1e9;
       if (this.options.auditEveryBlocks !== undefined && joiner.commitment === null) {
-        ctx.enginesOf(joiner.name).charge(integrityWork(joiner.enableCommitment({ bucketCount: this.options.buckets ?? 1024, checkpointEveryBlocks: this.options.auditEveryBlocks }), ctx.arch), () => undefined);
+        ctx.enginesOf(joiner.name).charge(integrityWork(joiner.enableCommitment({ bucketCount: this.options.buckets ?? 1024, checkpointEveryBlocks: this.options.auditEveryBlocks })), () => undefined);
       }
       ctx.livePeers.push(joiner);
       ctx.attachLive(joiner);
@@ -343,7 +345,7 @@ export class StateIntegrity {
         buckets: this.options.buckets ?? 1024,
         audits: this.audits.length,
         meanAuditLatencyMs: round(this.audits.reduce((sum, a) => sum + a.latencyMs, 0) / audits),
-        workPerAudit: { hashBytes: round(this.auditWork.hashBytes / audits), messageBytes: round(this.auditWork.messageBytes / audits), rangeRows: round(this.auditWork.rangeRows / audits) },
+        workPerAudit: { hashBytes: round((this.auditWork.hashBytes + this.auditWork.integrityHashBytes) / audits), messageBytes: round(this.auditWork.messageBytes / audits), rangeRows: round(this.auditWork.rangeRows / audits) },
         divergences: this.divergences.map((d) => ({ ...d, detectedAtMs: round(d.detectedAtMs), narrowedAtMs: d.narrowedAtMs === null ? null : round(d.narrowedAtMs) })),
         injected,
         detected,

@@ -223,7 +223,7 @@ export class StateCommitment {
   /**
    * Builds the commitment of a whole world state with one range scan (a peer opening over an
    * existing state, or enabling the commitment late) and seals it at `blockNum`. Counts every row
-   * scanned (rangeRows), every entry hashed and the tree's hashes (hashBytes) into `receipt`.
+   * scanned (rangeRows), every entry hashed (hashBytes) and the tree's hashes (integrityHashBytes) into `receipt`.
    */
   static fromState(state: WorldState, blockNum: number, options: CommitmentOptions, receipt: WorkReceipt): { commitment: StateCommitment; stateHash: StateHash } {
     const commitment = new StateCommitment(options);
@@ -416,7 +416,7 @@ export class StateCommitment {
         this.nodeQueued[parent] = 0;
         // Children 2p and 2p + 1 are adjacent, so their 64 bytes are one subarray: one-shot hash, no copy.
         const children = this.tree.subarray(2 * parent * COMMITMENT_NODE_BYTES, (2 * parent + 2) * COMMITMENT_NODE_BYTES);
-        receipt.hashBytes += children.length;
+        receipt.integrityHashBytes += children.length;
         this.tree.set(hash('sha256', children, 'buffer'), parent * COMMITMENT_NODE_BYTES);
       }
       level = parents;
@@ -436,7 +436,7 @@ export class StateCommitment {
 export function innerNodeDigest(checkpoint: StateCheckpoint, index: number, receipt: WorkReceipt): Uint8Array {
   assert(index >= 1 && index < checkpoint.bucketCount, `node ${index} is not an inner node of a ${checkpoint.bucketCount}-bucket tree`);
   const children = checkpoint.tree.subarray(2 * index * COMMITMENT_NODE_BYTES, (2 * index + 2) * COMMITMENT_NODE_BYTES);
-  receipt.hashBytes += children.length;
+  receipt.integrityHashBytes += children.length;
   return hash('sha256', children, 'buffer');
 }
 

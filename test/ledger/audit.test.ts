@@ -66,7 +66,7 @@ describe('consistency audit: edges and work', () => {
     expect(report.nodesVisited).toBe(1 + 2 * levels);
     expect(report.digestsCompared).toBe(3 * (1 + 2 * levels));
     for (const receipt of report.peerReceipts.values()) expect(receipt.messageBytes).toBe(COMMITMENT_NODE_BYTES + levels * 2 * COMMITMENT_NODE_BYTES);
-    expect(report.auditorReceipt.hashBytes).toBe(3 * levels * 64);
+    expect(report.auditorReceipt.integrityHashBytes).toBe(3 * levels * 64);
     expect(report.majorityRoot).toEqual(net.peers[0]!.commitment!.rootAfter(2));
     const keys = locateDivergentKeys(report, net.peers);
     expect(keys.keys.map((k) => [k.namespace, k.chaincodeKey, k.oddPeers])).toEqual([['kv', 'c2', [net.peers[1]!.name]]]);

@@ -44,6 +44,17 @@ describe('state integrity in the system run', () => {
     }
   });
 
+  it("the commitment's upkeep is state-integrity work: the BPU's DB engine does it, the baseline's cores", { timeout: 120_000 }, () => {
+    const engine = (report: ReturnType<typeof quiet>, side: 'arch' | 'baseline', name: string) => report.results[side]!.engines.find((e) => e.node === 'peer0.Org1MSP' && e.engine === name)!;
+    const plain = quiet({});
+    const audited = quiet({ auditEvery: 4 });
+    expect(engine(audited, 'arch', 'db').ops).toBeGreaterThan(engine(plain, 'arch', 'db').ops);
+    expect(engine(audited, 'arch', 'crypto.hash').ops).toBe(engine(plain, 'arch', 'crypto.hash').ops);
+    expect(engine(audited, 'baseline', 'cpu').ops).toBeGreaterThan(engine(plain, 'baseline', 'cpu').ops);
+    // Function is untouched: same fingerprints with and without audits.
+    expect(audited.results.arch.stateHash).toBe(plain.results.arch.stateHash);
+  });
+
   it('a peer joining by snapshot or by replay reaches the head with the same state; both architectures report it', { timeout: 120_000 }, () => {
     const snapshot = quiet({ joinPeerAt: '120ms', join: 'snapshot', auditEvery: 5 });
     const replay = quiet({ joinPeerAt: '120ms', join: 'replay' });
