@@ -60,7 +60,7 @@ export interface ValidateOptions {
   readonly seed: number;
   readonly store: 'lmdb' | 'memory';
   readonly repeat: number;
-  /** Calibrates again right before each case (the host's speed drifts over minutes); the case's own runs are never used. */
+  /** Calibrates again right before each run of each case (the host's speed drifts over minutes); the case's own runs are never used. */
   readonly recalibrate?: () => Promise<Architecture>;
 }
 
@@ -112,10 +112,11 @@ export async function validate(options: ValidateOptions, log: (line: string) => 
       // Each case is run `repeat` times and its figures are medians: a single run on a shared host
       // can be ≈30 % off (two identical runs back to back measured 2,131 and 2,919 endorse tx/s).
       const runs = [];
-      const caseOptions = options.recalibrate === undefined ? options : { ...options, arch: await options.recalibrate() };
       for (let r = 0; r < options.repeat; r += 1) {
+        // With recalibration, each run is paired with a calibration made just before it.
+        const runOptions = options.recalibrate === undefined ? options : { ...options, arch: await options.recalibrate() };
         log(`${workload}, ${workers} worker(s), run ${r + 1}/${options.repeat}`);
-        runs.push(await runCase(caseOptions, workload, workers));
+        runs.push(await runCase(runOptions, workload, workers));
       }
       const measured = medianFigures(runs.map((run) => run.measured));
       const predicted = medianFigures(runs.map((run) => run.predicted));
@@ -200,7 +201,7 @@ export function registerValidate(program: Command): void {
     .option('--seed <s>', 'workload and key seed', intFlag('--seed', 0), 1)
     .option('--store <kind>', 'world state of the committer: lmdb, memory', 'lmdb')
     .option('--repeat <n>', 'runs per case; figures are medians', intFlag('--repeat', 1, 99), 1)
-    .option('--recalibrate-each', 'calibrate again (shorter trials) right before each case: on a host whose speed drifts, costs measured minutes earlier mislead')
+    .option('--recalibrate-each', 'calibrate again (shorter trials) right before each run: on a host whose speed drifts, costs measured minutes earlier mislead')
     .option('--json', 'print one JSON object')
     .action(
       action(async (flags: ValidateFlags) => {
