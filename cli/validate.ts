@@ -20,6 +20,7 @@ import { UsageError } from './_errors.js';
 import { intFlag } from './_parse.js';
 import { type BenchWorkload, emptyBenchTrace, runBenchLedger } from './bench-ledger.js';
 import { calibrate } from './calibrate.js';
+import { median } from './calibrate/measure.js';
 
 const WORKLOADS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
 
@@ -71,12 +72,6 @@ interface CaseFigures {
   blockLatencyMs: number;
   endToEndTps: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 function medianFigures(all: readonly CaseFigures[]): CaseFigures {
   const pick = (key: keyof CaseFigures) => median(all.map((f) => f[key]));

@@ -17,6 +17,7 @@ import { predictHostBench } from '../../engines/host-bench-model.js';
 import type { CryptoMode } from '../../ledger/crypto/provider.js';
 import { emptyBenchTrace, runBenchLedger } from '../bench-ledger.js';
 import type { HostCost } from './host-costs.js';
+import { median } from './measure.js';
 
 export interface InContextCosts {
   readonly proposalNs: number;
@@ -44,10 +45,9 @@ export async function measureInContext(provisional: Architecture, crypto: Crypto
     background.push((cpuNs - mainNs) / validated - (model.phase2CpuMicrosPerTx.workers + model.phase2CpuMicrosPerTx.writer) * 1_000);
   }
   const summary = (unit: string, values: number[]): HostCost => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const nsPerOp = Math.max(0, sorted[sorted.length >> 1] ?? 0);
-    const min = Math.max(0, sorted[0] ?? 0);
-    const max = Math.max(0, sorted[sorted.length - 1] ?? 0);
+    const nsPerOp = Math.max(0, median(values));
+    const min = Math.max(0, Math.min(...values));
+    const max = Math.max(0, Math.max(...values));
     return { unit, nsPerOp, cpuNsPerOp: nsPerOp, minNsPerOp: min, maxNsPerOp: max, spreadPct: nsPerOp > 0 ? ((max - min) / 2 / nsPerOp) * 100 : 0, trials, opsPerTrial: txs };
   };
   const costs = { proposal: summary('proposal', proposal), txValidation: summary('transaction', txValidation), backgroundPerTx: summary('transaction', background) };

@@ -28,7 +28,8 @@ const cpuNs = (): number => {
   return (usage.user + usage.system) * 1000;
 };
 
-function median(values: readonly number[]): number {
+/** The median (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
