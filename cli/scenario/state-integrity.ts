@@ -34,6 +34,7 @@ import { addReceipt, emptyReceipt, type WorkReceipt } from '../../ledger/receipt
 import { SnapshotVerificationError } from '../../ledger/state/snapshot.js';
 import type { StateSnapshot } from '../../ledger/state/snapshot.js';
 import { decode, packValue } from '../../ledger/codec.js';
+import { sixFigures } from './figures.js';
 
 export interface IntegrityOptions {
   /** Audit after every this many blocks (absent: no audits). */
@@ -141,7 +142,7 @@ export class StateIntegrity {
         const committedTps = ((committed - lastCommitted) * 1e12) / grow.everyPs;
         lastCommitted = committed;
         // The first interval fills the pipeline (a warm-up): it is not a step.
-        if (warmedUp) this.growthSteps.push({ peers: ctx.livePeers.length, committedTps: round(committedTps), holds: committedTps >= 0.95 * grow.targetTps });
+        if (warmedUp) this.growthSteps.push({ peers: ctx.livePeers.length, committedTps: sixFigures(committedTps), holds: committedTps >= 0.95 * grow.targetTps });
         warmedUp = true;
         if (ctx.env.nowPs + grow.everyPs <= grow.untilPs) {
           this.startJoin('growth');
@@ -344,9 +345,9 @@ export class StateIntegrity {
         everyBlocks: every,
         buckets: this.options.buckets ?? 1024,
         audits: this.audits.length,
-        meanAuditLatencyMs: round(this.audits.reduce((sum, a) => sum + a.latencyMs, 0) / audits),
-        workPerAudit: { hashBytes: round((this.auditWork.hashBytes + this.auditWork.integrityHashBytes) / audits), messageBytes: round(this.auditWork.messageBytes / audits), rangeRows: round(this.auditWork.rangeRows / audits) },
-        divergences: this.divergences.map((d) => ({ ...d, detectedAtMs: round(d.detectedAtMs), narrowedAtMs: d.narrowedAtMs === null ? null : round(d.narrowedAtMs) })),
+        meanAuditLatencyMs: sixFigures(this.audits.reduce((sum, a) => sum + a.latencyMs, 0) / audits),
+        workPerAudit: { hashBytes: sixFigures((this.auditWork.hashBytes + this.auditWork.integrityHashBytes) / audits), messageBytes: sixFigures(this.auditWork.messageBytes / audits), rangeRows: sixFigures(this.auditWork.rangeRows / audits) },
+        divergences: this.divergences.map((d) => ({ ...d, detectedAtMs: sixFigures(d.detectedAtMs), narrowedAtMs: d.narrowedAtMs === null ? null : sixFigures(d.narrowedAtMs) })),
         injected,
         detected,
       };
@@ -359,16 +360,16 @@ export class StateIntegrity {
         peersHeld = Math.max(peersHeld, step.peers);
       }
       out.growth = {
-        everyMs: round(grow.everyPs / 1e9),
+        everyMs: sixFigures(grow.everyPs / 1e9),
         targetTps: grow.targetTps,
         steps: this.growthSteps,
         peersHeld,
         addedPeers: this.growthJoins.filter((j) => j.joinTimeMs !== null).length,
-        joinTimesMs: this.growthJoins.map((j) => (j.joinTimeMs === null ? null : round(j.joinTimeMs))),
+        joinTimesMs: this.growthJoins.map((j) => (j.joinTimeMs === null ? null : sixFigures(j.joinTimeMs))),
       };
     }
     if (this.join !== undefined) {
-      out.join = { ...this.join, joinTimeMs: this.join.joinTimeMs === null ? null : round(this.join.joinTimeMs), stateMatches: this.joiner !== null && this.joiner.height === reference.height && this.joiner.stateHashHex === reference.stateHashHex };
+      out.join = { ...this.join, joinTimeMs: this.join.joinTimeMs === null ? null : sixFigures(this.join.joinTimeMs), stateMatches: this.joiner !== null && this.joiner.height === reference.height && this.joiner.stateHashHex === reference.stateHashHex };
     }
     return out;
   }
@@ -396,6 +397,3 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-function round(value: number): number {
-  return Number.isFinite(value) ? Number(value.toPrecision(6)) : 0;
-}

@@ -48,6 +48,7 @@ import type { ConsensusDriver } from './consensus-driver.js';
 import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../../ledger/chaincode/contracts/mdm-token.js';
 import { makeDraws } from './draws.js';
+import { sixFigures } from './figures.js';
 import { type IntegrityOptions, StateIntegrity } from './state-integrity.js';
 import type { TxRequest, WorkloadGenerator } from '../../workloads/generators.js';
 import { type ArrivalSpec, meanOfferedTps as offeredTps, openArrivals } from '../../workloads/arrivals.js';
@@ -557,7 +558,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       const series = utilisationSeries.get(key) ?? [];
       // A pipeline counts an operation's issue slot when it enters, so a window can read a hair
       // above 1 or below 0 at its edges; the series is clamped to [0, 1].
-      series.push(round(Math.min(1, Math.max(0, (busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)))));
+      series.push(sixFigures(Math.min(1, Math.max(0, (busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)))));
       utilisationSeries.set(key, series);
       lastBusy.set(key, busyPs);
     }
@@ -584,43 +585,43 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const contracts = new Set<string>();
   for (const e of engines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
   const summary = latency.summary();
-  const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: round(h.mean / 1e6), p99Ms: round(h.quantile(0.99) / 1e6) });
+  const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: sixFigures(h.mean / 1e6), p99Ms: sixFigures(h.quantile(0.99) / 1e6) });
   // Peers with an injected corrupt write differ by design (the audit reports them).
   const hashes = new Set(network.peers.filter((p) => p.corruptWrites.length === 0).map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
   const utilisation: Record<string, number[]> = {};
   for (const [key, series] of utilisationSeries) if (series.some((u) => u > 0)) utilisation[key] = series;
   const timeSeries = {
-    windowMs: round(seriesWindowPs / 1e9),
-    committedPerSec: commitWindows.points().map((p) => round(p.perSec)),
+    windowMs: sixFigures(seriesWindowPs / 1e9),
+    committedPerSec: commitWindows.points().map((p) => sixFigures(p.perSec)),
     utilisation,
   };
-  const latencyCdf = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1].map((q) => ({ q, ms: round(latency.quantile(q) / 1e6) }));
+  const latencyCdf = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1].map((q) => ({ q, ms: sixFigures(latency.quantile(q) / 1e6) }));
   const validationCodes: Record<string, number> = {};
   for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
   return {
     architecture: arch.name,
     // A trace's offered rate is what it held over the arrival period.
-    offeredTps: options.trace === undefined ? options.ratePerSec : round(submitted / psToSeconds(options.durationPs)),
+    offeredTps: options.trace === undefined ? options.ratePerSec : sixFigures(submitted / psToSeconds(options.durationPs)),
     submittedTxs: submitted,
     committedTxs: committedValid,
-    committedTps: round(committedInWindow / windowSeconds),
+    committedTps: sixFigures(committedInWindow / windowSeconds),
     contractExecutions,
-    contractExecutionsPerSec: round(executionsInWindow / windowSeconds),
+    contractExecutionsPerSec: sixFigures(executionsInWindow / windowSeconds),
     distinctContracts: contracts.size,
-    parallelContractExecutionsPerSec: round(contracts.size > 1 ? executionsInWindow / windowSeconds : 0),
+    parallelContractExecutionsPerSec: sixFigures(contracts.size > 1 ? executionsInWindow / windowSeconds : 0),
     rejectedAtEndorsement,
     unfinishedTxs: submitted - finished,
-    latencyMs: { p50: round(summary.p50 / 1e6), p95: round(summary.p95 / 1e6), p99: round(summary.p99 / 1e6), max: round(summary.max / 1e6), mean: round(summary.mean / 1e6) },
+    latencyMs: { p50: sixFigures(summary.p50 / 1e6), p95: sixFigures(summary.p95 / 1e6), p99: sixFigures(summary.p99 / 1e6), max: sixFigures(summary.max / 1e6), mean: sixFigures(summary.mean / 1e6) },
     phasesMs: { endorse: phase(phases.endorse), order: phase(phases.order), validate: phase(phases.validate), commit: phase(phases.commit), network: phase(phases.network) },
     blocks: blocksCommitted,
-    meanBlockTxs: round(blocksCommitted > 0 ? blockTxs / blocksCommitted : 0),
-    engines: engineStats.map((s) => ({ ...s, utilisation: round(s.utilisation), meanQueueLength: round(s.meanQueueLength), opsPerSec: round(s.opsPerSec) })),
-    bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: round(bottleneck.utilisation) },
+    meanBlockTxs: sixFigures(blocksCommitted > 0 ? blockTxs / blocksCommitted : 0),
+    engines: engineStats.map((s) => ({ ...s, utilisation: sixFigures(s.utilisation), meanQueueLength: sixFigures(s.meanQueueLength), opsPerSec: sixFigures(s.opsPerSec) })),
+    bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
     validationCodes,
     blockHash: notifier.blockHashHex,
     stateHash: notifier.stateHashHex,
     peersAgree: hashes.size === 1,
-    simulatedSeconds: round(psToSeconds(env.nowPs)),
+    simulatedSeconds: sixFigures(psToSeconds(env.nowPs)),
     ...nodeCostAndPower(arch),
     timeSeries,
     latencyCdf,
@@ -675,14 +676,14 @@ function nodeCostAndPower(arch: Architecture): { nodeCostUsd: number; nodePowerW
   add(e.nic);
   add(e.hostLink);
   add(e.bft);
-  return { nodeCostUsd: round(cost), nodePowerW: round(power) };
+  return { nodeCostUsd: sixFigures(cost), nodePowerW: sixFigures(power) };
 }
 
 /** Each VALID transfer paid exactly the channel's fee (the contract refuses one that cannot pay it). */
 function feesOf(validTransfers: number, network: Network): NonNullable<ArchResult['fees']> {
   const { feeUsdPerTps, usdPerMdm } = network.config.mdm;
   const mdmPerTx = Number(mdmFeeMicro(feeUsdPerTps, usdPerMdm)) / Number(MICRO_PER_MDM);
-  return { mdm: round(validTransfers * mdmPerTx), usd: round(validTransfers * mdmPerTx * usdPerMdm), mdmPerTx, usdPerMdm };
+  return { mdm: sixFigures(validTransfers * mdmPerTx), usd: sixFigures(validTransfers * mdmPerTx * usdPerMdm), mdmPerTx, usdPerMdm };
 }
 
 function blockBytes(block: Block): number {
@@ -691,8 +692,4 @@ function blockBytes(block: Block): number {
   return bytes;
 }
 
-/** Six significant digits: figures stay readable and byte-stable across platforms' float printing. */
-function round(value: number): number {
-  return Number.isFinite(value) ? Number(value.toPrecision(6)) : 0;
-}
 
