@@ -56,22 +56,37 @@ export interface HostBenchModelOptions {
   readonly quantumMs?: number;
 }
 
+/**
+ * Times work on one core of `arch` (every stage run back to back) with one single-core node reused
+ * for every item: a charge starts once the previous one is done, so each takes its own CPU time.
+ */
+class CpuTimer {
+  private readonly env = new Environment();
+  private readonly engines: NodeEngines;
+
+  constructor(arch: Architecture) {
+    this.engines = new NodeEngines(this.env, { ...arch, engines: { cpu: { ...arch.engines.cpu, cores: 1 } }, serves: {} }, 'host');
+  }
+
+  ps(work: Work): number {
+    const startPs = this.env.nowPs;
+    this.engines.charge(work, () => undefined, 1);
+    this.env.run();
+    return this.env.nowPs - startPs;
+  }
+}
+
 /** CPU time of `work` on one core of `arch` (every stage run back to back). */
 export function cpuTimePs(arch: Architecture, work: Work): number {
-  const single: Architecture = { ...arch, engines: { cpu: { ...arch.engines.cpu, cores: 1 } }, serves: {} };
-  const env = new Environment();
-  const engines = new NodeEngines(env, single, 'host');
-  engines.charge(work, () => undefined, 1);
-  env.run();
-  return env.nowPs;
+  return new CpuTimer(arch).ps(work);
 }
 
 function withoutVerifies(work: Work): Work {
   return { ...work, verifies: {} };
 }
 
-function verifyCount(work: Work): Partial<Record<Scheme, number>> {
-  return work.verifies;
+function checkCount(work: Work): number {
+  return SCHEMES.reduce((sum, scheme) => sum + (work.verifies[scheme] ?? 0), 0);
 }
 
 /**
@@ -87,14 +102,15 @@ function splitBlockWork(work: Work, verifyHashBytes: number): { prepare: Work; c
 }
 
 export function predictHostBench(arch: Architecture, endorse: readonly Work[], phase1Other: Work, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): HostBenchPrediction {
+  const timer = new CpuTimer(arch);
   // Phase 1: one thread, back to back.
   let endorsePs = 0;
-  for (const work of endorse) endorsePs += cpuTimePs(arch, work);
+  for (const work of endorse) endorsePs += timer.ps(work);
   // The endorsers' state advances with one synchronous store transaction per block: a disk wait.
   const syncPsPerBlock = Math.round((arch.calibration?.costs['stateCommitSync']?.nsPerOp ?? 0) * 1_000);
-  const phase1Ps = endorsePs + cpuTimePs(arch, phase1Other) + blocks.length * syncPsPerBlock;
+  const phase1Ps = endorsePs + timer.ps(phase1Other) + blocks.length * syncPsPerBlock;
 
-  const phase2 = simulatePhase2(arch, blocks, options);
+  const phase2 = simulatePhase2(arch, timer, blocks, options);
   const txs = blocks.reduce((sum, b) => sum + b.txs, 0);
   const ordered = endorse.length;
   return {
@@ -153,7 +169,7 @@ class SimThread {
   }
 }
 
-function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number; writerPs: number; backgroundPs: number } {
+function simulatePhase2(arch: Architecture, timer: CpuTimer, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number; writerPs: number; backgroundPs: number } {
   let mainPs = 0;
   let workerPs = 0;
   let writerPs = 0;
@@ -171,6 +187,8 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
   const depth = options.depth ?? 3;
   const chunksPerThread = options.chunksPerThread ?? 2;
   const handoffPs = cyclesToPs(arch.engines.cpu.cycles.workerHandoffPerJob ?? 0, arch.engines.cpu.clockGHz);
+  // One signature check on a worker, per scheme (hashing aside): the same for every block.
+  const checkPs = new Map<Scheme, number>(SCHEMES.map((scheme) => [scheme, timer.ps({ ...emptyWork(), verifies: { [scheme]: 1 } }) + handoffPs]));
 
   // Piscina's queue: chunks wait for the first idle worker.
   const pending: { ps: number; done: () => void }[] = [];
@@ -202,23 +220,18 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
   let lastDurablePs = 0;
 
   const verifyChunks = (block: BenchBlockWork, flight: Flight): void => {
-    const counts = verifyCount(block.commit);
-    let jobs = 0;
     const perJobPs: number[] = [];
     for (const scheme of SCHEMES) {
-      const n = counts[scheme] ?? 0;
-      if (n === 0) continue;
-      const one: Work = { ...emptyWork(), verifies: { [scheme]: 1 } };
-      const ps = cpuTimePs(arch, one) + handoffPs;
-      for (let i = 0; i < n; i += 1) perJobPs.push(ps);
-      jobs += n;
+      const ps = checkPs.get(scheme) ?? 0;
+      for (let i = 0; i < (block.commit.verifies[scheme] ?? 0); i += 1) perJobPs.push(ps);
     }
+    const jobs = perJobPs.length;
     if (jobs === 0) {
       flight.verified = true;
       return;
     }
     // The P-256 checks hash their messages on the worker: spread those bytes over the jobs.
-    const hashPsPerJob = cpuTimePs(arch, { ...emptyWork(), hashBytes: Math.round((block.verifyHashBytes ?? 0) / jobs) });
+    const hashPsPerJob = timer.ps({ ...emptyWork(), hashBytes: Math.round((block.verifyHashBytes ?? 0) / jobs) });
     for (let i = 0; i < perJobPs.length; i += 1) perJobPs[i]! += hashPsPerJob;
     const chunkCount = Math.min(jobs, options.threads * chunksPerThread);
     const chunkSize = Math.ceil(jobs / chunkCount);
@@ -248,13 +261,13 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
     const oldest = inFlight.shift()!;
     const commit = (): void => {
       const { commit: work, writes } = splitBlockWork(blocks[oldest.index]!.commit, 0);
-      const ps = cpuTimePs(arch, work);
+      const ps = timer.ps(work);
       mainPs += ps;
       main.run(ps, () => {
         commitLatencySumPs += env.nowPs - submittedPs[oldest.index]!;
         committed += 1;
         lastDurablePs = Math.max(lastDurablePs, env.nowPs + fsyncPs);
-        const writesPs = cpuTimePs(arch, writes);
+        const writesPs = timer.ps(writes);
         writerPs += writesPs;
         writer.run(writesPs, () => undefined);
         const runtimePs = backgroundPsPerTx * blocks[oldest.index]!.txs;
@@ -279,7 +292,7 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
     }
     const block = blocks[index]!;
     submittedPs[index] = env.nowPs;
-    const readPs = cpuTimePs(arch, block.read);
+    const readPs = timer.ps(block.read);
     mainPs += readPs;
     main.run(readPs, () => prepareWhenRoom(index));
   };
@@ -290,8 +303,7 @@ function simulatePhase2(arch: Architecture, blocks: readonly BenchBlockWork[], o
     }
     const block = blocks[index]!;
     const { prepare } = splitBlockWork(block.commit, block.verifyHashBytes ?? 0);
-    const jobs = SCHEMES.reduce((sum, scheme) => sum + (block.commit.verifies[scheme] ?? 0), 0);
-    const preparePs = cpuTimePs(arch, prepare) + jobs * packPs;
+    const preparePs = timer.ps(prepare) + checkCount(block.commit) * packPs;
     mainPs += preparePs;
     main.run(preparePs, () => {
       const flight: Flight = { index, verified: false, onVerified: null };
