@@ -3,6 +3,7 @@
  * array for range scans (new keys are inserted by binary search; deletes splice them out). Commits
  * are atomic trivially (single-threaded, no partial failure).
  */
+import { TxIdSet } from './txid-set.js';
 import type { CommitBatch, Savepoint, VersionedValue, WorldState } from './world-state.js';
 
 function lowerBound(keys: readonly string[], key: string): number {
@@ -20,7 +21,7 @@ export class MemoryWorldState implements WorldState {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, VersionedValue>();
   private readonly sortedKeys: string[] = [];
-  private readonly txIdIndex = new Set<string>();
+  private readonly txIdIndex = new TxIdSet();
   private lastSavepoint: Savepoint | null = null;
 
   get(key: string): VersionedValue | undefined {
@@ -58,7 +59,13 @@ export class MemoryWorldState implements WorldState {
         }
       } else {
         if (!existed) this.sortedKeys.splice(lowerBound(this.sortedKeys, update.key), 0, update.key);
-        this.entries.set(update.key, { value: update.value, version: update.version });
+        // A copy: the value is usually a view into a whole decoded block, which it would keep alive
+        // for as long as the key is not overwritten (measured: 65 MB of block buffers held by 80K
+        // values after a 20K-tx run).
+        // (allocUnsafeSlow: its own small buffer, not a slice of Node's shared 8 KB pool.)
+        const value = Buffer.allocUnsafeSlow(update.value.length);
+        value.set(update.value);
+        this.entries.set(update.key, { value, version: update.version });
       }
     }
     for (const txId of batch.txIds) this.txIdIndex.add(txId);
