@@ -41,7 +41,7 @@ export type { ArchResult, PhaseSummary };
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
-import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, VerifyCache, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { buildConsensus } from './consensus-experiment.js';
 import type { ConsensusDriver } from './consensus-driver.js';
@@ -131,6 +131,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     peersPerOrg,
     peerScheme: options.endorsementScheme ?? 'p256',
     crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
+    shareVerifyCache: options.crypto === 'real',
     // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
     // --keys); a generator run deploys the one its workload uses.
     chaincodes:
@@ -145,7 +146,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   });
   // Block validation here shares the network's cache with endorsement and ordering, so a
   // signature checked anywhere is checked once on the host (receipts still count every check).
-  const verifyCache = network.verifyCache ?? new VerifyCache();
+  // Modeled signatures go without: their check is one hash, which the cache's key costs too.
+  const verifyCache = network.verifyCache;
 
   // ---- nodes, engines and links ----------------------------------------------------------------
   const siteOf = new Map<string, string>();
