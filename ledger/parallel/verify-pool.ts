@@ -14,7 +14,7 @@ import { Piscina } from 'piscina';
 import { assert } from '../assert.js';
 import type { CryptoMode } from '../crypto/provider.js';
 import type { VerifyJob } from '../verify-job.js';
-import { packJobs } from './_pack.js';
+import { packedResults, packedSize, packJobs } from './_pack.js';
 import type { VerifyTask } from './verify-worker.js';
 
 export function compiledWorkerPath(): string {
@@ -26,6 +26,8 @@ export function compiledWorkerPath(): string {
   return path;
 }
 
+const freeBuffersMax = 32;
+
 export interface VerifyPoolOptions {
   readonly threads?: number;
   /** Chunks per thread per block (more balances better; fewer costs less messaging). */
@@ -36,6 +38,8 @@ export class VerifyPool {
   private readonly pool: Piscina;
   readonly threads: number;
   private readonly chunksPerThread: number;
+  /** Packed buffers the workers handed back, for the next chunks. */
+  private readonly freeBuffers: ArrayBuffer[] = [];
 
   constructor(
     private readonly mode: CryptoMode,
@@ -55,17 +59,27 @@ export class VerifyPool {
     const pending: Promise<void>[] = [];
     for (let start = 0; start < jobs.length; start += chunkSize) {
       const end = Math.min(jobs.length, start + chunkSize);
-      const packed = packJobs(jobs, start, end);
+      const packed = packJobs(jobs, start, end, this.takeBuffer(packedSize(jobs, start, end)));
       const task: VerifyTask = { mode: this.mode, packed };
       pending.push(
-        (this.pool.run(task, { transferList: [packed] }) as Promise<Uint8Array>).then((chunk) => {
+        (this.pool.run(task, { transferList: [packed] }) as Promise<ArrayBuffer>).then((returned) => {
+          const chunk = packedResults(returned);
           assert(chunk.length === end - start, `verify worker returned ${chunk.length} results for ${end - start} jobs`);
           results.set(chunk, start);
+          this.freeBuffers.push(returned);
         }),
       );
     }
     await Promise.all(pending);
     return results;
+  }
+
+  /** A reused buffer of at least `bytes` (sizes are powers of two, so a few serve every chunk). */
+  private takeBuffer(bytes: number): ArrayBuffer {
+    const index = this.freeBuffers.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (index >= 0) return this.freeBuffers.splice(index, 1)[0] as ArrayBuffer;
+    if (this.freeBuffers.length >= freeBuffersMax) this.freeBuffers.shift();
+    return new ArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(bytes, 4096))));
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,24 @@ describe('parallel verification', () => {
     expect(round).toEqual(jobs.map((j) => ({ ...j, publicKeys: j.publicKeys.map((k) => [...k]), message: [...j.message], signature: [...j.signature] })));
   });
 
+  it('reuses packed buffers across calls of growing and shrinking sizes without mixing up results', async () => {
+    const net = smallNetwork();
+    const key = net.crypto.keyPairFromSeed('p256', new Uint8Array(32).fill(3));
+    const job = (i: number, valid: boolean) => {
+      const message = new Uint8Array(100 + ((i * 37) % 900)).fill(i & 255);
+      const signature = Uint8Array.from(net.crypto.sign(key, message));
+      if (!valid) message[0] = (message[0] ?? 0) ^ 1;
+      return { scheme: 'p256' as const, publicKeys: [key.publicKey], message, signature, aggregate: false };
+    };
+    for (const count of [3, 40, 7, 120, 1, 40]) {
+      const jobs = Array.from({ length: count }, (_, i) => job(i + count, (i + count) % 3 !== 0));
+      const [a, b] = await Promise.all([pool.verify(jobs), pool.verify(jobs.slice().reverse())]);
+      const expected = jobs.map((_, i) => ((i + count) % 3 !== 0 ? 1 : 0));
+      expect([...a!]).toEqual(expected);
+      expect([...b!]).toEqual(expected.slice().reverse());
+    }
+  });
+
   it('pipelined worker validation equals inline validation', async () => {
     const net = smallNetwork();
     const blocks: Block[] = [];
