@@ -41,8 +41,10 @@ export type { ArchResult, PhaseSummary };
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
-import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type CryptoProvider, validationCodeName, ValidationCode, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
-import { runVerifyJobs, type VerifyJob } from '../../ledger/verify-job.js';
+import { addReceipt, BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type WorkReceipt, type CryptoProvider, validationCodeName, ValidationCode, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import { runVerifyJobs } from '../../ledger/verify-job.js';
+import type { PreparedBlock } from '../../ledger/validator.js';
+import { bytesEqual } from '../../ledger/hash.js';
 import { buildConsensus } from './consensus-experiment.js';
 import type { ConsensusDriver } from './consensus-driver.js';
 import type { FaultEvent, FaultFile } from '../../engines/fault-file.js';
@@ -243,19 +245,25 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const deliveryPeers: Peer[] = [...network.peers];
   // Set once the integrity machinery exists (below); peers report their commits to it.
   let integrity: StateIntegrity | null = null;
-  // A block's signature checks are a function of the block and the channel's MSP config, which
-  // every peer shares, so the first peer to validate a block runs them on the host and the others
-  // take its answers (each peer's receipt still counts every check, so simulated time is charged
-  // in full). Saves a verification-cache lookup (a hash of each message) per check at every other
-  // peer, or a modeled check (a hash) when there is no cache.
-  const blockChecks = new WeakMap<Block, Uint8Array>();
-  const blockCheckResults = (block: Block, jobs: readonly VerifyJob[]): Uint8Array => {
-    let results = blockChecks.get(block);
-    if (results === undefined || results.length !== jobs.length) {
-      results = runVerifyJobs(network.crypto, verifyCache, jobs);
-      blockChecks.set(block, results);
+  // Preparing a block (decoding, identity and policy checks, the signature checks) reads no world
+  // state: it is a function of the block, the peer's chain position and the channel config, which
+  // every peer shares. So the first peer to validate a block prepares it and runs its signature
+  // checks on the host, and a peer at the same position takes that result and adds the same work
+  // to its own receipt (simulated time is charged in full at every peer). MVCC and commit stay per
+  // peer, against each peer's own state. Reports are unchanged; the host saves ≈¾ of the
+  // preparation with four peers.
+  const preparedBlocks = new WeakMap<Block, { prepared: PreparedBlock; receipt: WorkReceipt; results: Uint8Array }>();
+  const prepareShared = (peer: Peer, block: Block, receipt: WorkReceipt): { prepared: PreparedBlock; results: Uint8Array } => {
+    let shared = preparedBlocks.get(block);
+    const samePosition = shared !== undefined && peer.height === block.header.number && bytesEqual(peer.lastBlockHash, block.header.previousHash);
+    if (shared === undefined || !samePosition) {
+      const own = emptyReceipt();
+      const prepared = peer.prepare(block, own);
+      shared = { prepared, receipt: own, results: runVerifyJobs(network.crypto, verifyCache, prepared.jobs) };
+      preparedBlocks.set(block, shared);
     }
-    return results;
+    addReceipt(receipt, shared.receipt);
+    return shared;
   };
   const attachPeer = (peer: Peer): void => {
     // Blocks may arrive out of order (the orderer's sends to a peer can overtake each other on a
@@ -278,8 +286,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       if (!validators.has(peer.name)) validators.set(peer.name, { busyPs: 0, blocks: 0 });
     const validator = validators.get(peer.name) as { busyPs: number; blocks: number };
       const prepareReceipt = emptyReceipt();
-      const prepared = peer.prepare(block, prepareReceipt);
-      const results = blockCheckResults(block, prepared.jobs);
+      const { prepared, results } = prepareShared(peer, block, prepareReceipt);
       peerEngines.charge(prepareReceipt, () => {
         const validatedPs = env.nowPs;
         const commitReceipt = emptyReceipt();
