@@ -43,6 +43,8 @@ import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
 import { addReceipt, BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type WorkReceipt, type CryptoProvider, validationCodeName, ValidationCode, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
+import { MemoryWorldState } from '../../ledger/state/memory-state.js';
+import { TxIdSet } from '../../ledger/state/txid-set.js';
 import type { PreparedBlock } from '../../ledger/validator.js';
 import { bytesEqual } from '../../ledger/hash.js';
 import { buildConsensus } from './consensus-experiment.js';
@@ -127,6 +129,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   topology.orgs.forEach((org, i) => {
     if (org.peers !== peersPerOrg) throw new ConfigError(topology.name, `orgs.${i}.peers`, `every organisation must have the same number of peers (${peersPerOrg}) for now`);
   });
+  const sharedTxIds = new TxIdSet();
   const network: Network = createNetwork({
     seed: `bpusim/${options.seed}`,
     orgCount: topology.orgs.length,
@@ -134,6 +137,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     peerScheme: options.endorsementScheme ?? 'p256',
     crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
     shareVerifyCache: options.crypto === 'real',
+    // The peers commit the same chain, so they share one tx-id index (each sees the ids below its
+    // own height): one copy of every id instead of one per peer.
+    stores: () => ({ state: new MemoryWorldState({ sharedTxIds }) }),
     // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
     // --keys); a generator run deploys the one its workload uses.
     chaincodes:

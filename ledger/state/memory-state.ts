@@ -17,12 +17,31 @@ function lowerBound(keys: readonly string[], key: string): number {
   return low;
 }
 
+export interface MemoryWorldStateOptions {
+  /**
+   * A tx-id index shared with the states of other peers of the channel (each id keeps the first
+   * block that committed it, and this state sees the ids below its own height). Only for peers
+   * that commit the same chain, as the simulated network's peers do: it stores each id once
+   * instead of once per peer, the one structure of a long run that grows with every transaction.
+   */
+  readonly sharedTxIds?: TxIdSet;
+}
+
 export class MemoryWorldState implements WorldState {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, VersionedValue>();
   private readonly sortedKeys: string[] = [];
-  private readonly txIdIndex = new TxIdSet();
+  private readonly txIdIndex: TxIdSet;
   private lastSavepoint: Savepoint | null = null;
+
+  constructor(options: MemoryWorldStateOptions = {}) {
+    this.txIdIndex = options.sharedTxIds ?? new TxIdSet();
+  }
+
+  /** Blocks committed so far (the savepoint's block number + 1). */
+  private get height(): number {
+    return this.lastSavepoint === null ? 0 : this.lastSavepoint.blockNum + 1;
+  }
 
   get(key: string): VersionedValue | undefined {
     return this.entries.get(key);
@@ -38,11 +57,12 @@ export class MemoryWorldState implements WorldState {
   }
 
   hasTxId(txId: string): boolean {
-    return this.txIdIndex.has(txId);
+    const first = this.txIdIndex.firstBlock(txId);
+    return first >= 0 && first < this.height;
   }
 
   txIds(): Iterable<string> {
-    return this.txIdIndex.values();
+    return this.txIdIndex.values(this.height);
   }
 
   savepoint(): Savepoint | null {
@@ -68,7 +88,7 @@ export class MemoryWorldState implements WorldState {
         this.entries.set(update.key, { value, version: update.version });
       }
     }
-    for (const txId of batch.txIds) this.txIdIndex.add(txId);
+    for (const txId of batch.txIds) this.txIdIndex.add(txId, batch.savepoint.blockNum);
     this.lastSavepoint = batch.savepoint;
   }
 

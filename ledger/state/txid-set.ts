@@ -1,11 +1,13 @@
 /**
  * The in-memory tx-id index: an exact set of transaction ids kept as raw 32-byte digests in flat
- * typed arrays instead of a `Set` of 64-character hex strings.
+ * typed arrays instead of a `Set` of 64-character hex strings, each with the number of the first
+ * block that committed it — so peers that commit the same chain can share one index, each seeing
+ * only the ids below its own height (`firstBlock(id) < height`).
  *
  * Why: every peer keeps the id of every transaction it has committed (Fabric's duplicate check
  * against the ledger), so the index is the one structure of a long simulation that grows with the
  * run. A `Set<string>` costs ≈150 B per id here (the hex string, the string it was sliced from,
- * the set's slot); 32 raw bytes at a load factor of ⅜..¾ cost ≈45–85 B.
+ * the set's slot); 32 raw bytes and a 4-byte block number at a load factor of ⅜..¾ cost ≈50–95 B.
  *
  * Layout: 256 segments chosen by the digest's first byte (ids are SHA-256 outputs, so uniform),
  * each an open-addressing table with linear probing over `capacity × 32` bytes. Segments grow one
@@ -22,19 +24,26 @@ const HEX_ID = /^[0-9a-f]{64}$/;
 
 interface Segment {
   table: Uint8Array;
+  /** First block of the id in the same slot. */
+  blocks: Uint32Array;
   capacity: number;
   size: number;
+}
+
+function newSegment(capacity: number): Segment {
+  return { table: new Uint8Array(capacity * ID_BYTES), blocks: new Uint32Array(capacity), capacity, size: 0 };
 }
 
 export class TxIdSet {
   private readonly segments: Segment[] = [];
   private readonly scratch = Buffer.alloc(ID_BYTES);
-  private readonly other = new Set<string>();
-  private hasZeroId = false;
+  private readonly other = new Map<string, number>();
+  /** First block of the all-zero id, or -1. */
+  private zeroIdBlock = -1;
   private count = 0;
 
   constructor() {
-    for (let i = 0; i < SEGMENT_COUNT; i += 1) this.segments.push({ table: new Uint8Array(INITIAL_CAPACITY * ID_BYTES), capacity: INITIAL_CAPACITY, size: 0 });
+    for (let i = 0; i < SEGMENT_COUNT; i += 1) this.segments.push(newSegment(INITIAL_CAPACITY));
   }
 
   get size(): number {
@@ -42,51 +51,64 @@ export class TxIdSet {
   }
 
   has(txId: string): boolean {
-    if (!HEX_ID.test(txId)) return this.other.has(txId);
-    const id = this.load(txId);
-    if (isZero(id, 0)) return this.hasZeroId;
-    const segment = this.segments[id[0] as number] as Segment;
-    return !isZero(segment.table, findSlot(segment, id) * ID_BYTES);
+    return this.firstBlock(txId) >= 0;
   }
 
-  add(txId: string): void {
+  /** The first block that added `txId`, or -1 when it was never added. */
+  firstBlock(txId: string): number {
+    if (!HEX_ID.test(txId)) return this.other.get(txId) ?? -1;
+    const id = this.load(txId);
+    if (isZero(id, 0)) return this.zeroIdBlock;
+    const segment = this.segments[id[0] as number] as Segment;
+    const slot = findSlot(segment, id);
+    return isZero(segment.table, slot * ID_BYTES) ? -1 : (segment.blocks[slot] as number);
+  }
+
+  /** Adds `txId` as committed in block `blockNum`; an id already present keeps its first block. */
+  add(txId: string, blockNum = 0): void {
+    if (!Number.isSafeInteger(blockNum) || blockNum < 0 || blockNum > 0xffff_fffe) throw new RangeError(`TxIdSet.add: block number ${blockNum}`);
     if (!HEX_ID.test(txId)) {
-      if (!this.other.has(txId)) this.count += 1;
-      this.other.add(txId);
+      if (!this.other.has(txId)) {
+        this.count += 1;
+        this.other.set(txId, blockNum);
+      }
       return;
     }
     const id = this.load(txId);
     if (isZero(id, 0)) {
-      if (!this.hasZeroId) this.count += 1;
-      this.hasZeroId = true;
+      if (this.zeroIdBlock < 0) {
+        this.count += 1;
+        this.zeroIdBlock = blockNum;
+      }
       return;
     }
     const segment = this.segments[id[0] as number] as Segment;
     const slot = findSlot(segment, id);
     if (!isZero(segment.table, slot * ID_BYTES)) return; // already present
     segment.table.set(id, slot * ID_BYTES);
+    segment.blocks[slot] = blockNum;
     segment.size += 1;
     this.count += 1;
     // Grow at ¾ full: linear probing stays short on uniform keys.
     if (segment.size * 4 > segment.capacity * 3) grow(segment);
   }
 
-  /** Every id, as hex, in no particular order. */
-  *values(): Iterable<string> {
-    if (this.hasZeroId) yield '0'.repeat(ID_BYTES * 2);
+  /** Every id (as hex) first added in a block below `beforeBlock` (default: all), in no particular order. */
+  *values(beforeBlock = Infinity): Iterable<string> {
+    if (this.zeroIdBlock >= 0 && this.zeroIdBlock < beforeBlock) yield '0'.repeat(ID_BYTES * 2);
     for (const segment of this.segments) {
       for (let slot = 0; slot < segment.capacity; slot += 1) {
         const at = slot * ID_BYTES;
-        if (!isZero(segment.table, at)) yield Buffer.from(segment.table.buffer, segment.table.byteOffset + at, ID_BYTES).toString('hex');
+        if (!isZero(segment.table, at) && (segment.blocks[slot] as number) < beforeBlock) yield Buffer.from(segment.table.buffer, segment.table.byteOffset + at, ID_BYTES).toString('hex');
       }
     }
-    yield* this.other;
+    for (const [id, blockNum] of this.other) if (blockNum < beforeBlock) yield id;
   }
 
   /** Bytes held by the tables (what a long run pays for the index). */
   get tableBytes(): number {
     let bytes = 0;
-    for (const segment of this.segments) bytes += segment.table.byteLength;
+    for (const segment of this.segments) bytes += segment.table.byteLength + segment.blocks.byteLength;
     return bytes;
   }
 
@@ -119,14 +141,17 @@ function findSlot(segment: Segment, id: Uint8Array): number {
 }
 
 function grow(segment: Segment): void {
-  const old = segment.table;
-  const oldCapacity = segment.capacity;
-  segment.capacity = oldCapacity * 2;
-  segment.table = new Uint8Array(segment.capacity * ID_BYTES);
-  for (let slot = 0; slot < oldCapacity; slot += 1) {
+  const old = { table: segment.table, blocks: segment.blocks, capacity: segment.capacity };
+  const bigger = newSegment(old.capacity * 2);
+  segment.table = bigger.table;
+  segment.blocks = bigger.blocks;
+  segment.capacity = bigger.capacity;
+  for (let slot = 0; slot < old.capacity; slot += 1) {
     const at = slot * ID_BYTES;
-    if (isZero(old, at)) continue;
-    const id = old.subarray(at, at + ID_BYTES);
-    segment.table.set(id, findSlot(segment, id) * ID_BYTES);
+    if (isZero(old.table, at)) continue;
+    const id = old.table.subarray(at, at + ID_BYTES);
+    const to = findSlot(segment, id);
+    segment.table.set(id, to * ID_BYTES);
+    segment.blocks[to] = old.blocks[slot] as number;
   }
 }
