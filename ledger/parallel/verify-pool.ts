@@ -66,7 +66,9 @@ export class VerifyPool {
           const chunk = packedResults(returned);
           assert(chunk.length === end - start, `verify worker returned ${chunk.length} results for ${end - start} jobs`);
           results.set(chunk, start);
-          this.freeBuffers.push(returned);
+          // Bounded: a burst of many chunks at once (the bench's crypto bound sends 20 blocks
+          // together) must not leave all their buffers held.
+          if (this.freeBuffers.length < freeBuffersMax) this.freeBuffers.push(returned);
         }),
       );
     }
@@ -74,11 +76,15 @@ export class VerifyPool {
     return results;
   }
 
+  /** Packed buffers held for reuse (bounded). */
+  get heldBufferCount(): number {
+    return this.freeBuffers.length;
+  }
+
   /** A reused buffer of at least `bytes` (sizes are powers of two, so a few serve every chunk). */
   private takeBuffer(bytes: number): ArrayBuffer {
     const index = this.freeBuffers.findIndex((buffer) => buffer.byteLength >= bytes);
     if (index >= 0) return this.freeBuffers.splice(index, 1)[0] as ArrayBuffer;
-    if (this.freeBuffers.length >= freeBuffersMax) this.freeBuffers.shift();
     return new ArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(bytes, 4096))));
   }
 

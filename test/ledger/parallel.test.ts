@@ -43,6 +43,11 @@ describe('parallel verification', () => {
       expect([...a!]).toEqual(expected);
       expect([...b!]).toEqual(expected.slice().reverse());
     }
+    // A burst of 240 chunks in flight at once leaves a bounded number of buffers held.
+    const burst = Array.from({ length: 4 }, (_, i) => job(i, true));
+    await Promise.all(Array.from({ length: 60 }, () => pool.verify(burst)));
+    expect(pool.heldBufferCount).toBeLessThanOrEqual(32);
+    expect(pool.heldBufferCount).toBeGreaterThan(0);
   });
 
   it('pipelined worker validation equals inline validation', async () => {
