@@ -16,7 +16,7 @@ import type { VerifyJob } from '../verify-job.js';
 const SCHEME_CODES: readonly Scheme[] = ['p256', 'ed25519', 'bls'];
 
 /** Bytes `packJobs` needs for jobs[start, end). */
-export function packedSize(jobs: readonly VerifyJob[], start: number, end: number): number {
+function packedSize(jobs: readonly VerifyJob[], start: number, end: number): number {
   let size = 4 + (end - start);
   for (let i = start; i < end; i += 1) {
     const job = jobs[i]!;
@@ -26,10 +26,13 @@ export function packedSize(jobs: readonly VerifyJob[], start: number, end: numbe
   return size;
 }
 
-/** Packs jobs[start, end) into `into` (at least `packedSize` bytes; a new buffer when omitted). */
-export function packJobs(jobs: readonly VerifyJob[], start: number, end: number, into?: ArrayBuffer): ArrayBuffer {
+/**
+ * Packs jobs[start, end) into the buffer `allocate` gives for the bytes they need (a new one by
+ * default; the verify pool hands out a reused one of at least that size).
+ */
+export function packJobs(jobs: readonly VerifyJob[], start: number, end: number, allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): ArrayBuffer {
   const size = packedSize(jobs, start, end);
-  const buffer = into ?? new ArrayBuffer(size);
+  const buffer = allocate(size);
   if (buffer.byteLength < size) throw new RangeError(`packJobs: buffer of ${buffer.byteLength} bytes, ${size} needed`);
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);

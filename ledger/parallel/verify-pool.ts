@@ -14,7 +14,7 @@ import { Piscina } from 'piscina';
 import { assert } from '../assert.js';
 import type { CryptoMode } from '../crypto/provider.js';
 import type { VerifyJob } from '../verify-job.js';
-import { packedResults, packedSize, packJobs } from './_pack.js';
+import { packedResults, packJobs } from './_pack.js';
 import type { VerifyTask } from './verify-worker.js';
 
 export function compiledWorkerPath(): string {
@@ -59,7 +59,7 @@ export class VerifyPool {
     const pending: Promise<void>[] = [];
     for (let start = 0; start < jobs.length; start += chunkSize) {
       const end = Math.min(jobs.length, start + chunkSize);
-      const packed = packJobs(jobs, start, end, this.takeBuffer(packedSize(jobs, start, end)));
+      const packed = packJobs(jobs, start, end, (bytes) => this.takeBuffer(bytes));
       const task: VerifyTask = { mode: this.mode, packed };
       pending.push(
         (this.pool.run(task, { transferList: [packed] }) as Promise<ArrayBuffer>).then((returned) => {
