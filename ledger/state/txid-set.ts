@@ -12,8 +12,8 @@
  * Layout: 256 segments chosen by the digest's first byte (ids are SHA-256 outputs, so uniform),
  * each an open-addressing table with linear probing over `capacity × 32` bytes. Segments grow one
  * at a time, so a resize briefly holds 1/256 of the index twice, not all of it. An all-zero slot
- * means empty; the all-zero id itself is remembered in a flag. Ids that are not 64 lower-case hex
- * characters (a malformed envelope's) go to a small ordinary `Set`, so the set stays exact for
+ * means empty; the all-zero id itself is kept in a field of its own. Ids that are not 64 lower-case
+ * hex characters (a malformed envelope's) go to a small ordinary `Map`, so the set stays exact for
  * any string.
  */
 
