@@ -9,7 +9,18 @@ import { assert } from './errors.js';
 import type { Environment } from './environment.js';
 import { SimEvent } from './sim-event.js';
 
-export type ProcessYield = number | SimEvent<unknown>;
+/**
+ * What a process may wait on besides a timeout: any SimEvent or Process, whatever its value type.
+ * Structural on purpose: `SimEvent<number>` is not a `SimEvent<unknown>` to the compiler (its
+ * private callback list makes T invariant), so a process yielding a typed event would not compile.
+ * `env` keeps promises and other thenables out.
+ */
+export interface Waitable {
+  readonly env: Environment;
+  then(callback: (event: { readonly ok: boolean; readonly value: unknown; readonly error: Error | undefined }) => void): void;
+}
+
+export type ProcessYield = number | Waitable;
 export type ProcessGenerator<R = void> = Generator<ProcessYield, R, unknown>;
 
 export class Process<R = void> extends SimEvent<R> {
