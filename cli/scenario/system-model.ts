@@ -493,6 +493,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
           attachPeer(peer);
           deliveryPeers.push(peer);
         },
+        newState: () => new MemoryWorldState({ sharedTxIds }),
         ordererName: 'orderer',
         seed: options.seed,
         committedCount: () => blockTxs,
