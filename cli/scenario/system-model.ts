@@ -278,6 +278,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     let nextBlockNumber = peer.height;
     let busy = false;
     const peerEngines = engines.get(peer.name) as NodeEngines;
+    // A joined peer gets its validator entry here; the network's peers have theirs already.
+    const peerValidator = validators.get(peer.name) ?? { busyPs: 0, blocks: 0 };
+    validators.set(peer.name, peerValidator);
     const processNext = (): void => {
       const block = inbox.get(nextBlockNumber);
       if (block === undefined) {
@@ -289,8 +292,6 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       busy = true;
       const txCount = Math.max(1, block.data.length);
       const arrivedPs = env.nowPs;
-      if (!validators.has(peer.name)) validators.set(peer.name, { busyPs: 0, blocks: 0 });
-    const validator = validators.get(peer.name) as { busyPs: number; blocks: number };
       const prepareReceipt = emptyReceipt();
       const { prepared, results } = prepareShared(peer, block, prepareReceipt);
       peerEngines.charge(prepareReceipt, () => {
@@ -312,8 +313,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
               send(peer.name, 'proxy', NOTIFY_BYTES, () => send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, codeName)));
             });
           }
-          validator.busyPs += env.nowPs - arrivedPs;
-          validator.blocks++;
+          peerValidator.busyPs += env.nowPs - arrivedPs;
+          peerValidator.blocks++;
           integrity?.onCommitted(peer, block.header.number);
           processNext();
         }, txCount);
