@@ -29,7 +29,6 @@ import { agreedRoot, auditCheckpoints, locateDivergentKeys, type AuditReport } f
 import type { Block } from '../../ledger/block.js';
 import { encodedBlockSizeBytes } from '../../ledger/block.js';
 import type { Network } from '../../ledger/network.js';
-import type { WorldState } from '../../ledger/state/world-state.js';
 import { Peer } from '../../ledger/peer.js';
 import { addReceipt, emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 import { SnapshotVerificationError } from '../../ledger/state/snapshot.js';
@@ -84,8 +83,6 @@ export interface IntegrityContext {
   chain: readonly Block[];
   /** Starts the live block processing of a peer that has caught up. */
   attachLive(peer: Peer): void;
-  /** A world state for a new peer of the channel (it shares the other peers' tx-id index). */
-  newState(): WorldState;
   ordererName: string;
   seed: number;
   /** Transactions in blocks committed so far at the notifying peer (any validation code: a block carries invalid ones too). */
@@ -260,7 +257,7 @@ export class StateIntegrity {
     const atPs = ctx.env.nowPs;
     const ca = ctx.network.cas[0]!;
     const identity = ca.issue(`peer-joined-${this.joinCount}`, 'peer', 'p256', `bpusim/${ctx.seed}/join/${this.joinCount}`);
-    const joiner = new Peer({ identity, config: ctx.network.config, crypto: ctx.network.crypto, verifyCache: ctx.network.verifyCache, state: ctx.newState() });
+    const joiner = new Peer({ identity, config: ctx.network.config, crypto: ctx.network.crypto, verifyCache: ctx.network.verifyCache });
     if (kind === 'first') this.joiner = joiner;
     const source = ctx.network.peers[0]!;
     ctx.placeNode(joiner.name, source.name);

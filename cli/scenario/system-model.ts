@@ -494,7 +494,6 @@ export function runSystem(options: SystemRunOptions): ArchResult {
           attachPeer(peer);
           deliveryPeers.push(peer);
         },
-        newState: () => new MemoryWorldState({ sharedTxIds }),
         ordererName: 'orderer',
         seed: options.seed,
         committedCount: () => blockTxs,
