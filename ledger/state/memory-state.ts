@@ -23,6 +23,8 @@ export interface MemoryWorldStateOptions {
    * block that committed it, and this state sees the ids below its own height). Only for peers
    * that commit the same chain, as the simulated network's peers do: it stores each id once
    * instead of once per peer, the one structure of a long run that grows with every transaction.
+   * Not for a peer that imports a snapshot: its tx ids are not covered by the agreed root, and
+   * they would become every sharing peer's.
    */
   readonly sharedTxIds?: TxIdSet;
 }
