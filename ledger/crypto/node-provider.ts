@@ -4,13 +4,17 @@
  * BLS through @noble/curves.
  *
  * Verification needs node KeyObjects; building one from raw bytes costs more than a hash, so they are
- * cached per public key (bounded: a channel has few identities).
+ * cached per public key (bounded: a channel has few identities). P-256 verification goes through the
+ * native binding to the same OpenSSL (`_native-p256.ts`) when it was built, with keys cached the same
+ * way; the results are the same either way.
  */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Scheme } from '../receipt.js';
 import { blsAggregate, blsPublicKey, blsSecretFromSeed, blsSign, blsVerify, blsVerifyAggregate } from './_bls.js';
 import { isLowSDer } from './_der.js';
+import { nativeP256 } from './_native-p256.js';
+import type { NativeP256, NativeP256Key } from './_native-p256.js';
 import { p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
 import { P256_ORDER, scalarFromSeed } from './_seed.js';
 import type { CryptoProvider, KeyPair } from './provider.js';
@@ -24,6 +28,8 @@ export class NodeCryptoProvider implements CryptoProvider {
   readonly mode = 'node' as const;
   private readonly publicKeyObjects = new Map<string, KeyObject | null>();
   private readonly ed25519PrivateKeys = new WeakMap<KeyPair, KeyObject>();
+  private readonly native: NativeP256 | null = nativeP256();
+  private readonly nativeKeys = new Map<string, NativeP256Key | null>();
 
   keyPairFromSeed(scheme: Scheme, seed: Uint8Array): KeyPair {
     switch (scheme) {
@@ -60,6 +66,10 @@ export class NodeCryptoProvider implements CryptoProvider {
       case 'p256': {
         // Fabric rejects high-S signatures (malleability); OpenSSL accepts both, so check first.
         if (!isLowSDer(signature)) return false;
+        if (this.native !== null) {
+          const key = this.nativeKey(this.native, publicKey);
+          return key !== null && this.native.verify(key, message, signature);
+        }
         const keyObject = this.publicKeyObject(scheme, publicKey);
         return keyObject !== null && nodeVerify('sha256', message, keyObject, signature);
       }
@@ -88,6 +98,16 @@ export class NodeCryptoProvider implements CryptoProvider {
       this.ed25519PrivateKeys.set(key, keyObject);
     }
     return keyObject;
+  }
+
+  private nativeKey(native: NativeP256, publicKey: Uint8Array): NativeP256Key | null {
+    const cacheKey = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+    const cached = this.nativeKeys.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const key = native.publicKey(publicKey);
+    if (this.nativeKeys.size >= keyObjectCountMax) this.nativeKeys.clear();
+    this.nativeKeys.set(cacheKey, key);
+    return key;
   }
 
   private publicKeyObject(scheme: 'p256' | 'ed25519', publicKey: Uint8Array): KeyObject | null {
