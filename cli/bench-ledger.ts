@@ -23,6 +23,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Block } from '../ledger/block.js';
+import { p256Verifier } from '../ledger/crypto/_native-p256.js';
 import type { CryptoMode } from '../ledger/crypto/provider.js';
 import { createNetwork, defaultPolicy } from '../ledger/network.js';
 import type { Network } from '../ledger/network.js';
@@ -223,7 +224,7 @@ export async function runBenchLedger(flags: BenchLedgerFlags, trace?: BenchTrace
       wallSeconds: { endorseAndOrder: Number(phase1Seconds.toFixed(3)), endorse: Number((Number(endorseNs) / 1e9).toFixed(3)), ...measured.wallSeconds },
       cpuSeconds: measured.cpuSeconds,
       cpuMicrosPerTx: measured.cpuMicrosPerTx,
-      host: { cpus: availableParallelism(), node: process.versions.node },
+      host: { cpus: availableParallelism(), node: process.versions.node, openssl: process.versions.openssl, p256Verifier: flags.crypto === 'node' ? p256Verifier() : null },
       fsync: flags.fsync,
     };
     source.close();
@@ -378,7 +379,7 @@ export function registerBenchLedger(bench: Command): void {
           [
             `ledger bench: ${result.txs} ${result.workload} txs, crypto ${result.crypto}, store ${result.store}, ${result.threads} verify threads, blocks of ${result.blockSize}`,
             `validate+commit  ${result.validateCommitTxPerSec.toLocaleString('en-US')} tx/s  (${(result.ratioToCryptoBound * 100).toFixed(1)} % of the crypto bound)`,
-            `crypto bound     ${result.cryptoBoundTxPerSec.toLocaleString('en-US')} tx/s  (${result.cryptoBoundVerifiesPerSec.toLocaleString('en-US')} verify/s, ${result.verifiesPerTx} verifies/tx)`,
+            `crypto bound     ${result.cryptoBoundTxPerSec.toLocaleString('en-US')} tx/s  (${result.cryptoBoundVerifiesPerSec.toLocaleString('en-US')} verify/s, ${result.verifiesPerTx} verifies/tx${result.host.p256Verifier === null ? '' : `, P-256 through ${result.host.p256Verifier}`})`,
             `endorse          ${result.endorseTxPerSec.toLocaleString('en-US')} tx/s  (2 endorsements per tx, one core)`,
             `rss              ${result.rssMiB} MiB`,
             `codes            ${JSON.stringify(result.validationCodes)}`,
