@@ -39,13 +39,18 @@ export function countVerifyJob(job: VerifyJob, receipt: WorkReceipt): void {
   if (job.scheme === 'p256') receipt.hashBytes += signedMessageLength(job);
 }
 
+/** The check itself, over the signed bytes, uncached. */
+export function verifySigned(provider: CryptoProvider, scheme: Scheme, aggregate: boolean, publicKeys: readonly Uint8Array[], message: Uint8Array, signature: Uint8Array): boolean {
+  if (aggregate) return provider.verifyBlsAggregate(publicKeys, message, signature);
+  const publicKey = publicKeys[0];
+  return publicKey !== undefined && provider.verify(scheme, publicKey, message, signature);
+}
+
 export function runVerifyJob(provider: CryptoProvider, cache: VerifyCache | null, job: VerifyJob): boolean {
   const message = signedMessage(job);
-  if (job.aggregate) return provider.verifyBlsAggregate(job.publicKeys, message, job.signature);
   const publicKey = job.publicKeys[0];
-  if (publicKey === undefined) return false;
-  const check = () => provider.verify(job.scheme, publicKey, message, job.signature);
-  return cache === null ? check() : cache.lookup(job.scheme, publicKey, message, job.signature, check);
+  if (cache === null || job.aggregate || publicKey === undefined) return verifySigned(provider, job.scheme, job.aggregate, job.publicKeys, message, job.signature);
+  return cache.lookup(job.scheme, publicKey, message, job.signature, () => provider.verify(job.scheme, publicKey, message, job.signature));
 }
 
 /** Runs jobs inline; results[i] is 1 when job i verified. */

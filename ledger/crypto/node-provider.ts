@@ -14,6 +14,7 @@ import type { Scheme } from '../receipt.js';
 import { blsAggregate, blsPublicKey, blsSecretFromSeed, blsSign, blsVerify, blsVerifyAggregate } from './_bls.js';
 import { isLowSDer } from './_der.js';
 import { nativeP256 } from './_native-p256.js';
+import { PublicKeyMap } from './_public-key-map.js';
 import type { NativeP256, NativeP256Key } from './_native-p256.js';
 import { p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
 import { P256_ORDER, scalarFromSeed } from './_seed.js';
@@ -26,10 +27,10 @@ const keyObjectCountMax = 4096;
 
 export class NodeCryptoProvider implements CryptoProvider {
   readonly mode = 'node' as const;
-  private readonly publicKeyObjects = new Map<string, KeyObject | null>();
+  private readonly publicKeyObjects = { p256: new PublicKeyMap<KeyObject | null>(keyObjectCountMax), ed25519: new PublicKeyMap<KeyObject | null>(keyObjectCountMax) };
   private readonly ed25519PrivateKeys = new WeakMap<KeyPair, KeyObject>();
   private readonly native: NativeP256 | null = nativeP256();
-  private readonly nativeKeys = new Map<string, NativeP256Key | null>();
+  private readonly nativeKeys = new PublicKeyMap<NativeP256Key | null>(keyObjectCountMax);
 
   keyPairFromSeed(scheme: Scheme, seed: Uint8Array): KeyPair {
     switch (scheme) {
@@ -101,19 +102,16 @@ export class NodeCryptoProvider implements CryptoProvider {
   }
 
   private nativeKey(native: NativeP256, publicKey: Uint8Array): NativeP256Key | null {
-    const cacheKey = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
-    const cached = this.nativeKeys.get(cacheKey);
+    const cached = this.nativeKeys.get(publicKey);
     if (cached !== undefined) return cached;
     const key = native.publicKey(publicKey);
-    if (this.nativeKeys.size >= keyObjectCountMax) this.nativeKeys.clear();
-    this.nativeKeys.set(cacheKey, key);
+    this.nativeKeys.set(publicKey, key);
     return key;
   }
 
   private publicKeyObject(scheme: 'p256' | 'ed25519', publicKey: Uint8Array): KeyObject | null {
-    // A view, not a copy: this runs once per verify.
-    const cacheKey = scheme + Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
-    const cached = this.publicKeyObjects.get(cacheKey);
+    const cache = this.publicKeyObjects[scheme];
+    const cached = cache.get(publicKey);
     if (cached !== undefined) return cached;
     let keyObject: KeyObject | null = null;
     try {
@@ -125,8 +123,7 @@ export class NodeCryptoProvider implements CryptoProvider {
     } catch {
       keyObject = null;
     }
-    if (this.publicKeyObjects.size >= keyObjectCountMax) this.publicKeyObjects.clear();
-    this.publicKeyObjects.set(cacheKey, keyObject);
+    cache.set(publicKey, keyObject);
     return keyObject;
   }
 }

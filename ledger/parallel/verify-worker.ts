@@ -1,5 +1,5 @@
 /**
- * Worker-thread side of parallel verification (run by piscina): unpacks a chunk of verify jobs,
+ * Worker-thread side of parallel verification (run by piscina): walks a packed chunk of verify jobs,
  * checks each with this thread's own crypto provider (and its own key-object cache), writes one
  * byte per job (1 = valid) into the packed buffer's result area and transfers the buffer back, so
  * the pool can reuse it. Receipts are counted on the main thread.
@@ -7,8 +7,7 @@
 import { Piscina } from 'piscina';
 import { createCryptoProvider } from '../crypto/index.js';
 import type { CryptoMode, CryptoProvider } from '../crypto/provider.js';
-import { runVerifyJobs } from '../verify-job.js';
-import { packedResults, unpackJobs } from './_pack.js';
+import { verifyPacked } from './_pack.js';
 
 export interface VerifyTask {
   readonly mode: CryptoMode;
@@ -23,6 +22,6 @@ export default function verifyChunk(task: VerifyTask): unknown {
     provider = createCryptoProvider(task.mode);
     providers.set(task.mode, provider);
   }
-  packedResults(task.packed).set(runVerifyJobs(provider, null, unpackJobs(task.packed)));
+  verifyPacked(provider, task.packed);
   return Piscina.move(task.packed);
 }

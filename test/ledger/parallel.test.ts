@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { decode, encode } from '../../ledger/codec.js';
-import { packJobs, unpackJobs } from '../../ledger/parallel/_pack.js';
+import { packedResults, packJobs, unpackJobs, verifyPacked } from '../../ledger/parallel/_pack.js';
+import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { PipelinedCommitter } from '../../ledger/parallel/pipelined-committer.js';
 import { VerifyPool } from '../../ledger/parallel/verify-pool.js';
 import { Peer } from '../../ledger/peer.js';
@@ -25,6 +26,25 @@ describe('parallel verification', () => {
     ];
     const round = unpackJobs(packJobs(jobs, 0, 2)).map((j) => ({ ...j, publicKeys: j.publicKeys.map((k) => [...k]), message: [...j.message], signature: [...j.signature] }));
     expect(round).toEqual(jobs.map((j) => ({ ...j, publicKeys: j.publicKeys.map((k) => [...k]), message: [...j.message], signature: [...j.signature] })));
+  });
+
+  it('verifying a packed chunk in place gives what unpacking and verifying gives', () => {
+    const net = smallNetwork();
+    const p256 = net.crypto.keyPairFromSeed('p256', new Uint8Array(32).fill(5));
+    const bls = [1, 2].map((i) => net.crypto.keyPairFromSeed('bls', new Uint8Array(32).fill(i)));
+    const message = Uint8Array.of(1, 2, 3);
+    const aggregate = net.crypto.aggregateBls(bls.map((k) => net.crypto.sign(k, message)))!;
+    const jobs = [
+      { scheme: 'p256' as const, publicKeys: [p256.publicKey], message, signature: net.crypto.sign(p256, message), aggregate: false },
+      { scheme: 'p256' as const, publicKeys: [p256.publicKey], message: Uint8Array.of(9), signature: net.crypto.sign(p256, message), aggregate: false },
+      { scheme: 'p256' as const, publicKeys: [], message, signature: net.crypto.sign(p256, message), aggregate: false },
+      { scheme: 'bls' as const, publicKeys: bls.map((k) => k.publicKey), message, signature: aggregate, aggregate: true },
+      { scheme: 'bls' as const, publicKeys: bls.slice(0, 1).map((k) => k.publicKey), message, signature: aggregate, aggregate: true },
+    ];
+    const packed = packJobs(jobs, 0, jobs.length);
+    verifyPacked(net.crypto, packed);
+    expect([...packedResults(packed)]).toEqual([...runVerifyJobs(net.crypto, null, unpackJobs(packJobs(jobs, 0, jobs.length)))]);
+    expect([...packedResults(packed)]).toEqual([1, 0, 0, 1, 0]);
   });
 
   it('reuses packed buffers across calls of growing and shrinking sizes without mixing up results', async () => {
