@@ -7,6 +7,7 @@
  * Keys are derived from a root seed and a label, so a seeded network is the same network every run.
  */
 import { createHash } from 'node:crypto';
+import { BytesMap } from './bytes-map.js';
 import { decode, encode } from './codec.js';
 import type { CryptoProvider, KeyPair } from './crypto/provider.js';
 import { signCounted, verifyCounted } from './crypto/signing.js';
@@ -113,7 +114,7 @@ const identityCacheCountMax = 1 << 16;
  */
 export class MspManager {
   private readonly msps = new Map<string, MspConfig>();
-  private readonly identities = new Map<string, Identity | null>();
+  private readonly identities = new BytesMap<Identity | null>(identityCacheCountMax);
 
   constructor(
     msps: readonly MspConfig[],
@@ -128,12 +129,10 @@ export class MspManager {
 
   /** The validated identity for serialised bytes, or null (malformed, unknown MSP, bad CA signature). */
   resolve(bytes: Uint8Array, receipt: WorkReceipt): Identity | null {
-    const cacheKey = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    const cached = this.identities.get(cacheKey);
+    const cached = this.identities.get(bytes);
     if (cached !== undefined) return cached;
     const identity = this.validate(bytes, receipt);
-    if (this.identities.size >= identityCacheCountMax) this.identities.clear();
-    this.identities.set(cacheKey, identity);
+    this.identities.set(bytes, identity);
     return identity;
   }
 

@@ -14,7 +14,7 @@ import type { Scheme } from '../receipt.js';
 import { blsAggregate, blsPublicKey, blsSecretFromSeed, blsSign, blsVerify, blsVerifyAggregate } from './_bls.js';
 import { isLowSDer } from './_der.js';
 import { nativeP256 } from './_native-p256.js';
-import { PublicKeyMap } from './_public-key-map.js';
+import { BytesMap } from '../bytes-map.js';
 import type { NativeP256, NativeP256Key } from './_native-p256.js';
 import { p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
 import { P256_ORDER, scalarFromSeed } from './_seed.js';
@@ -27,10 +27,10 @@ const keyObjectCountMax = 4096;
 
 export class NodeCryptoProvider implements CryptoProvider {
   readonly mode = 'node' as const;
-  private readonly publicKeyObjects = { p256: new PublicKeyMap<KeyObject | null>(keyObjectCountMax), ed25519: new PublicKeyMap<KeyObject | null>(keyObjectCountMax) };
+  private readonly publicKeyObjects = { p256: new BytesMap<KeyObject | null>(keyObjectCountMax), ed25519: new BytesMap<KeyObject | null>(keyObjectCountMax) };
   private readonly ed25519PrivateKeys = new WeakMap<KeyPair, KeyObject>();
   private readonly native: NativeP256 | null = nativeP256();
-  private readonly nativeKeys = new PublicKeyMap<NativeP256Key | null>(keyObjectCountMax);
+  private readonly nativeKeys = new BytesMap<NativeP256Key | null>(keyObjectCountMax);
 
   keyPairFromSeed(scheme: Scheme, seed: Uint8Array): KeyPair {
     switch (scheme) {

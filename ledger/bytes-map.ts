@@ -1,16 +1,17 @@
 /**
- * A bounded map from public-key bytes to what a provider derived from them (a node KeyObject, a
- * native key handle). Looked up once per signature check, so without building a string key: entries
- * are bucketed by a 32-bit fingerprint of a few of the key's bytes (public keys are uniformly random
- * there) and compared in full. Stored keys are copies: callers pass views into reused buffers.
+ * A bounded map keyed by byte strings whose last bytes are random: public keys (what a crypto
+ * provider derived from one: a node KeyObject, a native key handle) and serialised identities (the
+ * MSP's validated identity; a certificate ends with its CA's signature). Looked up once per
+ * signature check or identity, so without building a string key (a latin1 copy of a 65- to 300-byte
+ * key, then hashing all of it): entries are bucketed by a 32-bit fingerprint of the length and the
+ * last bytes, and compared in full. Stored keys are copies: callers pass views into reused buffers.
  */
 const FINGERPRINT_BYTES = 12;
 
 function fingerprint(key: Uint8Array): number {
-  // FNV-1a over the length and the first bytes (after a SEC1 point's format byte they are the x coordinate).
+  // FNV-1a over the length and the last bytes (a point's y coordinate, a certificate's signature).
   let hash = Math.imul(0x811c9dc5 ^ key.length, 0x01000193);
-  const end = Math.min(key.length, FINGERPRINT_BYTES);
-  for (let i = 0; i < end; i += 1) hash = Math.imul(hash ^ (key[i] ?? 0), 0x01000193);
+  for (let i = Math.max(0, key.length - FINGERPRINT_BYTES); i < key.length; i += 1) hash = Math.imul(hash ^ (key[i] ?? 0), 0x01000193);
   return hash >>> 0;
 }
 
@@ -25,11 +26,11 @@ interface Entry<T> {
   readonly value: T;
 }
 
-export class PublicKeyMap<T> {
+export class BytesMap<T> {
   private readonly buckets = new Map<number, Entry<T>[]>();
   private size = 0;
 
-  /** At most `countMax` keys; when full it starts over (a channel has few identities). */
+  /** At most `countMax` keys; when full it starts over (a channel has few identities and keys). */
   constructor(private readonly countMax: number) {}
 
   get(key: Uint8Array): T | undefined {
