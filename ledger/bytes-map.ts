@@ -33,6 +33,11 @@ export class BytesMap<T> {
   /** At most `countMax` keys; when full it starts over (a channel has few identities and keys). */
   constructor(private readonly countMax: number) {}
 
+  /** Keys held (a `set` at `countMax` starts over first). */
+  get count(): number {
+    return this.size;
+  }
+
   get(key: Uint8Array): T | undefined {
     const bucket = this.buckets.get(fingerprint(key));
     if (bucket === undefined) return undefined;

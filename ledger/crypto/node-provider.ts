@@ -24,13 +24,27 @@ const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const keyObjectCountMax = 4096;
+/**
+ * Fixed-base tables for hot P-256 keys (native verifier): a key gets one after this many verifies
+ * (a table costs ≈26 ms to build, ≈500 verifies' worth, and halves every later verify), and at most
+ * this many keys per thread hold one (≈150 KB each). A channel's endorsing peers and busy clients
+ * are the hot keys; a one-off key never pays for a table.
+ */
+const TABLE_AFTER_VERIFIES = 64;
+const TABLED_KEYS_MAX = 64;
+
+interface NativeKeyEntry {
+  readonly key: NativeP256Key;
+  verifies: number;
+}
 
 export class NodeCryptoProvider implements CryptoProvider {
   readonly mode = 'node' as const;
   private readonly publicKeyObjects = { p256: new BytesMap<KeyObject | null>(keyObjectCountMax), ed25519: new BytesMap<KeyObject | null>(keyObjectCountMax) };
   private readonly ed25519PrivateKeys = new WeakMap<KeyPair, KeyObject>();
   private readonly native: NativeP256 | null = nativeP256();
-  private readonly nativeKeys = new BytesMap<NativeP256Key | null>(keyObjectCountMax);
+  private readonly nativeKeys = new BytesMap<NativeKeyEntry | null>(keyObjectCountMax);
+  private tabledKeys = 0;
 
   keyPairFromSeed(scheme: Scheme, seed: Uint8Array): KeyPair {
     switch (scheme) {
@@ -68,8 +82,8 @@ export class NodeCryptoProvider implements CryptoProvider {
         // Fabric rejects high-S signatures (malleability); OpenSSL accepts both, so check first.
         if (!isLowSDer(signature)) return false;
         if (this.native !== null) {
-          const key = this.nativeKey(this.native, publicKey);
-          return key !== null && this.native.verify(key, message, signature);
+          const entry = this.nativeKey(this.native, publicKey);
+          return entry !== null && this.native.verify(entry.key, message, signature);
         }
         const keyObject = this.publicKeyObject(scheme, publicKey);
         return keyObject !== null && nodeVerify('sha256', message, keyObject, signature);
@@ -101,12 +115,20 @@ export class NodeCryptoProvider implements CryptoProvider {
     return keyObject;
   }
 
-  private nativeKey(native: NativeP256, publicKey: Uint8Array): NativeP256Key | null {
-    const cached = this.nativeKeys.get(publicKey);
-    if (cached !== undefined) return cached;
-    const key = native.publicKey(publicKey);
-    this.nativeKeys.set(publicKey, key);
-    return key;
+  private nativeKey(native: NativeP256, publicKey: Uint8Array): NativeKeyEntry | null {
+    let entry = this.nativeKeys.get(publicKey);
+    if (entry === undefined) {
+      const key = native.publicKey(publicKey);
+      entry = key === null ? null : { key, verifies: 0 };
+      // A full map starts over, dropping its keys and their tables (freed with the handles).
+      if (this.nativeKeys.count >= keyObjectCountMax) this.tabledKeys = 0;
+      this.nativeKeys.set(publicKey, entry);
+    }
+    if (entry !== null) {
+      entry.verifies += 1;
+      if (entry.verifies === TABLE_AFTER_VERIFIES && this.tabledKeys < TABLED_KEYS_MAX && native.precompute(entry.key)) this.tabledKeys += 1;
+    }
+    return entry;
   }
 
   private publicKeyObject(scheme: 'p256' | 'ed25519', publicKey: Uint8Array): KeyObject | null {
