@@ -77,10 +77,16 @@ static void free_key(napi_env env, void *data, void *hint) {
   free(key);
 }
 
-static p256_key *key_argument(napi_env env, napi_value value) {
+/* The call's `count` arguments, the first a key from publicKey(); NULL, with a TypeError thrown, otherwise. */
+static p256_key *key_call(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
   napi_valuetype kind;
   void *key = NULL;
-  if (napi_typeof(env, value, &kind) != napi_ok || kind != napi_external || napi_get_value_external(env, value, &key) != napi_ok || key == NULL) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < count || napi_typeof(env, argv[0], &kind) != napi_ok || kind != napi_external ||
+      napi_get_value_external(env, argv[0], &key) != napi_ok || key == NULL) {
+    throw_type_error(env, usage);
+    return NULL;
+  }
   return (p256_key *)key;
 }
 
@@ -114,11 +120,9 @@ static napi_value public_key(napi_env env, napi_callback_info info) {
 }
 
 static napi_value precompute(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return throw_type_error(env, "precompute(key)");
-  p256_key *key = key_argument(env, argv[0]);
-  if (key == NULL) return throw_type_error(env, "precompute: key must come from publicKey()");
+  p256_key *key = key_call(env, info, 1, argv, "precompute(key): key must come from publicKey()");
+  if (key == NULL) return NULL;
   EC_GROUP *standard = standard_group();
   if (key->table_group == NULL && standard != NULL) {
     EC_GROUP *group = EC_GROUP_dup(standard);
@@ -185,11 +189,9 @@ static int verify_with_table(const p256_key *key, const unsigned char *digest, c
 }
 
 static napi_value verify(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return throw_type_error(env, "verify(key, message, signature)");
-  p256_key *key = key_argument(env, argv[0]);
-  if (key == NULL) return throw_type_error(env, "verify: key must come from publicKey()");
+  p256_key *key = key_call(env, info, 3, argv, "verify(key, message, signature): key must come from publicKey()");
+  if (key == NULL) return NULL;
   const unsigned char *message, *signature;
   size_t message_length, signature_length;
   if (!uint8_bytes(env, argv[1], &message, &message_length) || !uint8_bytes(env, argv[2], &signature, &signature_length)) {
