@@ -1,12 +1,15 @@
 /**
  * The native P-256 verifier (`native/p256_verify.c`: OpenSSL's ECDSA_verify called directly, 7-12 %
  * cheaper per verify than node:crypto's one-shot EVP path on this host, and about half the cost for a
- * key given a fixed-base table), when the install step could build it. Optional by design: without it, or with `BPUSIM_P256_VERIFIER=node-crypto`, the `node`
- * provider verifies through node:crypto, with the same results.
+ * key given a fixed-base table), when the install step could build it. Optional by design: without
+ * it, or with `BPUSIM_P256_VERIFIER=node-crypto`, the `node` provider verifies through node:crypto,
+ * with the same results.
  *
  * Loaded once per thread (worker threads load their own copy), and used only after a self-test on
  * load: a signature made by node:crypto must verify, and the same signature over a changed message
  * must not. The OpenSSL it runs on must have the major version of the headers it was compiled with.
+ * Fixed-base tables get the same self-test, on first use (`nativeTablesWork`): building a table
+ * costs ≈25 ms, which a thread that never has a hot key should not pay at start-up.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,20 +53,31 @@ function packageRoot(): string | null {
   }
 }
 
-function selfTest(binding: NativeP256): boolean {
+interface SelfTestCase {
+  readonly point: Buffer;
+  readonly message: Buffer;
+  readonly tampered: Buffer;
+  readonly signature: Buffer;
+}
+
+function selfTestCase(): SelfTestCase | null {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const point = publicKey.export({ format: 'jwk' });
-  if (point.x === undefined || point.y === undefined) return false;
-  const raw = Buffer.concat([Buffer.of(4), Buffer.from(point.x, 'base64url'), Buffer.from(point.y, 'base64url')]);
-  const key = binding.publicKey(raw);
-  if (key === null) return false;
+  if (point.x === undefined || point.y === undefined) return null;
   const message = Buffer.from('bpusim native P-256 self-test');
-  const signature = sign('sha256', message, privateKey);
-  const tampered = Buffer.from('bpusim native P-256 self-test!');
-  const plain = binding.verify(key, message, signature) && !binding.verify(key, tampered, signature);
-  // The same verdicts again through the key's fixed-base table.
-  const tabled = binding.precompute(key) && binding.verify(key, message, signature) && !binding.verify(key, tampered, signature);
-  return plain && tabled && binding.publicKey(raw.subarray(1)) === null;
+  return {
+    point: Buffer.concat([Buffer.of(4), Buffer.from(point.x, 'base64url'), Buffer.from(point.y, 'base64url')]),
+    message,
+    tampered: Buffer.from('bpusim native P-256 self-test!'),
+    signature: sign('sha256', message, privateKey),
+  };
+}
+
+/** The case's signature verifies and its tampered message does not, with a table or without. */
+function passes(binding: NativeP256, test: SelfTestCase, withTable: boolean): boolean {
+  const key = binding.publicKey(test.point);
+  if (key === null || (withTable && !binding.precompute(key))) return false;
+  return binding.verify(key, test.message, test.signature) && !binding.verify(key, test.tampered, test.signature);
 }
 
 function load(): NativeP256 | null {
@@ -76,18 +90,30 @@ function load(): NativeP256 | null {
     const binding = createRequire(import.meta.url)(path) as NativeP256;
     const major = (version: number) => Math.floor(version / 2 ** 28);
     if (major(binding.opensslVersionNumber()) !== major(binding.headerVersionNumber())) return null;
-    return selfTest(binding) ? binding : null;
+    const test = selfTestCase();
+    if (test === null || !passes(binding, test, false) || binding.publicKey(test.point.subarray(1)) !== null) return null;
+    selfTest = test;
+    return binding;
   } catch {
     return null;
   }
 }
 
 let loaded: NativeP256 | null | undefined;
+let selfTest: SelfTestCase | null = null;
+let tablesWork: boolean | undefined;
 
 /** The binding, or null when it is not built, refused, or disabled. */
 export function nativeP256(): NativeP256 | null {
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/** Whether fixed-base tables pass the load-time self-test in this thread (tested on first call). */
+export function nativeTablesWork(): boolean {
+  const binding = nativeP256();
+  if (tablesWork === undefined) tablesWork = binding !== null && selfTest !== null && passes(binding, selfTest, true);
+  return tablesWork;
 }
 
 export function p256Verifier(): P256Verifier {

@@ -13,7 +13,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Scheme } from '../receipt.js';
 import { blsAggregate, blsPublicKey, blsSecretFromSeed, blsSign, blsVerify, blsVerifyAggregate } from './_bls.js';
 import { isLowSDer } from './_der.js';
-import { nativeP256 } from './_native-p256.js';
+import { nativeP256, nativeTablesWork } from './_native-p256.js';
 import { BytesMap } from '../bytes-map.js';
 import type { NativeP256, NativeP256Key } from './_native-p256.js';
 import { p256PublicKey, signP256Deterministic } from './_p256-deterministic.js';
@@ -126,7 +126,7 @@ export class NodeCryptoProvider implements CryptoProvider {
     }
     if (entry !== null) {
       entry.verifies += 1;
-      if (entry.verifies === TABLE_AFTER_VERIFIES && this.tabledKeys < TABLED_KEYS_MAX && native.precompute(entry.key)) this.tabledKeys += 1;
+      if (entry.verifies === TABLE_AFTER_VERIFIES && this.tabledKeys < TABLED_KEYS_MAX && nativeTablesWork() && native.precompute(entry.key)) this.tabledKeys += 1;
     }
     return entry;
   }

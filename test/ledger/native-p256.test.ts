@@ -9,7 +9,7 @@ import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nativeP256, p256Verifier } from '../../ledger/crypto/_native-p256.js';
+import { nativeP256, nativeTablesWork, p256Verifier } from '../../ledger/crypto/_native-p256.js';
 import { createCryptoProvider } from '../../ledger/crypto/index.js';
 
 const binding = nativeP256();
@@ -30,6 +30,7 @@ describe.skipIf(binding === null)('native P-256 verifier (not built here: run `n
 
   it('is what the node provider uses in this thread', () => {
     expect(p256Verifier()).toBe('openssl-direct');
+    expect(nativeTablesWork()).toBe(true);
     expect(handles.every((h) => h !== null)).toBe(true);
     expect(tabled.every((h) => h !== null && native.precompute(h) && native.precompute(h))).toBe(true);
   });
