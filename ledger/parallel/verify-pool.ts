@@ -45,7 +45,6 @@ export class VerifyPool {
   private readonly pool: Piscina;
   readonly threads: number;
   private readonly chunksPerThread: number;
-  private readonly tasksPerThread: number;
   /** Packed buffers the workers handed back, for the next chunks. */
   private readonly freeBuffers: ArrayBuffer[] = [];
 
@@ -55,8 +54,7 @@ export class VerifyPool {
   ) {
     this.threads = options.threads ?? availableParallelism();
     this.chunksPerThread = options.chunksPerThread ?? 2;
-    this.tasksPerThread = options.tasksPerThread ?? 4;
-    this.pool = new Piscina({ filename: compiledWorkerPath(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, concurrentTasksPerWorker: this.tasksPerThread });
+    this.pool = new Piscina({ filename: compiledWorkerPath(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, concurrentTasksPerWorker: options.tasksPerThread ?? 4 });
   }
 
   /** Verifies the jobs on the workers; results[i] is 1 when job i verified. */
