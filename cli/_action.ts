@@ -4,9 +4,7 @@
  */
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, isBadInput, isCheckFailed } from './_errors.js';
 
-export function action<A extends unknown[]>(
-  fn: (...args: A) => Promise<void> | void,
-): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);

@@ -25,7 +25,12 @@ export function registerBenchDes(bench: Command): void {
     .option('--customers <n>', 'customers to simulate', intFlag('--customers', 1, 1e9), 1_000_000)
     .option('--servers <c>', 'identical servers (lanes)', intFlag('--servers', 1, 1_000_000), 8)
     .option('--rho <r>', 'utilisation λ/(cμ), below 1', numberFlag('--rho', 0, 0.9999, { exclusiveMin: true }), 0.9)
-    .option('--mu <m>', 'service rate per server (per time unit)', numberFlag('--mu', 0, 1e6, { exclusiveMin: true }), 1)
+    .option(
+      '--mu <m>',
+      'service rate per server (per time unit)',
+      numberFlag('--mu', 0, 1e6, { exclusiveMin: true }),
+      1,
+    )
     .option('--seed <s>', 'root seed', intFlag('--seed', 0), 1)
     .option('--json', 'print one JSON object')
     .action(
@@ -36,7 +41,12 @@ export function registerBenchDes(bench: Command): void {
         model.env.run();
         const wallSeconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
         const figures = model.finish();
-        const result = { ...figures, wallSeconds, eventsPerSec: figures.events / wallSeconds, impl: `bpusim-kernel/node-${process.versions.node}` };
+        const result = {
+          ...figures,
+          wallSeconds,
+          eventsPerSec: figures.events / wallSeconds,
+          impl: `bpusim-kernel/node-${process.versions.node}`,
+        };
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;

@@ -125,7 +125,13 @@ export interface BenchTrace {
   /** Phase 1 besides endorsement (client proposals and assembly, ordering, block file, endorser state). */
   readonly phase1Other: WorkReceipt;
   /** Phase 2 per block: reading it back, its validation and commit (signature checks included), and the time from its submission to its commit being applied. */
-  readonly blocks: { readonly txs: number; readonly read: WorkReceipt; readonly commit: WorkReceipt; readonly latencyNs: number; readonly verifyHashBytes: number }[];
+  readonly blocks: {
+    readonly txs: number;
+    readonly read: WorkReceipt;
+    readonly commit: WorkReceipt;
+    readonly latencyNs: number;
+    readonly verifyHashBytes: number;
+  }[];
 }
 
 export function emptyBenchTrace(): BenchTrace {
@@ -139,17 +145,27 @@ const seconds = (fromNs: bigint) => Number(nowNs() - fromNs) / 1e9; // host-time
 
 export async function runBenchLedger(flags: BenchLedgerFlags, trace?: BenchTrace) {
   const dir = mkdtempSync(join(tmpdir(), 'bpusim-bench-ledger-'));
-  const openState = (name: string): WorldState => (flags.store === 'lmdb' ? new LmdbWorldState(join(dir, name)) : new MemoryWorldState());
+  const openState = (name: string): WorldState =>
+    flags.store === 'lmdb' ? new LmdbWorldState(join(dir, name)) : new MemoryWorldState();
   const pool = new VerifyPool(flags.crypto, { threads: flags.threads });
   try {
-    const params = flags.workload === 'smallbank' ? { accounts: flags.accounts } : flags.workload === 'kv' ? { records: flags.accounts } : {};
+    const params =
+      flags.workload === 'smallbank'
+        ? { accounts: flags.accounts }
+        : flags.workload === 'kv'
+          ? { records: flags.accounts }
+          : {};
     const endorserState = openState('endorsers');
     const net = createNetwork({
       seed: `bench-${flags.seed}`,
       orgCount: 3,
       crypto: flags.crypto,
       chaincodes: [{ name: flags.workload, policy: defaultPolicy(3), params }],
-      batch: { maxMessageCount: flags.blockSize, absoluteMaxBytes: 64 * 1024 * 1024, preferredMaxBytes: 32 * 1024 * 1024 },
+      batch: {
+        maxMessageCount: flags.blockSize,
+        absoluteMaxBytes: 64 * 1024 * 1024,
+        preferredMaxBytes: 32 * 1024 * 1024,
+      },
       shareVerifyCache: false,
       stores: () => ({ state: endorserState }),
     });
@@ -196,7 +212,8 @@ export async function runBenchLedger(flags: BenchLedgerFlags, trace?: BenchTrace
       // None of those checks ran: take their count back out (the model must not charge them).
       for (const scheme of ['p256', 'ed25519', 'bls'] as const) {
         const checks = phase1Receipt.verifies[scheme];
-        if (checks !== undefined) phase1Receipt.verifies[scheme] = checks - prepared.jobs.filter((job) => job.scheme === scheme).length;
+        if (checks !== undefined)
+          phase1Receipt.verifies[scheme] = checks - prepared.jobs.filter((job) => job.scheme === scheme).length;
       }
     }
     const phase1Seconds = seconds(phase1);
@@ -221,10 +238,19 @@ export async function runBenchLedger(flags: BenchLedgerFlags, trace?: BenchTrace
       stateHash: measured.stateHash,
       blockHash: measured.blockHash,
       validationCodes: measured.validationCodes,
-      wallSeconds: { endorseAndOrder: Number(phase1Seconds.toFixed(3)), endorse: Number((Number(endorseNs) / 1e9).toFixed(3)), ...measured.wallSeconds },
+      wallSeconds: {
+        endorseAndOrder: Number(phase1Seconds.toFixed(3)),
+        endorse: Number((Number(endorseNs) / 1e9).toFixed(3)),
+        ...measured.wallSeconds,
+      },
       cpuSeconds: measured.cpuSeconds,
       cpuMicrosPerTx: measured.cpuMicrosPerTx,
-      host: { cpus: availableParallelism(), node: process.versions.node, openssl: process.versions.openssl, p256Verifier: flags.crypto === 'node' ? p256Verifier() : null },
+      host: {
+        cpus: availableParallelism(),
+        node: process.versions.node,
+        openssl: process.versions.openssl,
+        p256Verifier: flags.crypto === 'node' ? p256Verifier() : null,
+      },
       fsync: flags.fsync,
     };
     source.close();
@@ -251,111 +277,136 @@ export async function measureValidateCommit(
   probe?: { begin(): void; end(committedTxs: number): void },
   trace?: BenchTrace,
 ) {
-    const blockCount = source.height();
+  const blockCount = source.height();
 
-    // The crypto bound: the first blocks' signature checks alone, on the same pool.
-    const committer = new Peer({
-      identity: net.cas[0]!.issue('committer', 'peer', 'p256', `bench-${flags.seed}`),
-      config: net.config,
-      crypto: net.crypto,
-      state: openState('committer-state'),
-      blockStore: new FileBlockStore(join(dir, 'committer-blocks'), { fsync: flags.fsync }),
-    });
-    committer.validateAndCommit(source.read(0, emptyReceipt()));
-    await pool.verify([]);
-    const sampleBlocks = Math.min(blockCount - 1, 20);
-    let expected = 1;
-    let previousHash = committer.lastBlockHash;
-    const sampleJobs = [];
-    let sampleTxs = 0;
-    for (let n = 1; n <= sampleBlocks; n += 1) {
-      const block = source.read(n, emptyReceipt());
-      const prepared = committer.prepareAhead(block, expected, previousHash, emptyReceipt());
-      expected += 1;
-      previousHash = prepared.blockHash;
-      sampleJobs.push(prepared.jobs);
-      sampleTxs += block.data.length;
+  // The crypto bound: the first blocks' signature checks alone, on the same pool.
+  const committer = new Peer({
+    identity: net.cas[0]!.issue('committer', 'peer', 'p256', `bench-${flags.seed}`),
+    config: net.config,
+    crypto: net.crypto,
+    state: openState('committer-state'),
+    blockStore: new FileBlockStore(join(dir, 'committer-blocks'), { fsync: flags.fsync }),
+  });
+  committer.validateAndCommit(source.read(0, emptyReceipt()));
+  await pool.verify([]);
+  const sampleBlocks = Math.min(blockCount - 1, 20);
+  let expected = 1;
+  let previousHash = committer.lastBlockHash;
+  const sampleJobs = [];
+  let sampleTxs = 0;
+  for (let n = 1; n <= sampleBlocks; n += 1) {
+    const block = source.read(n, emptyReceipt());
+    const prepared = committer.prepareAhead(block, expected, previousHash, emptyReceipt());
+    expected += 1;
+    previousHash = prepared.blockHash;
+    sampleJobs.push(prepared.jobs);
+    sampleTxs += block.data.length;
+  }
+  // Warm-up, untimed: the workers' JIT, key caches and hot keys' fixed-base tables (a one-time
+  // ≈26 ms per key and thread that phase 2 does not pay either, as it runs on the same workers).
+  // Several blocks, so that every worker sees every hot key often enough (a worker may take
+  // all of one block's chunks).
+  await Promise.all(sampleJobs.slice(0, 4).map((jobs) => pool.verify(jobs)));
+  const cryptoStart = nowNs();
+  const cryptoCpu = process.cpuUsage();
+  await Promise.all(sampleJobs.map((jobs) => pool.verify(jobs)));
+  const cryptoSeconds = seconds(cryptoStart);
+  const cryptoCpuMicros = cpuMicros(process.cpuUsage(cryptoCpu));
+  const sampleVerifies = sampleJobs.reduce((sum, jobs) => sum + jobs.length, 0);
+
+  // Phase 2: validate and commit, verification on the workers.
+  // The bytes each block's P-256 checks hash (counted under hashBytes, done by the workers).
+  const verifyHashBytes: number[] = [];
+  const committedNs: bigint[] = [];
+  const pipeline = new PipelinedCommitter(
+    committer,
+    pool,
+    3,
+    undefined,
+    trace === undefined
+      ? undefined
+      : (prepared) => {
+          let bytes = 0;
+          for (const job of prepared.jobs) if (job.scheme === 'p256') bytes += signedMessageLength(job);
+          verifyHashBytes[prepared.block.header.number] = bytes;
+        },
+    trace === undefined
+      ? undefined
+      : (blockNum) => {
+          committedNs[blockNum] = nowNs();
+        },
+  );
+  const total: WorkReceipt = emptyReceipt();
+  const codes = new Map<string, number>();
+  let committedTxs = 0;
+  let rssPeak = rssMiB();
+  const submittedNs: bigint[] = [];
+  const readReceipts: WorkReceipt[] = [];
+  const tally = (results: readonly { blockNum: number; validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
+    const at = 0n;
+    for (const result of results) {
+      trace?.blocks.push({
+        txs: result.validationCodes.length,
+        read: readReceipts[result.blockNum] ?? emptyReceipt(),
+        commit: result.receipt,
+        latencyNs: Number((committedNs[result.blockNum] ?? at) - (submittedNs[result.blockNum] ?? at)),
+        verifyHashBytes: verifyHashBytes[result.blockNum] ?? 0,
+      });
+      addReceipt(total, result.receipt);
+      committedTxs += result.validationCodes.length;
+      for (const code of result.validationCodes)
+        codes.set(validationCodeName(code), (codes.get(validationCodeName(code)) ?? 0) + 1);
     }
-    // Warm-up, untimed: the workers' JIT, key caches and hot keys' fixed-base tables (a one-time
-    // ≈26 ms per key and thread that phase 2 does not pay either, as it runs on the same workers).
-    // Several blocks, so that every worker sees every hot key often enough (a worker may take
-    // all of one block's chunks).
-    await Promise.all(sampleJobs.slice(0, 4).map((jobs) => pool.verify(jobs)));
-    const cryptoStart = nowNs();
-    const cryptoCpu = process.cpuUsage();
-    await Promise.all(sampleJobs.map((jobs) => pool.verify(jobs)));
-    const cryptoSeconds = seconds(cryptoStart);
-    const cryptoCpuMicros = cpuMicros(process.cpuUsage(cryptoCpu));
-    const sampleVerifies = sampleJobs.reduce((sum, jobs) => sum + jobs.length, 0);
-
-    // Phase 2: validate and commit, verification on the workers.
-    // The bytes each block's P-256 checks hash (counted under hashBytes, done by the workers).
-    const verifyHashBytes: number[] = [];
-    const committedNs: bigint[] = [];
-    const pipeline = new PipelinedCommitter(committer, pool, 3, undefined, trace === undefined ? undefined : (prepared) => {
-      let bytes = 0;
-      for (const job of prepared.jobs) if (job.scheme === 'p256') bytes += signedMessageLength(job);
-      verifyHashBytes[prepared.block.header.number] = bytes;
-    }, trace === undefined ? undefined : (blockNum) => {
-      committedNs[blockNum] = nowNs();
-    });
-    const total: WorkReceipt = emptyReceipt();
-    const codes = new Map<string, number>();
-    let committedTxs = 0;
-    let rssPeak = rssMiB();
-    const submittedNs: bigint[] = [];
-    const readReceipts: WorkReceipt[] = [];
-    const tally = (results: readonly { blockNum: number; validationCodes: Uint8Array; receipt: WorkReceipt }[]) => {
-      const at = 0n;
-      for (const result of results) {
-        trace?.blocks.push({ txs: result.validationCodes.length, read: readReceipts[result.blockNum] ?? emptyReceipt(), commit: result.receipt, latencyNs: Number((committedNs[result.blockNum] ?? at) - (submittedNs[result.blockNum] ?? at)), verifyHashBytes: verifyHashBytes[result.blockNum] ?? 0 });
-        addReceipt(total, result.receipt);
-        committedTxs += result.validationCodes.length;
-        for (const code of result.validationCodes) codes.set(validationCodeName(code), (codes.get(validationCodeName(code)) ?? 0) + 1);
-      }
-    };
-    const phase2 = nowNs();
-    const phase2Cpu = process.cpuUsage();
-    const phase2Elu = performance.eventLoopUtilization(); // host-time-ok
-    probe?.begin();
-    for (let n = 1; n < blockCount; n += 1) {
-      const readReceipt = emptyReceipt();
-      if (trace !== undefined) {
-        submittedNs[n] = nowNs();
-        readReceipts[n] = readReceipt;
-      }
-      const block: Block = source.read(n, readReceipt);
-      tally(await pipeline.submit(block));
-      if (n % 16 === 0) rssPeak = Math.max(rssPeak, rssMiB());
+  };
+  const phase2 = nowNs();
+  const phase2Cpu = process.cpuUsage();
+  const phase2Elu = performance.eventLoopUtilization(); // host-time-ok
+  probe?.begin();
+  for (let n = 1; n < blockCount; n += 1) {
+    const readReceipt = emptyReceipt();
+    if (trace !== undefined) {
+      submittedNs[n] = nowNs();
+      readReceipts[n] = readReceipt;
     }
-    tally(await pipeline.drain());
-    const phase2Seconds = seconds(phase2);
-    const phase2CpuMicros = cpuMicros(process.cpuUsage(phase2Cpu));
-    // The main thread's busy time (its event loop's active time): what calibration separates from the workers'.
-    const mainActiveSeconds = performance.eventLoopUtilization(phase2Elu).active / 1000; // host-time-ok
-    probe?.end(committedTxs);
-    rssPeak = Math.max(rssPeak, rssMiB());
+    const block: Block = source.read(n, readReceipt);
+    tally(await pipeline.submit(block));
+    if (n % 16 === 0) rssPeak = Math.max(rssPeak, rssMiB());
+  }
+  tally(await pipeline.drain());
+  const phase2Seconds = seconds(phase2);
+  const phase2CpuMicros = cpuMicros(process.cpuUsage(phase2Cpu));
+  // The main thread's busy time (its event loop's active time): what calibration separates from the workers'.
+  const mainActiveSeconds = performance.eventLoopUtilization(phase2Elu).active / 1000; // host-time-ok
+  probe?.end(committedTxs);
+  rssPeak = Math.max(rssPeak, rssMiB());
 
-    const validateCommitTxPerSec = committedTxs / phase2Seconds;
-    const cryptoBoundTxPerSec = sampleTxs / cryptoSeconds;
-    const result = {
-      blocks: blockCount - 1,
-      validateCommitTxPerSec: Math.round(validateCommitTxPerSec),
-      cryptoBoundTxPerSec: Math.round(cryptoBoundTxPerSec),
-      ratioToCryptoBound: Number((validateCommitTxPerSec / cryptoBoundTxPerSec).toFixed(3)),
-      verifiesPerTx: Number((totalVerifies(total) / Math.max(1, committedTxs)).toFixed(3)),
-      cryptoBoundVerifiesPerSec: Math.round(sampleVerifies / cryptoSeconds),
-      rssMiB: Math.round(rssPeak),
-      stateHash: committer.stateHashHex,
-      blockHash: committer.blockHashHex,
-      validationCodes: Object.fromEntries([...codes.entries()].sort()),
-      wallSeconds: { cryptoBound: Number(cryptoSeconds.toFixed(3)), validateCommit: Number(phase2Seconds.toFixed(2)), validateCommitMainActive: Number(mainActiveSeconds.toFixed(3)) },
-      cpuSeconds: { validateCommit: phase2CpuMicros / 1e6 },
-      // Process CPU time (all threads) per tx: less sensitive than wall time to other load on the host.
-      cpuMicrosPerTx: { cryptoBound: Math.round(cryptoCpuMicros / sampleTxs), validateCommit: Math.round(phase2CpuMicros / Math.max(1, committedTxs)) },
-    };
-    committer.close();
-    return result;
+  const validateCommitTxPerSec = committedTxs / phase2Seconds;
+  const cryptoBoundTxPerSec = sampleTxs / cryptoSeconds;
+  const result = {
+    blocks: blockCount - 1,
+    validateCommitTxPerSec: Math.round(validateCommitTxPerSec),
+    cryptoBoundTxPerSec: Math.round(cryptoBoundTxPerSec),
+    ratioToCryptoBound: Number((validateCommitTxPerSec / cryptoBoundTxPerSec).toFixed(3)),
+    verifiesPerTx: Number((totalVerifies(total) / Math.max(1, committedTxs)).toFixed(3)),
+    cryptoBoundVerifiesPerSec: Math.round(sampleVerifies / cryptoSeconds),
+    rssMiB: Math.round(rssPeak),
+    stateHash: committer.stateHashHex,
+    blockHash: committer.blockHashHex,
+    validationCodes: Object.fromEntries([...codes.entries()].sort()),
+    wallSeconds: {
+      cryptoBound: Number(cryptoSeconds.toFixed(3)),
+      validateCommit: Number(phase2Seconds.toFixed(2)),
+      validateCommitMainActive: Number(mainActiveSeconds.toFixed(3)),
+    },
+    cpuSeconds: { validateCommit: phase2CpuMicros / 1e6 },
+    // Process CPU time (all threads) per tx: less sensitive than wall time to other load on the host.
+    cpuMicrosPerTx: {
+      cryptoBound: Math.round(cryptoCpuMicros / sampleTxs),
+      validateCommit: Math.round(phase2CpuMicros / Math.max(1, committedTxs)),
+    },
+  };
+  committer.close();
+  return result;
 }
 
 export function registerBenchLedger(bench: Command): void {

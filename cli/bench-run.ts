@@ -20,7 +20,9 @@ interface BenchRunFlags extends RunFlags {
 export function registerBenchRun(bench: Command): void {
   bench
     .command('run')
-    .description('full-system run: wall time per simulated tx vs the host crypto bound (real) or tx per wall-second and RSS (modeled)')
+    .description(
+      'full-system run: wall time per simulated tx vs the host crypto bound (real) or tx per wall-second and RSS (modeled)',
+    )
     .option('--arch <preset|file>', 'architecture', RUN_DEFAULTS.arch)
     .option('--topology <preset|file>', 'topology', RUN_DEFAULTS.topology)
     .option('--workload <name>', 'workload', RUN_DEFAULTS.workload)
@@ -28,14 +30,29 @@ export function registerBenchRun(bench: Command): void {
     .option('--duration <time>', 'arrivals for this long', '500ms')
     .option('--crypto <mode>', 'real or modeled', RUN_DEFAULTS.crypto)
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
-    .option('--samples <n>', 'signatures timed per scheme for the crypto bound', intFlag('--samples', 100, 1_000_000), 3000)
+    .option(
+      '--samples <n>',
+      'signatures timed per scheme for the crypto bound',
+      intFlag('--samples', 100, 1_000_000),
+      3000,
+    )
     .option('--json', 'print one JSON object')
     .action(
       action((flags: BenchRunFlags) => {
-        const { options, arch } = buildRunOptions({ ...RUN_DEFAULTS, ...flags, baseline: 'none', arrival: 'poisson', keys: RUN_DEFAULTS.keys });
+        const { options, arch } = buildRunOptions({
+          ...RUN_DEFAULTS,
+          ...flags,
+          baseline: 'none',
+          arrival: 'poisson',
+          keys: RUN_DEFAULTS.keys,
+        });
         const counting = options.crypto === 'real' ? countingProvider(createCryptoProvider('node')) : null;
         const startNs = process.hrtime.bigint(); // host-time-ok
-        const result = runSystem({ ...options, arch, ...(counting === null ? {} : { cryptoProvider: counting.provider }) });
+        const result = runSystem({
+          ...options,
+          arch,
+          ...(counting === null ? {} : { cryptoProvider: counting.provider }),
+        });
         const wallSeconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
         const txs = result.submittedTxs;
         const figures: Record<string, unknown> = {
@@ -56,7 +73,13 @@ export function registerBenchRun(bench: Command): void {
             fractionOfCryptoBound: round(boundSeconds / wallSeconds),
           });
         }
-        process.stdout.write(flags.json === true ? `${JSON.stringify(figures)}\n` : `${Object.entries(figures).map(([k, v]) => `${k.padEnd(34)} ${String(v)}`).join('\n')}\n`);
+        process.stdout.write(
+          flags.json === true
+            ? `${JSON.stringify(figures)}\n`
+            : `${Object.entries(figures)
+                .map(([k, v]) => `${k.padEnd(34)} ${String(v)}`)
+                .join('\n')}\n`,
+        );
       }),
     );
 }
@@ -93,12 +116,15 @@ function cryptoBoundSeconds(signs: Counts, verifies: Counts, samples: number): n
   for (const scheme of ['p256', 'ed25519'] as const) {
     if (signs[scheme] + verifies[scheme] === 0) continue;
     const key: KeyPair = provider.keyPairFromSeed(scheme, new Uint8Array(32).fill(7));
-    const messages = Array.from({ length: samples }, (_, i) => new TextEncoder().encode(`bpusim bench message ${i}`.padEnd(300, '.')));
+    const messages = Array.from({ length: samples }, (_, i) =>
+      new TextEncoder().encode(`bpusim bench message ${i}`.padEnd(300, '.')),
+    );
     let startNs = process.hrtime.bigint(); // host-time-ok
     const signatures = messages.map((m) => provider.sign(key, m));
     const signSeconds = Number(process.hrtime.bigint() - startNs) / 1e9 / samples; // host-time-ok
     startNs = process.hrtime.bigint(); // host-time-ok
-    for (let i = 0; i < samples; i++) provider.verify(scheme, key.publicKey, messages[i] as Uint8Array, signatures[i] as Uint8Array);
+    for (let i = 0; i < samples; i++)
+      provider.verify(scheme, key.publicKey, messages[i] as Uint8Array, signatures[i] as Uint8Array);
     const verifySeconds = Number(process.hrtime.bigint() - startNs) / 1e9 / samples; // host-time-ok
     total += signs[scheme] * signSeconds + verifies[scheme] * verifySeconds;
   }

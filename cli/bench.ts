@@ -8,7 +8,9 @@ import { registerBenchLedger } from './bench-ledger.js';
 import { registerBenchRun } from './bench-run.js';
 
 export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('benchmarks: print measured figures (use --json for one JSON object)');
+  const bench = program
+    .command('bench')
+    .description('benchmarks: print measured figures (use --json for one JSON object)');
   registerBenchDes(bench);
   registerBenchLedger(bench);
   registerBenchRun(bench);

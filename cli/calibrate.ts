@@ -79,7 +79,11 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
           stateWrite: cycles('stateWrite'),
           rangeRow: cycles('rangeRow'),
           // Unlisted contracts pay the mean of the measured ones.
-          contractStep: Number((Object.values(contractStepByContract).reduce((a, b) => a + b, 0) / CALIBRATED_CONTRACTS.length).toPrecision(4)),
+          contractStep: Number(
+            (
+              Object.values(contractStepByContract).reduce((a, b) => a + b, 0) / CALIBRATED_CONTRACTS.length
+            ).toPrecision(4),
+          ),
           contractStepByContract,
           // In-process chaincode: no switch between contracts on this host.
           contextSwitch: 0,
@@ -100,7 +104,16 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
       host: hostDescription(),
       crypto: measured.crypto,
       costs: Object.fromEntries(
-        Object.entries(c).map(([key, m]) => [key, { unit: m.unit, nsPerOp: round(m.nsPerOp), cpuNsPerOp: round(m.cpuNsPerOp), spreadPct: round(m.spreadPct), trials: m.trials }]),
+        Object.entries(c).map(([key, m]) => [
+          key,
+          {
+            unit: m.unit,
+            nsPerOp: round(m.nsPerOp),
+            cpuNsPerOp: round(m.cpuNsPerOp),
+            spreadPct: round(m.spreadPct),
+            trials: m.trials,
+          },
+        ]),
       ),
     },
   };
@@ -111,14 +124,22 @@ function round(value: number): number {
   return Number(value.toPrecision(4));
 }
 
-export async function calibrate(options: CalibrateOptions, log: (line: string) => void = () => undefined): Promise<Architecture> {
+export async function calibrate(
+  options: CalibrateOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<Architecture> {
   const measured = await measureHostCosts(options.crypto, { trials: options.trials, trialMs: options.trialMs }, log);
   const clockGHz = hostClockGHz();
   const cores = options.cores ?? availableParallelism();
   // The micro-benchmarked costs first; then what they leave unexplained in a real run (in-context).
   const provisional = hostArchitecture(measured, clockGHz, availableParallelism());
   log('in context: a short ledger bench on donothing');
-  const inContext = await measureInContext(provisional, options.crypto, Math.min(options.trials, 3), options.inContextTxs ?? 10_000);
+  const inContext = await measureInContext(
+    provisional,
+    options.crypto,
+    Math.min(options.trials, 3),
+    options.inContextTxs ?? 10_000,
+  );
   return hostArchitecture({ ...measured, costs: { ...measured.costs, ...inContext.costs } }, clockGHz, cores);
 }
 
@@ -139,19 +160,38 @@ interface CalibrateFlags {
 export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
-    .description('measure this host (signatures, SHA-256, msgpack, LMDB, contracts, worker hand-off) and write a host architecture')
+    .description(
+      'measure this host (signatures, SHA-256, msgpack, LMDB, contracts, worker hand-off) and write a host architecture',
+    )
     .option('--out <file>', 'write the host architecture (YAML) here')
     .option('--crypto <provider>', 'provider whose signature costs the architecture uses: node, noble', 'node')
     .option('--trials <n>', 'timed trials per cost', intFlag('--trials', 3, 101), 7)
     .option('--trial-ms <ms>', 'length of one trial', intFlag('--trial-ms', 10, 10_000), 100)
     .option('--cores <n>', 'cores of the host architecture (default: this host)', intFlag('--cores', 1, 4096))
-    .option('--in-context-txs <n>', 'transactions of each in-context run (the ledger bench on donothing)', intFlag('--in-context-txs', 1_000, 1e7), 10_000)
+    .option(
+      '--in-context-txs <n>',
+      'transactions of each in-context run (the ledger bench on donothing)',
+      intFlag('--in-context-txs', 1_000, 1e7),
+      10_000,
+    )
     .option('--json', 'print the architecture as JSON')
     .action(
       action(async (flags: CalibrateFlags) => {
-        if (flags.crypto !== 'node' && flags.crypto !== 'noble') throw new UsageError(`--crypto: expected one of node, noble, got '${flags.crypto}'`);
-        const log = process.stderr.isTTY ? (line: string) => process.stderr.write(`calibrate: ${line}\n`) : () => undefined;
-        const arch = await calibrate({ crypto: flags.crypto, trials: flags.trials, trialMs: flags.trialMs, inContextTxs: flags.inContextTxs, ...(flags.cores !== undefined ? { cores: flags.cores } : {}) }, log);
+        if (flags.crypto !== 'node' && flags.crypto !== 'noble')
+          throw new UsageError(`--crypto: expected one of node, noble, got '${flags.crypto}'`);
+        const log = process.stderr.isTTY
+          ? (line: string) => process.stderr.write(`calibrate: ${line}\n`)
+          : () => undefined;
+        const arch = await calibrate(
+          {
+            crypto: flags.crypto,
+            trials: flags.trials,
+            trialMs: flags.trialMs,
+            inContextTxs: flags.inContextTxs,
+            ...(flags.cores !== undefined ? { cores: flags.cores } : {}),
+          },
+          log,
+        );
         if (flags.out !== undefined) writeFileAtomic(flags.out, architectureYaml(arch));
         if (flags.json === true) process.stdout.write(`${JSON.stringify(arch)}\n`);
         else process.stdout.write(summary(arch, flags.out));
@@ -167,4 +207,3 @@ function summary(arch: Architecture, out: string | undefined): string {
   if (out !== undefined) lines.push(`written to ${out}`);
   return `${lines.join('\n')}\n`;
 }
-

@@ -17,7 +17,9 @@ export function parseThreshold(raw: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(raw);
   const value = match?.[1] === undefined ? Number.NaN : Number(match[1]);
   if (!Number.isFinite(value) || value > MAX_REGRESSION_PCT_MAX) {
-    throw new UsageError(`--max-regression: expected a percentage from 0% to ${MAX_REGRESSION_PCT_MAX}% such as 5%, got '${raw}'`);
+    throw new UsageError(
+      `--max-regression: expected a percentage from 0% to ${MAX_REGRESSION_PCT_MAX}% such as 5%, got '${raw}'`,
+    );
   }
   return value;
 }
@@ -25,7 +27,9 @@ export function parseThreshold(raw: string): number {
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description('compare two run reports metric by metric; exit 1 if any regressed beyond --max-regression (markdown on stdout)')
+    .description(
+      'compare two run reports metric by metric; exit 1 if any regressed beyond --max-regression (markdown on stdout)',
+    )
     .argument('<base>', 'the reference report (e.g. from the main branch)')
     .argument('<new>', 'the report under test')
     .option('--max-regression <pct>', 'largest tolerated change in the worse direction, e.g. 5%', parseThreshold, 5)
@@ -33,10 +37,16 @@ export function registerCompare(program: Command): void {
       action((basePath: string, nextPath: string, flags: { maxRegression: number }) => {
         const base = readReport(basePath);
         const next = readReport(nextPath);
-        const result = compareReports(base, next, { maxRegressionPct: flags.maxRegression, baseName: basePath, nextName: nextPath });
+        const result = compareReports(base, next, {
+          maxRegressionPct: flags.maxRegression,
+          baseName: basePath,
+          nextName: nextPath,
+        });
         process.stdout.write(result.markdown);
         if (result.regressions.length > 0) {
-          throw new CheckFailed(`${result.regressions.length} metric${result.regressions.length === 1 ? '' : 's'} regressed beyond ${flags.maxRegression}% (${nextPath} vs ${basePath})`);
+          throw new CheckFailed(
+            `${result.regressions.length} metric${result.regressions.length === 1 ? '' : 's'} regressed beyond ${flags.maxRegression}% (${nextPath} vs ${basePath})`,
+          );
         }
       }),
     );

@@ -26,41 +26,100 @@ function listFlag(raw: string): number[] {
 }
 
 export function registerConsensus(program: Command): void {
-  const sweep = program.commands.find((c) => c.name() === 'sweep') ?? program.command('sweep').description('parameter sweeps');
+  const sweep =
+    program.commands.find((c) => c.name() === 'sweep') ?? program.command('sweep').description('parameter sweeps');
   sweep
     .command('consensus')
-    .description('consensus throughput (blocks/s, tx/s) and latency (p50/p99) per orderer count, architecture vs baseline')
+    .description(
+      'consensus throughput (blocks/s, tx/s) and latency (p50/p99) per orderer count, architecture vs baseline',
+    )
     .option('--protocol <raft|pbft>', 'ordering protocol', protocolFlag, 'pbft' as Protocol)
     .option('--orderers <list>', 'orderer counts', listFlag, [4, 7, 10, 16, 31, 64])
     .option('--arch <preset|file>', 'architecture of each orderer', 'bpu-2019')
     .option('--baseline <preset|file|none>', 'baseline architecture', 'cpu-64core')
-    .option('--rate <tps>', 'offered transactions per second', numberFlag('--rate', 0, 1e8, { exclusiveMin: true }), 50_000)
+    .option(
+      '--rate <tps>',
+      'offered transactions per second',
+      numberFlag('--rate', 0, 1e8, { exclusiveMin: true }),
+      50_000,
+    )
     .option('--duration <time>', 'submissions for this long', '1s')
-    .option('--envelope-bytes <n>', 'size of each transaction envelope', intFlag('--envelope-bytes', 64, 1_000_000), 3_000)
+    .option(
+      '--envelope-bytes <n>',
+      'size of each transaction envelope',
+      intFlag('--envelope-bytes', 64, 1_000_000),
+      3_000,
+    )
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), 1)
     .option('--json', 'print one JSON object')
     .action(
-      action((flags: { protocol: Protocol; orderers: number[]; arch: string; baseline: string; rate: number; duration: string; envelopeBytes: number; seed: number; json?: boolean }) => {
-        const durationPs = parseDurationPs(flags.duration);
-        if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 1s, got '${flags.duration}'`);
-        const archs = [loadArchitecture(flags.arch), ...(flags.baseline === 'none' ? [] : [loadArchitecture(flags.baseline)])];
-        const rows = flags.orderers.flatMap((n) =>
-          archs.map((arch) => {
-            const { driver: _driver, ...result } = runConsensus({ protocol: flags.protocol, n, arch, seed: flags.seed, ratePerSec: flags.rate, durationPs, drainPs: durationPs, envelopeBytes: flags.envelopeBytes });
-            return result;
-          }),
-        );
-        const output = { protocol: flags.protocol, offeredTps: flags.rate, durationSeconds: durationPs / 1e12, envelopeBytes: flags.envelopeBytes, seed: flags.seed, rows };
-        if (flags.json === true) {
-          process.stdout.write(`${JSON.stringify(output)}\n`);
-          return;
-        }
-        const header = ['orderers', 'f', 'architecture', 'blocks/s', 'tx/s', 'p50 ms', 'p99 ms', 'bottleneck'];
-        const lines = rows.map((r) => [String(r.orderers), String(faultTolerance(r.protocol, r.orderers)), r.architecture, r.blocksPerSec.toFixed(1), Math.round(r.txPerSec).toLocaleString('en-US'), r.latencyMs.p50.toFixed(2), r.latencyMs.p99.toFixed(2), `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(0)}%`]);
-        const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-        const format = (cells: string[]): string => cells.map((c, i) => (i === 2 || i === 7 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-        process.stdout.write(`${flags.protocol} consensus, ${flags.rate.toLocaleString('en-US')} TPS offered, ${flags.envelopeBytes}-byte envelopes\n${format(header)}\n${lines.map(format).join('\n')}\n`);
-      }),
+      action(
+        (flags: {
+          protocol: Protocol;
+          orderers: number[];
+          arch: string;
+          baseline: string;
+          rate: number;
+          duration: string;
+          envelopeBytes: number;
+          seed: number;
+          json?: boolean;
+        }) => {
+          const durationPs = parseDurationPs(flags.duration);
+          if (durationPs === undefined || durationPs <= 0)
+            throw new UsageError(`--duration: expected a positive time such as 1s, got '${flags.duration}'`);
+          const archs = [
+            loadArchitecture(flags.arch),
+            ...(flags.baseline === 'none' ? [] : [loadArchitecture(flags.baseline)]),
+          ];
+          const rows = flags.orderers.flatMap((n) =>
+            archs.map((arch) => {
+              const { driver: _driver, ...result } = runConsensus({
+                protocol: flags.protocol,
+                n,
+                arch,
+                seed: flags.seed,
+                ratePerSec: flags.rate,
+                durationPs,
+                drainPs: durationPs,
+                envelopeBytes: flags.envelopeBytes,
+              });
+              return result;
+            }),
+          );
+          const output = {
+            protocol: flags.protocol,
+            offeredTps: flags.rate,
+            durationSeconds: durationPs / 1e12,
+            envelopeBytes: flags.envelopeBytes,
+            seed: flags.seed,
+            rows,
+          };
+          if (flags.json === true) {
+            process.stdout.write(`${JSON.stringify(output)}\n`);
+            return;
+          }
+          const header = ['orderers', 'f', 'architecture', 'blocks/s', 'tx/s', 'p50 ms', 'p99 ms', 'bottleneck'];
+          const lines = rows.map((r) => [
+            String(r.orderers),
+            String(faultTolerance(r.protocol, r.orderers)),
+            r.architecture,
+            r.blocksPerSec.toFixed(1),
+            Math.round(r.txPerSec).toLocaleString('en-US'),
+            r.latencyMs.p50.toFixed(2),
+            r.latencyMs.p99.toFixed(2),
+            `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(0)}%`,
+          ]);
+          const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+          const format = (cells: string[]): string =>
+            cells
+              .map((c, i) => (i === 2 || i === 7 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+              .join('  ');
+          process.stdout.write(
+            `${flags.protocol} consensus, ${flags.rate.toLocaleString('en-US')} TPS offered, ${flags.envelopeBytes}-byte envelopes\n${format(header)}\n${lines.map(format).join('\n')}\n`,
+          );
+        },
+      ),
     );
 
   const fuzz = program.command('fuzz').description('deterministic simulation testing');
@@ -77,15 +136,22 @@ export function registerConsensus(program: Command): void {
         const arch = loadArchitecture(flags.arch);
         if (flags.seed !== undefined) {
           const result = fuzzCase(flags.protocol, flags.seed, arch);
-          process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+          process.stdout.write(
+            flags.json === true ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
+          );
           if (result.safetyViolations > 0 || result.livenessFailure) throw new CheckFailed(`seed ${flags.seed} failed`);
           return;
         }
         const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
         const summary = fuzzMany(flags.protocol, seeds, arch);
         const { protocol: _protocol, ...figures } = summary;
-        process.stdout.write(flags.json === true ? `${JSON.stringify(figures)}\n` : `${flags.protocol}: ${JSON.stringify(figures)}\n`);
-        if (summary.firstFailingSeed !== null) throw new CheckFailed(`seed ${summary.firstFailingSeed} failed; replay with --seed ${summary.firstFailingSeed}`);
+        process.stdout.write(
+          flags.json === true ? `${JSON.stringify(figures)}\n` : `${flags.protocol}: ${JSON.stringify(figures)}\n`,
+        );
+        if (summary.firstFailingSeed !== null)
+          throw new CheckFailed(
+            `seed ${summary.firstFailingSeed} failed; replay with --seed ${summary.firstFailingSeed}`,
+          );
       }),
     );
 }

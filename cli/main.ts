@@ -29,7 +29,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('bpusim')
-    .description('Discrete-event simulator of a Blockchain Processing Unit driving a real execute-order-validate ledger')
+    .description(
+      'Discrete-event simulator of a Blockchain Processing Unit driving a real execute-order-validate ledger',
+    )
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -20,15 +20,19 @@ interface ReportFlags {
 export function registerReports(program: Command): void {
   program
     .command('report')
-    .description('export a run report: CSV tables (--csv dir) and/or a self-contained HTML report with charts (--html file)')
+    .description(
+      'export a run report: CSV tables (--csv dir) and/or a self-contained HTML report with charts (--html file)',
+    )
     .argument('<report>', 'a report written by bpusim run --out')
     .option('--csv <dir>', 'write summary.csv and utilisation.csv into this directory')
     .option('--html <file>', 'write the HTML report (inline SVG charts, no network fetches) here')
     .option('--sweep <file>', 'add consensus sweep curves from the output of bpusim sweep consensus --json')
     .action(
       action(async (reportPath: string, flags: ReportFlags) => {
-        if (flags.csv === undefined && flags.html === undefined) throw new UsageError('report: expected --csv <dir> and/or --html <file>');
-        if (flags.sweep !== undefined && flags.html === undefined) throw new UsageError('--sweep: needs --html <file> (sweep curves are drawn in the HTML report)');
+        if (flags.csv === undefined && flags.html === undefined)
+          throw new UsageError('report: expected --csv <dir> and/or --html <file>');
+        if (flags.sweep !== undefined && flags.html === undefined)
+          throw new UsageError('--sweep: needs --html <file> (sweep curves are drawn in the HTML report)');
         const report = readReport(reportPath);
         const sweep = flags.sweep === undefined ? undefined : readSweep(flags.sweep);
         // Render everything before writing anything, so bad input leaves no files behind.

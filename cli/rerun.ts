@@ -24,9 +24,15 @@ export function rerunReport(file: string): { original: RunReport; again: RunRepo
   } catch (error) {
     throw new UsageError(`${file}: not JSON: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }
-  if (original.schemaVersion !== REPORT_SCHEMA_VERSION) throw new UsageError(`${file}: schemaVersion: expected ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(original.schemaVersion)}`);
+  if (original.schemaVersion !== REPORT_SCHEMA_VERSION)
+    throw new UsageError(
+      `${file}: schemaVersion: expected ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(original.schemaVersion)}`,
+    );
   const scenario = original.config.run as RerunScenario | undefined;
-  if (scenario === undefined) throw new UsageError(`${file}: config.run: missing; the report was written before reports saved their scenario flags`);
+  if (scenario === undefined)
+    throw new UsageError(
+      `${file}: config.run: missing; the report was written before reports saved their scenario flags`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'bpusim-rerun-'));
   try {
     const save = (name: string, value: unknown): string => {
@@ -54,7 +60,9 @@ export function rerunReport(file: string): { original: RunReport; again: RunRepo
 export function registerRerun(program: Command): void {
   program
     .command('rerun')
-    .description("run a report's scenario again from the report alone and check every simulated figure is the same (exit 1 if not)")
+    .description(
+      "run a report's scenario again from the report alone and check every simulated figure is the same (exit 1 if not)",
+    )
     .argument('<report>', 'a report written by bpusim run --out')
     .option('--out <file>', 'write the new report here')
     .action(

@@ -76,33 +76,113 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('simulate a workload on an architecture and a baseline; write the report and print a summary')
-    .option('--arch <preset|file>', 'architecture under test (preset: cpu-64core, bpu-2019, bpu-1m; or a YAML/JSON file)', RUN_DEFAULTS.arch)
+    .option(
+      '--arch <preset|file>',
+      'architecture under test (preset: cpu-64core, bpu-2019, bpu-1m; or a YAML/JSON file)',
+      RUN_DEFAULTS.arch,
+    )
     .option('--baseline <preset|file|none>', "baseline architecture, or 'none'", RUN_DEFAULTS.baseline)
-    .option('--topology <preset|file>', 'network topology (preset: dc, continental, hybrid; or a file)', RUN_DEFAULTS.topology)
+    .option(
+      '--topology <preset|file>',
+      'network topology (preset: dc, continental, hybrid; or a file)',
+      RUN_DEFAULTS.topology,
+    )
     .option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`, RUN_DEFAULTS.workload)
-    .option('--rate <tps>', 'offered transactions per second', numberFlag('--rate', 0, 1e8, { exclusiveMin: true }), RUN_DEFAULTS.rate)
+    .option(
+      '--rate <tps>',
+      'offered transactions per second',
+      numberFlag('--rate', 0, 1e8, { exclusiveMin: true }),
+      RUN_DEFAULTS.rate,
+    )
     .option('--duration <time>', 'arrivals for this long (e.g. 2s, 500ms)', RUN_DEFAULTS.duration)
-    .option('--drain <time>', 'longest time after the last arrival for in-flight txs (default: the duration, at least 1s)')
-    .option('--arrival <process>', 'arrival process: poisson, fixed, ramp:FROM:TO (TPS), bursty:ON:OFF:ONMS:OFFMS (MMPP), closed:N[:THINKMS] (N outstanding per client)', RUN_DEFAULTS.arrival)
+    .option(
+      '--drain <time>',
+      'longest time after the last arrival for in-flight txs (default: the duration, at least 1s)',
+    )
+    .option(
+      '--arrival <process>',
+      'arrival process: poisson, fixed, ramp:FROM:TO (TPS), bursty:ON:OFF:ONMS:OFFMS (MMPP), closed:N[:THINKMS] (N outstanding per client)',
+      RUN_DEFAULTS.arrival,
+    )
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), RUN_DEFAULTS.seed)
-    .option('--seeds <n>', 'run seeds seed … seed+n−1 and report each metric as mean ± 95 % CI', intFlag('--seeds', 1, 1000))
-    .option('--crypto <mode>', 'real (compute every signature) or modeled (charge their cost only)', RUN_DEFAULTS.crypto)
-    .option('--ordering <solo|raft|pbft>', "ordering service: one orderer, or the topology's orderers running Raft or PBFT", 'solo')
-    .option('--faults <file>', 'fault schedule (YAML/JSON): orderer crash, restart, partition, heal, network, slow, byzantine (raft/pbft); peer corrupt-write (with --audit-every)')
-    .option('--audit-every <blocks>', 'state-integrity audit: peers compare their state commitments after every N blocks', intFlag('--audit-every', 1, 1_000_000))
-    .option('--audit-buckets <n>', 'buckets of the state commitment (a power of two)', intFlag('--audit-buckets', 2, 1 << 20), 1024)
+    .option(
+      '--seeds <n>',
+      'run seeds seed … seed+n−1 and report each metric as mean ± 95 % CI',
+      intFlag('--seeds', 1, 1000),
+    )
+    .option(
+      '--crypto <mode>',
+      'real (compute every signature) or modeled (charge their cost only)',
+      RUN_DEFAULTS.crypto,
+    )
+    .option(
+      '--ordering <solo|raft|pbft>',
+      "ordering service: one orderer, or the topology's orderers running Raft or PBFT",
+      'solo',
+    )
+    .option(
+      '--faults <file>',
+      'fault schedule (YAML/JSON): orderer crash, restart, partition, heal, network, slow, byzantine (raft/pbft); peer corrupt-write (with --audit-every)',
+    )
+    .option(
+      '--audit-every <blocks>',
+      'state-integrity audit: peers compare their state commitments after every N blocks',
+      intFlag('--audit-every', 1, 1_000_000),
+    )
+    .option(
+      '--audit-buckets <n>',
+      'buckets of the state commitment (a power of two)',
+      intFlag('--audit-buckets', 2, 1 << 20),
+      1024,
+    )
     .option('--join-peer-at <time>', 'a new peer joins the running network at this simulated time (e.g. 1s, 300ms)')
-    .option('--join <snapshot|replay>', 'how the new peer catches up: a state snapshot plus later blocks, or every block from genesis', 'snapshot')
-    .option('--grow-peers-every <time>', 'scalability in one run: a new peer joins (by snapshot) every interval while the target TPS (--target-tps, default --rate) holds; reports how many')
-    .option('--endorsement-scheme <scheme>', 'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)', 'p256')
-    .option('--keys <n>', 'accounts / records in the workload key space', intFlag('--keys', 2, 10_000_000), RUN_DEFAULTS.keys)
-    .option('--sweep <peers=list>', 'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64')
-    .option('--target-tps <tps>', 'target rate the sweep must hold (default: --rate)', numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }))
-    .option('--trace <file>', 'replay this trace (bpusim-trace/1 JSON Lines) instead of --workload and --arrival, open loop, streamed')
-    .option('--time-scale <x>', 'trace time is divided by x (2 = twice as fast)', numberFlag('--time-scale', 0, 1e6, { exclusiveMin: true }))
+    .option(
+      '--join <snapshot|replay>',
+      'how the new peer catches up: a state snapshot plus later blocks, or every block from genesis',
+      'snapshot',
+    )
+    .option(
+      '--grow-peers-every <time>',
+      'scalability in one run: a new peer joins (by snapshot) every interval while the target TPS (--target-tps, default --rate) holds; reports how many',
+    )
+    .option(
+      '--endorsement-scheme <scheme>',
+      'peer signatures: p256, ed25519, or bls (aggregated: one check whatever the endorsers)',
+      'p256',
+    )
+    .option(
+      '--keys <n>',
+      'accounts / records in the workload key space',
+      intFlag('--keys', 2, 10_000_000),
+      RUN_DEFAULTS.keys,
+    )
+    .option(
+      '--sweep <peers=list>',
+      'scalability: run at --target-tps with each total peer count, e.g. peers=4,8,16,32,64',
+    )
+    .option(
+      '--target-tps <tps>',
+      'target rate the sweep must hold (default: --rate)',
+      numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }),
+    )
+    .option(
+      '--trace <file>',
+      'replay this trace (bpusim-trace/1 JSON Lines) instead of --workload and --arrival, open loop, streamed',
+    )
+    .option(
+      '--time-scale <x>',
+      'trace time is divided by x (2 = twice as fast)',
+      numberFlag('--time-scale', 0, 1e6, { exclusiveMin: true }),
+    )
     .option('--record-trace <file>', 'write the transactions the architecture run offered as a trace')
-    .option('--timeline <file>', 'write the architecture run as a Chrome trace-event timeline (open in Perfetto): nodes, engine lanes, operations')
-    .option('--timeline-window <from:to>', 'simulated time kept in the timeline, e.g. 100ms:110ms (default: 10 ms from mid-run)')
+    .option(
+      '--timeline <file>',
+      'write the architecture run as a Chrome trace-event timeline (open in Perfetto): nodes, engine lanes, operations',
+    )
+    .option(
+      '--timeline-window <from:to>',
+      'simulated time kept in the timeline, e.g. 100ms:110ms (default: 10 ms from mid-run)',
+    )
     .option('--out <file>', 'write the JSON report here')
     .option('--json', 'print the JSON report instead of the summary')
     .action(
@@ -112,42 +192,67 @@ export function registerRun(program: Command): void {
     );
 }
 
-export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptions, 'arch'>; arch: Architecture; baseline: Architecture | null } {
+export function buildRunOptions(flags: RunFlags): {
+  options: Omit<SystemRunOptions, 'arch'>;
+  arch: Architecture;
+  baseline: Architecture | null;
+} {
   if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload)) {
     throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
   }
-  if (flags.crypto !== 'real' && flags.crypto !== 'modeled') throw new UsageError(`--crypto: expected real or modeled, got '${flags.crypto}'`);
+  if (flags.crypto !== 'real' && flags.crypto !== 'modeled')
+    throw new UsageError(`--crypto: expected real or modeled, got '${flags.crypto}'`);
   const scheme = flags.endorsementScheme ?? 'p256';
-  if (scheme !== 'p256' && scheme !== 'ed25519' && scheme !== 'bls') throw new UsageError(`--endorsement-scheme: expected p256, ed25519 or bls, got '${scheme}'`);
+  if (scheme !== 'p256' && scheme !== 'ed25519' && scheme !== 'bls')
+    throw new UsageError(`--endorsement-scheme: expected p256, ed25519 or bls, got '${scheme}'`);
   const ordering = flags.ordering ?? 'solo';
-  if (ordering !== 'solo' && ordering !== 'raft' && ordering !== 'pbft') throw new UsageError(`--ordering: expected solo, raft or pbft, got '${ordering}'`);
+  if (ordering !== 'solo' && ordering !== 'raft' && ordering !== 'pbft')
+    throw new UsageError(`--ordering: expected solo, raft or pbft, got '${ordering}'`);
   const durationPs = parseDurationPs(flags.duration);
-  if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
+  if (durationPs === undefined || durationPs <= 0)
+    throw new UsageError(`--duration: expected a positive time such as 2s or 500ms, got '${flags.duration}'`);
   const arrival = parseArrival(flags.arrival, flags.rate, durationPs / 1e12);
-  if (typeof arrival === 'string') throw new UsageError(`--arrival: ${arrival}; allowed: poisson, fixed, ramp:FROM:TO, bursty:ON:OFF:ONMS:OFFMS, closed:N[:THINKMS]`);
+  if (typeof arrival === 'string')
+    throw new UsageError(
+      `--arrival: ${arrival}; allowed: poisson, fixed, ramp:FROM:TO, bursty:ON:OFF:ONMS:OFFMS, closed:N[:THINKMS]`,
+    );
   const drainPs = flags.drain === undefined ? Math.max(durationPs, secondsToPs(1)) : parseDurationPs(flags.drain);
-  if (drainPs === undefined) throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
-  if (flags.join !== undefined && flags.join !== 'snapshot' && flags.join !== 'replay') throw new UsageError(`--join: expected snapshot or replay, got '${flags.join}'`);
+  if (drainPs === undefined)
+    throw new UsageError(`--drain: expected a time such as 2s or 500ms, got '${flags.drain ?? ''}'`);
+  if (flags.join !== undefined && flags.join !== 'snapshot' && flags.join !== 'replay')
+    throw new UsageError(`--join: expected snapshot or replay, got '${flags.join}'`);
   const buckets = flags.auditBuckets ?? 1024;
-  if ((buckets & (buckets - 1)) !== 0) throw new UsageError(`--audit-buckets: expected a power of two from 2 to 1048576, got ${buckets}`);
+  if ((buckets & (buckets - 1)) !== 0)
+    throw new UsageError(`--audit-buckets: expected a power of two from 2 to 1048576, got ${buckets}`);
   let joinAtPs: number | undefined;
   if (flags.joinPeerAt !== undefined) {
     joinAtPs = parseDurationPs(flags.joinPeerAt);
-    if (joinAtPs === undefined || joinAtPs <= 0 || joinAtPs >= durationPs) throw new UsageError(`--join-peer-at: expected a time within --duration (${flags.duration}) such as 300ms, got '${flags.joinPeerAt}'`);
+    if (joinAtPs === undefined || joinAtPs <= 0 || joinAtPs >= durationPs)
+      throw new UsageError(
+        `--join-peer-at: expected a time within --duration (${flags.duration}) such as 300ms, got '${flags.joinPeerAt}'`,
+      );
   }
   const arch = loadArchitecture(flags.arch);
   const baseline = flags.baseline === 'none' ? null : loadArchitecture(flags.baseline);
   const topology = loadTopology(flags.topology);
   const workload = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
   const peerCount = topology.orgs.reduce((sum, org) => sum + org.peers, 0);
-  const faults = flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count, peerCount);
-  if (faults !== undefined && ordering === 'solo' && hasOrdererFaults(faults)) throw new UsageError(`--faults: ${flags.faults} schedules orderer faults, which need --ordering raft or pbft`);
-  const corruptWrites = (faults?.events ?? []).flatMap((event) => (event.kind === 'corrupt-write' ? [{ atMs: event.atMs, peer: event.peer }] : []));
-  if (corruptWrites.length > 0 && flags.auditEvery === undefined) throw new UsageError(`--faults: ${flags.faults} corrupts peer state; add --audit-every N so audits can find it`);
+  const faults =
+    flags.faults === undefined ? undefined : loadFaultFile(flags.faults, topology.orderers.count, peerCount);
+  if (faults !== undefined && ordering === 'solo' && hasOrdererFaults(faults))
+    throw new UsageError(`--faults: ${flags.faults} schedules orderer faults, which need --ordering raft or pbft`);
+  const corruptWrites = (faults?.events ?? []).flatMap((event) =>
+    event.kind === 'corrupt-write' ? [{ atMs: event.atMs, peer: event.peer }] : [],
+  );
+  if (corruptWrites.length > 0 && flags.auditEvery === undefined)
+    throw new UsageError(`--faults: ${flags.faults} corrupts peer state; add --audit-every N so audits can find it`);
   let grow: IntegrityOptions['grow'];
   if (flags.growPeersEvery !== undefined) {
     const everyPs = parseDurationPs(flags.growPeersEvery);
-    if (everyPs === undefined || everyPs <= 0 || everyPs * 2 > durationPs) throw new UsageError(`--grow-peers-every: expected an interval at most half of --duration (${flags.duration}) such as 100ms, got '${flags.growPeersEvery}'`);
+    if (everyPs === undefined || everyPs <= 0 || everyPs * 2 > durationPs)
+      throw new UsageError(
+        `--grow-peers-every: expected an interval at most half of --duration (${flags.duration}) such as 100ms, got '${flags.growPeersEvery}'`,
+      );
     grow = { everyPs, targetTps: flags.targetTps ?? flags.rate, untilPs: durationPs };
   }
   const integrity: IntegrityOptions | undefined =
@@ -156,16 +261,35 @@ export function buildRunOptions(flags: RunFlags): { options: Omit<SystemRunOptio
       : {
           ...(flags.auditEvery === undefined ? {} : { auditEveryBlocks: flags.auditEvery }),
           buckets,
-          ...(joinAtPs === undefined ? {} : { joinAtPs, joinMode: (flags.join ?? 'snapshot') as 'snapshot' | 'replay' }),
+          ...(joinAtPs === undefined
+            ? {}
+            : { joinAtPs, joinMode: (flags.join ?? 'snapshot') as 'snapshot' | 'replay' }),
           ...(corruptWrites.length === 0 ? {} : { corruptWrites }),
           ...(grow === undefined ? {} : { grow }),
         };
-  if (flags.trace !== undefined && !existsSync(flags.trace)) throw new UsageError(`--trace: ${flags.trace}: no such file`);
+  if (flags.trace !== undefined && !existsSync(flags.trace))
+    throw new UsageError(`--trace: ${flags.trace}: no such file`);
   if (flags.timeScale !== undefined && flags.trace === undefined) throw new UsageError('--time-scale: needs --trace');
   return {
     arch,
     baseline,
-    options: { topology, workload, ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival), arrival, durationPs, drainPs, seed: flags.seed, crypto: flags.crypto as CryptoModeFlag, endorsementScheme: scheme, ordering, ...(faults === undefined ? {} : { faults }), ...(integrity === undefined ? {} : { integrity }), keys: flags.keys, ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }), ...(flags.trace === undefined ? {} : { traceName: flags.trace }) },
+    options: {
+      topology,
+      workload,
+      ratePerSec: arrival.kind === 'fixed' || arrival.kind === 'poisson' ? flags.rate : meanOfferedTps(arrival),
+      arrival,
+      durationPs,
+      drainPs,
+      seed: flags.seed,
+      crypto: flags.crypto as CryptoModeFlag,
+      endorsementScheme: scheme,
+      ordering,
+      ...(faults === undefined ? {} : { faults }),
+      ...(integrity === undefined ? {} : { integrity }),
+      keys: flags.keys,
+      ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+      ...(flags.trace === undefined ? {} : { traceName: flags.trace }),
+    },
   };
 }
 
@@ -187,14 +311,31 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
   const wallSeconds: Record<string, number> = {};
   const simulatedTxPerWallSecond: Record<string, number> = {};
   // A progress bar on stderr for runs a person watches: only on a TTY, so CI logs stay quiet.
-  const progress = process.stderr.isTTY === true && flags.json !== true ? new SingleBar({ format: '{role} [{bar}] {percentage}% of the arrival period', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic) : null;
+  const progress =
+    process.stderr.isTTY === true && flags.json !== true
+      ? new SingleBar(
+          {
+            format: '{role} [{bar}] {percentage}% of the arrival period',
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: process.stderr,
+          },
+          Presets.shades_classic,
+        )
+      : null;
   const timed = (role: string, which: Architecture) => {
     progress?.start(100, 0, { role: `${role} ${which.name}` });
     const startNs = process.hrtime.bigint(); // host-time-ok
     // Each run reads the trace afresh (streamed: constant memory); only the arch run records.
     const trace = flags.trace === undefined ? undefined : traceSource(flags.trace);
-    const timeline = role === 'arch' && flags.timeline !== undefined ? new TimelineWriter(flags.timeline, ...timelineWindow(flags, options.durationPs)) : undefined;
-    const recorder = role === 'arch' && flags.recordTrace !== undefined ? new TraceWriter(flags.recordTrace, `bpusim run (${which.name}, seed ${options.seed})`) : undefined;
+    const timeline =
+      role === 'arch' && flags.timeline !== undefined
+        ? new TimelineWriter(flags.timeline, ...timelineWindow(flags, options.durationPs))
+        : undefined;
+    const recorder =
+      role === 'arch' && flags.recordTrace !== undefined
+        ? new TraceWriter(flags.recordTrace, `bpusim run (${which.name}, seed ${options.seed})`)
+        : undefined;
     let result;
     try {
       result = runSystem({
@@ -202,7 +343,12 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
         arch: which,
         ...(trace === undefined ? {} : { trace }),
         ...(recorder === undefined ? {} : { recordTrace: (event: TraceEvent) => recorder.write(event) }),
-        ...(timeline === undefined ? {} : { timeline: (node: string, track: string, startPs: number, endPs: number, name: string) => timeline.slice(node, track, startPs, endPs, name) }),
+        ...(timeline === undefined
+          ? {}
+          : {
+              timeline: (node: string, track: string, startPs: number, endPs: number, name: string) =>
+                timeline.slice(node, track, startPs, endPs, name),
+            }),
         ...(progress === null ? {} : { onProgress: (fraction: number) => progress.update(Math.round(fraction * 100)) }),
       });
       progress?.stop();
@@ -219,7 +365,8 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
     return result;
   };
   const peerCounts = flags.sweep === undefined ? undefined : parsePeerSweep(flags.sweep);
-  if (flags.sweep !== undefined && peerCounts === undefined) throw new UsageError(`--sweep: expected peers=<n>,<n>,... (1 to 1024 each), got '${flags.sweep}'`);
+  if (flags.sweep !== undefined && peerCounts === undefined)
+    throw new UsageError(`--sweep: expected peers=<n>,<n>,... (1 to 1024 each), got '${flags.sweep}'`);
   const archResult = timed('arch', arch);
   const baselineResult = baseline === null ? null : timed('baseline', baseline);
   const seedCount = flags.seeds ?? 1;
@@ -228,23 +375,43 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
     const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i);
     const rest = seeds.slice(1);
     const archRuns = [archResult, ...rest.map((seed) => runSystem({ ...options, seed, arch }))];
-    const baselineRuns = baseline === null || baselineResult === null ? null : [baselineResult, ...rest.map((seed) => runSystem({ ...options, seed, arch: baseline }))];
-    seedStats = { arch: seedStatistics(seeds, archRuns), baseline: baselineRuns === null ? null : seedStatistics(seeds, baselineRuns) };
+    const baselineRuns =
+      baseline === null || baselineResult === null
+        ? null
+        : [baselineResult, ...rest.map((seed) => runSystem({ ...options, seed, arch: baseline }))];
+    seedStats = {
+      arch: seedStatistics(seeds, archRuns),
+      baseline: baselineRuns === null ? null : seedStatistics(seeds, baselineRuns),
+    };
   }
   const targetTps = flags.targetTps ?? flags.rate;
   const scalability =
     peerCounts === undefined
       ? null
-      : { arch: sweepPeers(options, arch, peerCounts, targetTps), baseline: baseline === null ? null : sweepPeers(options, baseline, peerCounts, targetTps) };
+      : {
+          arch: sweepPeers(options, arch, peerCounts, targetTps),
+          baseline: baseline === null ? null : sweepPeers(options, baseline, peerCounts, targetTps),
+        };
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     identity: identityOf(version, options, arch, baseline),
-    config: { architecture: arch, baseline, topology: options.topology, drainSeconds: options.drainPs / 1e12, run: scenarioFlags(flags, options.faults) },
+    config: {
+      architecture: arch,
+      baseline,
+      topology: options.topology,
+      drainSeconds: options.drainPs / 1e12,
+      run: scenarioFlags(flags, options.faults),
+    },
     results: { arch: archResult, baseline: baselineResult },
     ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
     ...(scalability === null ? {} : { scalability }),
     ...(seedStats === undefined ? {} : { seedStatistics: seedStats }),
-    host: { wallSeconds, simulatedTxPerWallSecond, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), node: process.versions.node },
+    host: {
+      wallSeconds,
+      simulatedTxPerWallSecond,
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      node: process.versions.node,
+    },
   };
   return report;
 }
@@ -271,14 +438,38 @@ function scenarioFlags(flags: RunFlags, faults: unknown): RerunScenario {
     ...(faults === undefined ? {} : { faults }),
     ...(flags.trace === undefined ? {} : { trace: flags.trace }),
     ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
-    ...(flags.auditEvery === undefined ? {} : { auditEvery: flags.auditEvery, auditBuckets: flags.auditBuckets ?? 1024 }),
+    ...(flags.auditEvery === undefined
+      ? {}
+      : { auditEvery: flags.auditEvery, auditBuckets: flags.auditBuckets ?? 1024 }),
     ...(flags.joinPeerAt === undefined ? {} : { joinPeerAt: flags.joinPeerAt, join: flags.join ?? 'snapshot' }),
     ...(flags.growPeersEvery === undefined ? {} : { growPeersEvery: flags.growPeersEvery }),
   };
 }
 
 /** RunFlags minus the architecture, baseline, topology and output options, with the fault file's content. */
-export type RerunScenario = Pick<RunFlags, 'workload' | 'rate' | 'duration' | 'drain' | 'arrival' | 'seed' | 'crypto' | 'keys' | 'ordering' | 'endorsementScheme' | 'seeds' | 'sweep' | 'targetTps' | 'trace' | 'timeScale' | 'auditEvery' | 'auditBuckets' | 'joinPeerAt' | 'join' | 'growPeersEvery'> & {
+export type RerunScenario = Pick<
+  RunFlags,
+  | 'workload'
+  | 'rate'
+  | 'duration'
+  | 'drain'
+  | 'arrival'
+  | 'seed'
+  | 'crypto'
+  | 'keys'
+  | 'ordering'
+  | 'endorsementScheme'
+  | 'seeds'
+  | 'sweep'
+  | 'targetTps'
+  | 'trace'
+  | 'timeScale'
+  | 'auditEvery'
+  | 'auditBuckets'
+  | 'joinPeerAt'
+  | 'join'
+  | 'growPeersEvery'
+> & {
   faults?: unknown;
 };
 
@@ -291,7 +482,10 @@ function timelineWindow(flags: RunFlags, durationPs: number): [number, number] {
   const [from, to] = flags.timelineWindow.split(':');
   const fromPs = parseDurationPs(from ?? '');
   const toPs = parseDurationPs(to ?? '');
-  if (fromPs === undefined || toPs === undefined || toPs <= fromPs) throw new UsageError(`--timeline-window: expected FROM:TO such as 100ms:110ms with TO after FROM, got '${flags.timelineWindow}'`);
+  if (fromPs === undefined || toPs === undefined || toPs <= fromPs)
+    throw new UsageError(
+      `--timeline-window: expected FROM:TO such as 100ms:110ms with TO after FROM, got '${flags.timelineWindow}'`,
+    );
   return [fromPs, toPs];
 }
 
@@ -302,7 +496,11 @@ function traceSource(file: string) {
     next() {
       const event = reader.next();
       if (event !== null && !(BUILTIN_CHAINCODE_NAMES as readonly string[]).includes(event.contract)) {
-        throw new TraceError(file, reader.currentLine, `field 'contract': '${event.contract}' is not a built-in contract; allowed: ${BUILTIN_CHAINCODE_NAMES.join(', ')}`);
+        throw new TraceError(
+          file,
+          reader.currentLine,
+          `field 'contract': '${event.contract}' is not a built-in contract; allowed: ${BUILTIN_CHAINCODE_NAMES.join(', ')}`,
+        );
       }
       return event;
     },

@@ -44,7 +44,10 @@ function lanePath(engine: string): string[] | null {
 }
 
 function getPath(root: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  return path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    root,
+  );
 }
 
 function setPath(root: Record<string, unknown>, path: readonly string[], value: number): void {
@@ -56,17 +59,33 @@ function setPath(root: Record<string, unknown>, path: readonly string[], value: 
 export interface SizingResult {
   targetTps: number;
   base: string;
-  probe: { rateTps: number; engines: { engine: string; busyLanesPerKtps: number; lanesBefore: number; lanesAfter: number }[] };
+  probe: {
+    rateTps: number;
+    engines: { engine: string; busyLanesPerKtps: number; lanesBefore: number; lanesAfter: number }[];
+  };
   unscalable: { engine: string; utilisationAtTarget: number }[];
   sized: Architecture;
-  check: { committedTps: number; holds: boolean; bottleneck: string; bottleneckUtilisation: number; nextEngineToAdd: string };
+  check: {
+    committedTps: number;
+    holds: boolean;
+    bottleneck: string;
+    bottleneckUtilisation: number;
+    nextEngineToAdd: string;
+  };
   nodeCostUsd: number;
   nodePowerW: number;
 }
 
 export function sizeArchitecture(flags: SizeFlags): SizingResult {
   const base = loadArchitecture(flags.arch);
-  const common: Partial<RunFlags> = { workload: flags.workload, topology: flags.topology, duration: flags.duration, crypto: 'modeled', baseline: 'none', arrival: 'poisson' };
+  const common: Partial<RunFlags> = {
+    workload: flags.workload,
+    topology: flags.topology,
+    duration: flags.duration,
+    crypto: 'modeled',
+    baseline: 'none',
+    arrival: 'poisson',
+  };
   const probe = buildReport({ ...RUN_DEFAULTS, ...common, rate: flags.probeRate } as RunFlags, base);
   // Demand per transaction: each engine's busy lane-seconds over the probe divided by its
   // transactions (robust to idle tails such as a final batch timeout), the busiest node of each
@@ -100,9 +119,16 @@ export function sizeArchitecture(flags: SizeFlags): SizingResult {
   // Linear demand misses one effect: a peer validates one block at a time, so the block's
   // validation time (not only the lanes' average load) must fit between blocks. While the check
   // fails on that serial validator, widen the engines a block's validation waits on and re-check.
-  for (let iteration = 0; iteration < flags.iterations && check.results.arch.committedTps < 0.95 * flags.targetTps; iteration++) {
+  for (
+    let iteration = 0;
+    iteration < flags.iterations && check.results.arch.committedTps < 0.95 * flags.targetTps;
+    iteration++
+  ) {
     const bottleneck = check.results.arch.bottleneck.engine;
-    const widen = bottleneck === 'validator' ? engines.filter((e) => /^(crypto\.verify|db|crypto\.hash|serde|cpu)/.test(e.engine)) : engines.filter((e) => e.engine === bottleneck);
+    const widen =
+      bottleneck === 'validator'
+        ? engines.filter((e) => /^(crypto\.verify|db|crypto\.hash|serde|cpu)/.test(e.engine))
+        : engines.filter((e) => e.engine === bottleneck);
     if (widen.length === 0) break;
     for (const e of widen) {
       e.lanesAfter = Math.ceil(e.lanesAfter * 1.5);
@@ -114,7 +140,11 @@ export function sizeArchitecture(flags: SizeFlags): SizingResult {
   const result = check.results.arch;
   // Engines without lanes to add (a NIC, the PCIe link, a peer's serial validator), as measured at the target.
   for (const s of result.engines as EngineStats[]) {
-    if (lanePath(s.engine) === null && s.utilisation > flags.ceiling && !unscalable.some((u) => u.engine === s.engine)) {
+    if (
+      lanePath(s.engine) === null &&
+      s.utilisation > flags.ceiling &&
+      !unscalable.some((u) => u.engine === s.engine)
+    ) {
       unscalable.push({ engine: s.engine, utilisationAtTarget: Number(s.utilisation.toPrecision(4)) });
     }
   }
@@ -142,27 +172,57 @@ export function registerSize(program: Command): void {
   program
     .command('size')
     .description('size an architecture: the fewest lanes per engine that hold a target TPS, checked by a run')
-    .requiredOption('--target-tps <tps>', 'throughput to hold', numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }))
+    .requiredOption(
+      '--target-tps <tps>',
+      'throughput to hold',
+      numberFlag('--target-tps', 0, 1e8, { exclusiveMin: true }),
+    )
     .option('--arch <preset|file>', 'architecture to size (its engine kinds and per-lane costs are kept)', 'bpu-2019')
     .option('--workload <name>', 'workload', RUN_DEFAULTS.workload)
     .option('--topology <preset|file>', 'topology', RUN_DEFAULTS.topology)
-    .option('--probe-rate <tps>', 'low rate used to measure demand per transaction', numberFlag('--probe-rate', 0, 1e8, { exclusiveMin: true }), 5_000)
-    .option('--duration <time>', 'simulated time of the probe and the check runs (long against the latency at the target)', '200ms')
-    .option('--ceiling <fraction>', 'highest utilisation allowed per engine at the target', numberFlag('--ceiling', 0, 1, { exclusiveMin: true }), 0.8)
-    .option('--iterations <n>', 'widen-and-recheck rounds when the check does not hold', intFlag('--iterations', 0, 20), 4)
+    .option(
+      '--probe-rate <tps>',
+      'low rate used to measure demand per transaction',
+      numberFlag('--probe-rate', 0, 1e8, { exclusiveMin: true }),
+      5_000,
+    )
+    .option(
+      '--duration <time>',
+      'simulated time of the probe and the check runs (long against the latency at the target)',
+      '200ms',
+    )
+    .option(
+      '--ceiling <fraction>',
+      'highest utilisation allowed per engine at the target',
+      numberFlag('--ceiling', 0, 1, { exclusiveMin: true }),
+      0.8,
+    )
+    .option(
+      '--iterations <n>',
+      'widen-and-recheck rounds when the check does not hold',
+      intFlag('--iterations', 0, 20),
+      4,
+    )
     .option('--out <file>', 'write the sized architecture (JSON) here')
     .option('--json', 'print the sizing as JSON')
     .action(
       action((flags: SizeFlags) => {
-        if (flags.probeRate > flags.targetTps) throw new UsageError(`--probe-rate (${flags.probeRate}) must not exceed --target-tps (${flags.targetTps})`);
+        if (flags.probeRate > flags.targetTps)
+          throw new UsageError(`--probe-rate (${flags.probeRate}) must not exceed --target-tps (${flags.targetTps})`);
         const sizing = sizeArchitecture(flags);
         if (flags.out !== undefined) writeFileAtomic(flags.out, `${JSON.stringify(sizing.sized, null, 2)}\n`);
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify(sizing)}\n`);
           return;
         }
-        const lines = sizing.probe.engines.map((e) => `  ${e.engine.padEnd(22)} ${String(e.lanesBefore).padStart(7)} → ${String(e.lanesAfter).padStart(7)}   (${e.busyLanesPerKtps} busy lanes per 1K TPS)`);
-        const warn = sizing.unscalable.map((u) => `  ! ${u.engine} would run at ${(u.utilisationAtTarget * 100).toFixed(0)} % and cannot be scaled by lanes`);
+        const lines = sizing.probe.engines.map(
+          (e) =>
+            `  ${e.engine.padEnd(22)} ${String(e.lanesBefore).padStart(7)} → ${String(e.lanesAfter).padStart(7)}   (${e.busyLanesPerKtps} busy lanes per 1K TPS)`,
+        );
+        const warn = sizing.unscalable.map(
+          (u) =>
+            `  ! ${u.engine} would run at ${(u.utilisationAtTarget * 100).toFixed(0)} % and cannot be scaled by lanes`,
+        );
         process.stdout.write(
           [
             `sizing ${sizing.base} for ${sizing.targetTps.toLocaleString('en-US')} TPS (${flags.workload} on ${flags.topology}; demand measured at ${flags.probeRate.toLocaleString('en-US')} TPS)`,

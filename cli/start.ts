@@ -14,7 +14,9 @@ export const START_DURATION = '200ms';
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description(`the default scenario: smallbank at ${START_RATE_TPS.toLocaleString('en-US')} TPS for ${START_DURATION}, bpu-2019 vs cpu-64core, report.json`)
+    .description(
+      `the default scenario: smallbank at ${START_RATE_TPS.toLocaleString('en-US')} TPS for ${START_DURATION}, bpu-2019 vs cpu-64core, report.json`,
+    )
     .option('--out <file>', 'where to write the report', 'report.json')
     .action(
       action((flags: { out: string }) => {

@@ -34,13 +34,21 @@ function parseShard(raw: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(raw);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (match === null || count < 1 || index >= count) throw new UsageError(`--shard: expected i/n with 0 ≤ i < n, got '${raw}'`);
+  if (match === null || count < 1 || index >= count)
+    throw new UsageError(`--shard: expected i/n with 0 ≤ i < n, got '${raw}'`);
   return { index, count };
 }
 
-export async function runSweep(file: string, workers: number, shard: { index: number; count: number } | null): Promise<SweepOutput> {
+export async function runSweep(
+  file: string,
+  workers: number,
+  shard: { index: number; count: number } | null,
+): Promise<SweepOutput> {
   if (!existsSync(file)) throw new UsageError(`${file}: no such grid file`);
-  const grid = parseGrid(file, parseConfigText(file, readFileSync(file, 'utf8'), extname(file).toLowerCase() === '.json'));
+  const grid = parseGrid(
+    file,
+    parseConfigText(file, readFileSync(file, 'utf8'), extname(file).toLowerCase() === '.json'),
+  );
   const all = expandGrid(grid);
   const points = shard === null ? all : all.filter((p) => p.index % shard.count === shard.index);
   // Every point's options and architecture are checked here first, so bad input stops the sweep
@@ -78,26 +86,35 @@ export function mergeSweeps(files: readonly string[]): SweepOutput {
     } catch (error) {
       throw new UsageError(`${file}: not JSON: ${(error as Error).message}`);
     }
-    if (data.format !== SWEEP_FORMAT || !Array.isArray(data.points)) throw new UsageError(`${file}: format: expected a ${SWEEP_FORMAT} file from bpusim sweep`);
+    if (data.format !== SWEEP_FORMAT || !Array.isArray(data.points))
+      throw new UsageError(`${file}: format: expected a ${SWEEP_FORMAT} file from bpusim sweep`);
     return { file, data };
   });
   const first = parts[0];
   if (first === undefined) throw new UsageError('merge: give at least one sweep file');
   const byIndex = new Map<number, unknown>();
   for (const { file, data } of parts) {
-    if (data.gridHash !== first.data.gridHash) throw new UsageError(`${file}: gridHash: ${data.gridHash} differs from ${first.file}'s ${first.data.gridHash}; shards of different grids`);
+    if (data.gridHash !== first.data.gridHash)
+      throw new UsageError(
+        `${file}: gridHash: ${data.gridHash} differs from ${first.file}'s ${first.data.gridHash}; shards of different grids`,
+      );
     for (const point of data.points as { index: number }[]) {
-      if (byIndex.has(point.index)) throw new UsageError(`${file}: points: point ${point.index} appears in more than one shard`);
+      if (byIndex.has(point.index))
+        throw new UsageError(`${file}: points: point ${point.index} appears in more than one shard`);
       byIndex.set(point.index, point);
     }
   }
   const missing = Array.from({ length: first.data.pointCount }, (_, i) => i).filter((i) => !byIndex.has(i));
-  if (missing.length > 0) throw new UsageError(`merge: points ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} are missing; merge every shard`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `merge: points ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} are missing; merge every shard`,
+    );
   return { ...first.data, shard: null, points: [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)) };
 }
 
 export function registerSweepGrid(program: Command): void {
-  const sweep = program.commands.find((c) => c.name() === 'sweep') ?? program.command('sweep').description('parameter sweeps');
+  const sweep =
+    program.commands.find((c) => c.name() === 'sweep') ?? program.command('sweep').description('parameter sweeps');
   sweep
     .argument('[grid]', 'grid file (YAML or JSON): base run options and the values to vary')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1, 256), Math.max(1, availableParallelism()))
@@ -109,7 +126,11 @@ export function registerSweepGrid(program: Command): void {
           sweep.help();
           return;
         }
-        const output = await runSweep(gridFile, flags.workers, flags.shard === undefined ? null : parseShard(flags.shard));
+        const output = await runSweep(
+          gridFile,
+          flags.workers,
+          flags.shard === undefined ? null : parseShard(flags.shard),
+        );
         const json = `${JSON.stringify(output)}\n`;
         if (flags.out !== undefined) writeFileAtomic(flags.out, json);
         else process.stdout.write(json);

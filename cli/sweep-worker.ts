@@ -23,7 +23,8 @@ export default function runPoint(task: SweepTask): string {
     const { host: _host, ...report } = buildReport(flags, arch);
     return JSON.stringify({ index: task.point.index, params: task.point.params, report });
   } catch (error) {
-    if (error instanceof Error && (error as { badInput?: unknown }).badInput === true) return JSON.stringify({ badInput: error.message });
+    if (error instanceof Error && (error as { badInput?: unknown }).badInput === true)
+      return JSON.stringify({ badInput: error.message });
     throw error;
   }
 }

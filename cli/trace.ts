@@ -29,26 +29,38 @@ interface RecordFlags {
 }
 
 export function recordTrace(flags: RecordFlags): number {
-  if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload)) throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload))
+    throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
   const durationPs = parseDurationPs(flags.duration);
-  if (durationPs === undefined || durationPs <= 0) throw new UsageError(`--duration: expected a positive time such as 10s, got '${flags.duration}'`);
+  if (durationPs === undefined || durationPs <= 0)
+    throw new UsageError(`--duration: expected a positive time such as 10s, got '${flags.duration}'`);
   const endS = psToSeconds(durationPs);
   const arrival = parseArrival(flags.arrival, flags.rate, endS);
   if (typeof arrival === 'string') throw new UsageError(`--arrival: ${arrival}`);
-  if (arrival.kind === 'closed') throw new UsageError('--arrival: a trace is open loop; closed:N cannot be recorded (record a run instead)');
+  if (arrival.kind === 'closed')
+    throw new UsageError('--arrival: a trace is open loop; closed:N cannot be recorded (record a run instead)');
   const generator = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
   const streams = new RandomStreams(flags.seed);
   const workloadDraws = drawsOf(streams, 'workload');
   // The kernel's event queue merges the clients' arrivals in time order.
   const env = new Environment();
-  const writer = new TraceWriter(flags.out, `bpusim trace record --workload ${flags.workload} --rate ${flags.rate} --arrival ${flags.arrival} --duration ${flags.duration} --seed ${flags.seed}`);
+  const writer = new TraceWriter(
+    flags.out,
+    `bpusim trace record --workload ${flags.workload} --rate ${flags.rate} --arrival ${flags.arrival} --duration ${flags.duration} --seed ${flags.seed}`,
+  );
   try {
     let sequence = 0;
     for (let c = 0; c < flags.clients; c++) {
       const arrivals = openArrivals(arrival, flags.clients, drawsOf(streams, `client/${c}/arrivals`), endS);
       const fire = (atS: unknown): void => {
         const request = generator.next(workloadDraws, sequence++);
-        writer.write({ timeS: atS as number, client: c, contract: request.chaincode, fn: request.fn, args: request.args });
+        writer.write({
+          timeS: atS as number,
+          client: c,
+          contract: request.chaincode,
+          fn: request.fn,
+          args: request.args,
+        });
         const next = arrivals.next(atS as number);
         if (next !== null) env.scheduleAt(Math.round(next * 1e12), fire, next);
       };
@@ -69,7 +81,9 @@ function drawsOf(streams: RandomStreams, name: string): Draws {
 }
 
 export function registerTrace(program: Command): void {
-  const trace = program.command('trace').description(`workload traces (JSON Lines, format bpusim-trace/1): record, import`);
+  const trace = program
+    .command('trace')
+    .description(`workload traces (JSON Lines, format bpusim-trace/1): record, import`);
   trace
     .command('record')
     .description('write a trace from a workload generator and an arrival process')
@@ -104,7 +118,9 @@ export function registerTrace(program: Command): void {
           writer.abort();
           throw error;
         }
-        process.stdout.write(`${flags.out}: ${writer.events} transactions from ${clients} clients over ${accounts} accounts\n`);
+        process.stdout.write(
+          `${flags.out}: ${writer.events} transactions from ${clients} clients over ${accounts} accounts\n`,
+        );
       }),
     );
 }

@@ -35,7 +35,11 @@ export interface ValidationCase {
   readonly predictedLatencyMs?: number;
   readonly latencyErrorPct?: number;
   /** validate+commit only: process CPU per tx measured, and the model's main-thread and worker CPU per tx. */
-  readonly cpuMicrosPerTx?: { readonly measured: number; readonly predictedMain: number; readonly predictedWorkers: number };
+  readonly cpuMicrosPerTx?: {
+    readonly measured: number;
+    readonly predictedMain: number;
+    readonly predictedWorkers: number;
+  };
 }
 
 export interface ValidationResult {
@@ -50,7 +54,8 @@ export interface ValidationResult {
   readonly maxAbsLatencyErrorPct: number;
 }
 
-const errorPct = (measured: number, predicted: number): number => Number((((predicted - measured) / measured) * 100).toFixed(1));
+const errorPct = (measured: number, predicted: number): number =>
+  Number((((predicted - measured) / measured) * 100).toFixed(1));
 const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
 
 export interface ValidateOptions {
@@ -75,18 +80,44 @@ interface CaseFigures {
 
 function medianFigures(all: readonly CaseFigures[]): CaseFigures {
   const pick = (key: keyof CaseFigures) => median(all.map((f) => f[key]));
-  return { endorseTps: pick('endorseTps'), endorseLatencyMs: pick('endorseLatencyMs'), validateCommitTps: pick('validateCommitTps'), blockLatencyMs: pick('blockLatencyMs'), endToEndTps: pick('endToEndTps') };
+  return {
+    endorseTps: pick('endorseTps'),
+    endorseLatencyMs: pick('endorseLatencyMs'),
+    validateCommitTps: pick('validateCommitTps'),
+    blockLatencyMs: pick('blockLatencyMs'),
+    endToEndTps: pick('endToEndTps'),
+  };
 }
 
 /** One real bench run of the case and the model of the same receipts. */
-async function runCase(options: ValidateOptions, workload: BenchWorkload, workers: number): Promise<{ measured: CaseFigures; predicted: CaseFigures; cpu: NonNullable<ValidationCase['cpuMicrosPerTx']> }> {
+async function runCase(
+  options: ValidateOptions,
+  workload: BenchWorkload,
+  workers: number,
+): Promise<{ measured: CaseFigures; predicted: CaseFigures; cpu: NonNullable<ValidationCase['cpuMicrosPerTx']> }> {
   const trace = emptyBenchTrace();
   const bench = await runBenchLedger(
-    { txs: options.txs, workload, crypto: 'node', store: options.store, threads: workers, blockSize: 500, accounts: 10_000, seed: options.seed, fsync: true },
+    {
+      txs: options.txs,
+      workload,
+      crypto: 'node',
+      store: options.store,
+      threads: workers,
+      blockSize: 500,
+      accounts: 10_000,
+      seed: options.seed,
+      fsync: true,
+    },
     trace,
   );
   const arch = options.arch;
-  const model = predictHostBench({ ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores: availableParallelism() } } }, trace.endorse, trace.phase1Other, trace.blocks, { threads: workers });
+  const model = predictHostBench(
+    { ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores: availableParallelism() } } },
+    trace.endorse,
+    trace.phase1Other,
+    trace.blocks,
+    { threads: workers },
+  );
   return {
     measured: {
       endorseTps: bench.endorseTxPerSec,
@@ -95,12 +126,25 @@ async function runCase(options: ValidateOptions, workload: BenchWorkload, worker
       blockLatencyMs: trace.blocks.reduce((sum, b) => sum + b.latencyNs, 0) / Math.max(1, trace.blocks.length) / 1e6,
       endToEndTps: bench.orderedTxs / (bench.wallSeconds.endorseAndOrder + bench.wallSeconds.validateCommit),
     },
-    predicted: { endorseTps: model.endorseTps, endorseLatencyMs: model.endorseLatencyMs, validateCommitTps: model.validateCommitTps, blockLatencyMs: model.blockLatencyMs, endToEndTps: model.endToEndTps },
-    cpu: { measured: bench.cpuMicrosPerTx.validateCommit, predictedMain: round(model.phase2CpuMicrosPerTx.main, 1), predictedWorkers: round(model.phase2CpuMicrosPerTx.workers, 1) },
+    predicted: {
+      endorseTps: model.endorseTps,
+      endorseLatencyMs: model.endorseLatencyMs,
+      validateCommitTps: model.validateCommitTps,
+      blockLatencyMs: model.blockLatencyMs,
+      endToEndTps: model.endToEndTps,
+    },
+    cpu: {
+      measured: bench.cpuMicrosPerTx.validateCommit,
+      predictedMain: round(model.phase2CpuMicrosPerTx.main, 1),
+      predictedWorkers: round(model.phase2CpuMicrosPerTx.workers, 1),
+    },
   };
 }
 
-export async function validate(options: ValidateOptions, log: (line: string) => void = () => undefined): Promise<ValidationResult> {
+export async function validate(
+  options: ValidateOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<ValidationResult> {
   const cases: ValidationCase[] = [];
   for (const workload of options.workloads) {
     for (const workers of options.workers) {
@@ -109,7 +153,8 @@ export async function validate(options: ValidateOptions, log: (line: string) => 
       const runs = [];
       for (let r = 0; r < options.repeat; r += 1) {
         // With recalibration, each run is paired with a calibration made just before it.
-        const runOptions = options.recalibrate === undefined ? options : { ...options, arch: await options.recalibrate() };
+        const runOptions =
+          options.recalibrate === undefined ? options : { ...options, arch: await options.recalibrate() };
         log(`${workload}, ${workers} worker(s), run ${r + 1}/${options.repeat}`);
         runs.push(await runCase(runOptions, workload, workers));
       }
@@ -176,7 +221,10 @@ interface ValidateFlags {
 }
 
 function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new UsageError(`${flag}: expected a comma-separated list of ${allowed}, got '${raw}'`);
   return items.map((item) => {
     const value = parse(item);
@@ -188,7 +236,9 @@ function parseList<T>(flag: string, raw: string, parse: (item: string) => T | un
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('run the real ledger bench and the calibrated host model on the same transactions; print measured vs predicted')
+    .description(
+      'run the real ledger bench and the calibrated host model on the same transactions; print measured vs predicted',
+    )
     .option('--host <file>', 'host architecture written by `bpusim calibrate` (default: calibrate first)')
     .option('--txs <n>', 'transactions per case', intFlag('--txs', 1_000, 1e7), 20_000)
     .option('--workloads <list>', `workloads: ${WORKLOADS.join(', ')}`, WORKLOADS.join(','))
@@ -196,24 +246,66 @@ export function registerValidate(program: Command): void {
     .option('--seed <s>', 'workload and key seed', intFlag('--seed', 0), 1)
     .option('--store <kind>', 'world state of the committer: lmdb, memory', 'lmdb')
     .option('--repeat <n>', 'runs per case; figures are medians', intFlag('--repeat', 1, 99), 1)
-    .option('--recalibrate-each', 'calibrate again (shorter trials) right before each run: on a host whose speed drifts, costs measured minutes earlier mislead')
+    .option(
+      '--recalibrate-each',
+      'calibrate again (shorter trials) right before each run: on a host whose speed drifts, costs measured minutes earlier mislead',
+    )
     .option('--json', 'print one JSON object')
     .action(
       action(async (flags: ValidateFlags) => {
-        const workloads = parseList('--workloads', flags.workloads, (w) => WORKLOADS.find((k) => k === w), WORKLOADS.join(', '));
-        const workers = parseList('--workers', flags.workers, (w) => (/^[0-9]+$/.test(w) && Number(w) >= 1 && Number(w) <= 64 ? Number(w) : undefined), 'integers 1..64');
-        if (flags.store !== 'lmdb' && flags.store !== 'memory') throw new UsageError(`--store: expected one of lmdb, memory, got '${flags.store}'`);
-        const log = process.stderr.isTTY ? (line: string) => process.stderr.write(`validate: ${line}\n`) : () => undefined;
-        if (flags.recalibrateEach === true && flags.host !== undefined) throw new UsageError('--recalibrate-each: calibrates before each case; leave out --host');
-        const arch = flags.host !== undefined ? loadArchitecture(flags.host) : flags.recalibrateEach === true ? await calibrate({ crypto: 'node', trials: 3, trialMs: 10, inContextTxs: 1_000 }) : await calibrate({ crypto: 'node', trials: 7, trialMs: 100 }, log);
-        const result = await validate({ arch, workloads, workers, txs: flags.txs, seed: flags.seed, store: flags.store, repeat: flags.repeat, ...(flags.recalibrateEach === true ? { recalibrate: () => calibrate({ crypto: 'node', trials: 5, trialMs: 60, inContextTxs: 5_000 }, log) } : {}) }, log);
+        const workloads = parseList(
+          '--workloads',
+          flags.workloads,
+          (w) => WORKLOADS.find((k) => k === w),
+          WORKLOADS.join(', '),
+        );
+        const workers = parseList(
+          '--workers',
+          flags.workers,
+          (w) => (/^[0-9]+$/.test(w) && Number(w) >= 1 && Number(w) <= 64 ? Number(w) : undefined),
+          'integers 1..64',
+        );
+        if (flags.store !== 'lmdb' && flags.store !== 'memory')
+          throw new UsageError(`--store: expected one of lmdb, memory, got '${flags.store}'`);
+        const log = process.stderr.isTTY
+          ? (line: string) => process.stderr.write(`validate: ${line}\n`)
+          : () => undefined;
+        if (flags.recalibrateEach === true && flags.host !== undefined)
+          throw new UsageError('--recalibrate-each: calibrates before each case; leave out --host');
+        const arch =
+          flags.host !== undefined
+            ? loadArchitecture(flags.host)
+            : flags.recalibrateEach === true
+              ? await calibrate({ crypto: 'node', trials: 3, trialMs: 10, inContextTxs: 1_000 })
+              : await calibrate({ crypto: 'node', trials: 7, trialMs: 100 }, log);
+        const result = await validate(
+          {
+            arch,
+            workloads,
+            workers,
+            txs: flags.txs,
+            seed: flags.seed,
+            store: flags.store,
+            repeat: flags.repeat,
+            ...(flags.recalibrateEach === true
+              ? { recalibrate: () => calibrate({ crypto: 'node', trials: 5, trialMs: 60, inContextTxs: 5_000 }, log) }
+              : {}),
+          },
+          log,
+        );
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;
         }
-        const lines = [`validation on ${result.host}, ${result.txs} txs per case, median of ${result.repeat} run(s)`, '| workload | workers | phase | measured tx/s | predicted tx/s | error % | measured ms | predicted ms | error % |', '|:--|--:|:--|--:|--:|--:|--:|--:|--:|'];
+        const lines = [
+          `validation on ${result.host}, ${result.txs} txs per case, median of ${result.repeat} run(s)`,
+          '| workload | workers | phase | measured tx/s | predicted tx/s | error % | measured ms | predicted ms | error % |',
+          '|:--|--:|:--|--:|--:|--:|--:|--:|--:|',
+        ];
         for (const c of result.cases) {
-          lines.push(`| ${c.workload} | ${c.workers} | ${c.phase} | ${c.measuredTps} | ${c.predictedTps} | ${c.errorPct} | ${c.measuredLatencyMs ?? ''} | ${c.predictedLatencyMs ?? ''} | ${c.latencyErrorPct ?? ''} |`);
+          lines.push(
+            `| ${c.workload} | ${c.workers} | ${c.phase} | ${c.measuredTps} | ${c.predictedTps} | ${c.errorPct} | ${c.measuredLatencyMs ?? ''} | ${c.predictedLatencyMs ?? ''} | ${c.latencyErrorPct ?? ''} |`,
+          );
         }
         lines.push(`max |error|: throughput ${result.maxAbsErrorPct} %, latency ${result.maxAbsLatencyErrorPct} %`);
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -10,7 +10,17 @@ import { readConfigSource, validateConfig } from './config-file.js';
 
 export const ARCH_PRESETS = ['cpu-64core', 'bpu-2019', 'bpu-1m'] as const;
 
-export const WORK_KINDS = ['sign', 'verify', 'hash', 'encode', 'decode', 'state', 'contract', 'network', 'consensus'] as const;
+export const WORK_KINDS = [
+  'sign',
+  'verify',
+  'hash',
+  'encode',
+  'decode',
+  'state',
+  'contract',
+  'network',
+  'consensus',
+] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 export const ENGINE_NAMES = ['cpu', 'crypto', 'db', 'sc', 'serde', 'nic', 'bft'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -58,11 +68,11 @@ const cycleCosts = z
 
 const cpuSchema = z.object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing }).strict();
 
-const pipelineSchema = z
-  .object({ lanes, latencyNs: positive, initiationIntervalNs: positive, ...sizing })
-  .strict();
+const pipelineSchema = z.object({ lanes, latencyNs: positive, initiationIntervalNs: positive, ...sizing }).strict();
 
-const perScheme = z.object({ p256: pipelineSchema.optional(), ed25519: pipelineSchema.optional(), bls: pipelineSchema.optional() }).strict();
+const perScheme = z
+  .object({ p256: pipelineSchema.optional(), ed25519: pipelineSchema.optional(), bls: pipelineSchema.optional() })
+  .strict();
 
 const cryptoSchema = z
   .object({
@@ -71,7 +81,10 @@ const cryptoSchema = z
     /** SHA-256 cores: bytes per cycle each. */
     hash: z.object({ lanes, bytesPerCycle: positive, clockGHz: positive }).strict().optional(),
     /** Batch verification: up to `batchMax` signatures checked together for the cost of `batchCostFactor` × one. */
-    batchVerify: z.object({ batchMax: z.int().min(2), batchCostFactor: positive }).strict().optional(),
+    batchVerify: z
+      .object({ batchMax: z.int().min(2), batchCostFactor: positive })
+      .strict()
+      .optional(),
     ...sizing,
   })
   .strict();
@@ -98,7 +111,13 @@ const scSchema = z
 const serdeSchema = z.object({ lanes, bytesPerCycle: positive, clockGHz: positive, ...sizing }).strict();
 
 const nicSchema = z
-  .object({ toe: z.boolean(), gbps: positive, perPacketNs: nonNegative, mtuBytes: z.int().min(576).max(65_536).default(9_000), ...sizing })
+  .object({
+    toe: z.boolean(),
+    gbps: positive,
+    perPacketNs: nonNegative,
+    mtuBytes: z.int().min(576).max(65_536).default(9_000),
+    ...sizing,
+  })
   .strict();
 
 const hostLinkSchema = z
@@ -108,7 +127,12 @@ const hostLinkSchema = z
 const bftSchema = z.object({ lanes, perMessageNs: positive, ...sizing }).strict();
 
 const servesSchema = z
-  .object(Object.fromEntries(WORK_KINDS.map((kind) => [kind, z.enum(ENGINE_NAMES).optional()])) as Record<WorkKind, z.ZodOptional<z.ZodEnum<{ [K in EngineName]: K }>>>)
+  .object(
+    Object.fromEntries(WORK_KINDS.map((kind) => [kind, z.enum(ENGINE_NAMES).optional()])) as Record<
+      WorkKind,
+      z.ZodOptional<z.ZodEnum<{ [K in EngineName]: K }>>
+    >,
+  )
   .strict();
 
 export const architectureSchema = z
@@ -133,7 +157,18 @@ export const architectureSchema = z
       .object({
         host: z.string(),
         crypto: z.string(),
-        costs: z.record(z.string(), z.object({ unit: z.string(), nsPerOp: nonNegative, cpuNsPerOp: nonNegative, spreadPct: nonNegative, trials: z.int().min(1) }).strict()),
+        costs: z.record(
+          z.string(),
+          z
+            .object({
+              unit: z.string(),
+              nsPerOp: nonNegative,
+              cpuNsPerOp: nonNegative,
+              spreadPct: nonNegative,
+              trials: z.int().min(1),
+            })
+            .strict(),
+        ),
       })
       .strict()
       .optional(),
@@ -157,7 +192,11 @@ export function checkArchitecture(file: string, arch: Architecture): Architectur
   for (const kind of WORK_KINDS) {
     const engine = arch.serves[kind];
     if (engine !== undefined && arch.engines[engine] === undefined) {
-      throw new ConfigError(file, `serves.${kind}`, `engine '${engine}' is not defined under engines; defined: ${defined.join(', ')}`);
+      throw new ConfigError(
+        file,
+        `serves.${kind}`,
+        `engine '${engine}' is not defined under engines; defined: ${defined.join(', ')}`,
+      );
     }
   }
   const allowed: Record<WorkKind, readonly EngineName[]> = {
@@ -174,7 +213,11 @@ export function checkArchitecture(file: string, arch: Architecture): Architectur
   for (const kind of WORK_KINDS) {
     const engine = arch.serves[kind];
     if (engine !== undefined && !allowed[kind].includes(engine)) {
-      throw new ConfigError(file, `serves.${kind}`, `engine '${engine}' cannot serve ${kind} work; allowed: ${allowed[kind].join(', ')}`);
+      throw new ConfigError(
+        file,
+        `serves.${kind}`,
+        `engine '${engine}' cannot serve ${kind} work; allowed: ${allowed[kind].join(', ')}`,
+      );
     }
   }
   return arch;

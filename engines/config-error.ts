@@ -4,7 +4,11 @@
  */
 export class ConfigError extends Error {
   readonly badInput = true;
-  constructor(readonly file: string, readonly field: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(field === '' ? `${file}: ${detail}` : `${file}: ${field}: ${detail}`);
     this.name = 'ConfigError';
   }

@@ -32,7 +32,11 @@ export function packageRoot(): string {
 }
 
 /** Reads `source` as a preset name (if one exists by that name) or a path, and parses it. */
-export function readConfigSource(kind: 'arch' | 'topology', source: string, presets: readonly string[]): { file: string; data: unknown } {
+export function readConfigSource(
+  kind: 'arch' | 'topology',
+  source: string,
+  presets: readonly string[],
+): { file: string; data: unknown } {
   const isPreset = presets.includes(source);
   const file = isPreset ? presetPath(kind, source) : source;
   const label = isPreset ? `preset ${source}` : source;

@@ -29,16 +29,29 @@ const probability = z.number().min(0).max(1);
 const eventSchema = z.discriminatedUnion('kind', [
   z.object({ atMs, kind: z.literal('crash'), node }).strict(),
   z.object({ atMs, kind: z.literal('restart'), node }).strict(),
-  z.object({ atMs, kind: z.literal('partition'), groups: z.tuple([z.array(node).min(1), z.array(node).min(1)]) }).strict(),
+  z
+    .object({ atMs, kind: z.literal('partition'), groups: z.tuple([z.array(node).min(1), z.array(node).min(1)]) })
+    .strict(),
   z.object({ atMs, kind: z.literal('heal') }).strict(),
-  z.object({ atMs, kind: z.literal('network'), drop: probability.default(0), duplicate: probability.default(0), delay: probability.default(0), delayMaxMs: z.number().nonnegative().default(0) }).strict(),
+  z
+    .object({
+      atMs,
+      kind: z.literal('network'),
+      drop: probability.default(0),
+      duplicate: probability.default(0),
+      delay: probability.default(0),
+      delayMaxMs: z.number().nonnegative().default(0),
+    })
+    .strict(),
   z.object({ atMs, kind: z.literal('slow'), node, extraMsPerMessage: z.number().nonnegative() }).strict(),
   z.object({ atMs, kind: z.literal('corrupt-write'), peer: node }).strict(),
 ]);
 
 export const faultFileSchema = z
   .object({
-    byzantine: z.record(z.string().regex(/^[0-9]+$/, 'keys are orderer ids'), z.enum(['equivocate', 'withhold', 'bad-digest'])).default({}),
+    byzantine: z
+      .record(z.string().regex(/^[0-9]+$/, 'keys are orderer ids'), z.enum(['equivocate', 'withhold', 'bad-digest']))
+      .default({}),
     events: z.array(eventSchema).default([]),
   })
   .strict();
@@ -53,14 +66,24 @@ export function hasOrdererFaults(faults: FaultFile): boolean {
 
 export function loadFaultFile(path: string, orderers: number, peers = Number.MAX_SAFE_INTEGER): FaultFile {
   if (!existsSync(path)) throw new ConfigError(path, '', 'no such file');
-  const faults = validateConfig(path, faultFileSchema, parseConfigText(path, readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json'));
+  const faults = validateConfig(
+    path,
+    faultFileSchema,
+    parseConfigText(path, readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json'),
+  );
   const check = (id: number, field: string): void => {
-    if (id >= orderers) throw new ConfigError(path, field, `orderer ${id} does not exist; the topology has orderers 0 … ${orderers - 1}`);
+    if (id >= orderers)
+      throw new ConfigError(path, field, `orderer ${id} does not exist; the topology has orderers 0 … ${orderers - 1}`);
   };
   for (const id of Object.keys(faults.byzantine)) check(Number(id), `byzantine.${id}`);
   faults.events.forEach((event, i) => {
     if ('node' in event) check(event.node, `events.${i}.node`);
-    if (event.kind === 'corrupt-write' && event.peer >= peers) throw new ConfigError(path, `events.${i}.peer`, `peer ${event.peer} does not exist; the topology has peers 0 … ${peers - 1}`);
+    if (event.kind === 'corrupt-write' && event.peer >= peers)
+      throw new ConfigError(
+        path,
+        `events.${i}.peer`,
+        `peer ${event.peer} does not exist; the topology has peers 0 … ${peers - 1}`,
+      );
     if (event.kind === 'partition') event.groups.flat().forEach((id) => check(id, `events.${i}.groups`));
   });
   return faults;

@@ -43,7 +43,12 @@ export interface HostBenchPrediction {
   readonly phase2Seconds: number;
   readonly endToEndTps: number;
   /** Phase 2's CPU time per transaction on the main thread and on the workers. */
-  readonly phase2CpuMicrosPerTx: { readonly main: number; readonly workers: number; readonly writer: number; readonly background: number };
+  readonly phase2CpuMicrosPerTx: {
+    readonly main: number;
+    readonly workers: number;
+    readonly writer: number;
+    readonly background: number;
+  };
 }
 
 export interface HostBenchModelOptions {
@@ -65,7 +70,11 @@ class CpuTimer {
   private readonly engines: NodeEngines;
 
   constructor(arch: Architecture) {
-    this.engines = new NodeEngines(this.env, { ...arch, engines: { cpu: { ...arch.engines.cpu, cores: 1 } }, serves: {} }, 'host');
+    this.engines = new NodeEngines(
+      this.env,
+      { ...arch, engines: { cpu: { ...arch.engines.cpu, cores: 1 } }, serves: {} },
+      'host',
+    );
   }
 
   ps(work: Work): number {
@@ -95,13 +104,24 @@ function checkCount(work: Work): number {
  * which the write-behind store does on its own write thread.
  */
 function splitBlockWork(work: Work, verifyHashBytes: number): { prepare: Work; commit: Work; writes: Work } {
-  const prepare: Work = { ...emptyWork(), decodeBytes: work.decodeBytes, hashBytes: Math.max(0, work.hashBytes - verifyHashBytes), txValidations: work.txValidations ?? 0 };
+  const prepare: Work = {
+    ...emptyWork(),
+    decodeBytes: work.decodeBytes,
+    hashBytes: Math.max(0, work.hashBytes - verifyHashBytes),
+    txValidations: work.txValidations ?? 0,
+  };
   const commit: Work = { ...withoutVerifies(work), decodeBytes: 0, hashBytes: 0, txValidations: 0, stateWrites: 0 };
   const writes: Work = { ...emptyWork(), stateWrites: work.stateWrites };
   return { prepare, commit, writes };
 }
 
-export function predictHostBench(arch: Architecture, endorse: readonly Work[], phase1Other: Work, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): HostBenchPrediction {
+export function predictHostBench(
+  arch: Architecture,
+  endorse: readonly Work[],
+  phase1Other: Work,
+  blocks: readonly BenchBlockWork[],
+  options: HostBenchModelOptions,
+): HostBenchPrediction {
   const timer = new CpuTimer(arch);
   // Phase 1: one thread, back to back.
   let endorsePs = 0;
@@ -115,13 +135,18 @@ export function predictHostBench(arch: Architecture, endorse: readonly Work[], p
   const ordered = endorse.length;
   return {
     endorseTps: ordered / psToSeconds(endorsePs),
-    endorseLatencyMs: psToSeconds(endorsePs) * 1000 / Math.max(1, ordered),
+    endorseLatencyMs: (psToSeconds(endorsePs) * 1000) / Math.max(1, ordered),
     validateCommitTps: txs / psToSeconds(phase2.totalPs),
     blockLatencyMs: phase2.meanBlockLatencyPs / 1e9,
     phase1Seconds: psToSeconds(phase1Ps),
     phase2Seconds: psToSeconds(phase2.totalPs),
     endToEndTps: txs / psToSeconds(phase1Ps + phase2.totalPs),
-    phase2CpuMicrosPerTx: { main: phase2.mainPs / 1e6 / Math.max(1, txs), workers: phase2.workerPs / 1e6 / Math.max(1, txs), writer: phase2.writerPs / 1e6 / Math.max(1, txs), background: phase2.backgroundPs / 1e6 / Math.max(1, txs) },
+    phase2CpuMicrosPerTx: {
+      main: phase2.mainPs / 1e6 / Math.max(1, txs),
+      workers: phase2.workerPs / 1e6 / Math.max(1, txs),
+      writer: phase2.writerPs / 1e6 / Math.max(1, txs),
+      background: phase2.backgroundPs / 1e6 / Math.max(1, txs),
+    },
   };
 }
 
@@ -169,7 +194,19 @@ class SimThread {
   }
 }
 
-function simulatePhase2(arch: Architecture, timer: CpuTimer, blocks: readonly BenchBlockWork[], options: HostBenchModelOptions): { totalPs: number; meanBlockLatencyPs: number; mainPs: number; workerPs: number; writerPs: number; backgroundPs: number } {
+function simulatePhase2(
+  arch: Architecture,
+  timer: CpuTimer,
+  blocks: readonly BenchBlockWork[],
+  options: HostBenchModelOptions,
+): {
+  totalPs: number;
+  meanBlockLatencyPs: number;
+  mainPs: number;
+  workerPs: number;
+  writerPs: number;
+  backgroundPs: number;
+} {
   let mainPs = 0;
   let workerPs = 0;
   let writerPs = 0;
@@ -188,7 +225,9 @@ function simulatePhase2(arch: Architecture, timer: CpuTimer, blocks: readonly Be
   const chunksPerThread = options.chunksPerThread ?? 2;
   const handoffPs = cyclesToPs(arch.engines.cpu.cycles.workerHandoffPerJob ?? 0, arch.engines.cpu.clockGHz);
   // One signature check on a worker, per scheme (hashing aside): the same for every block.
-  const checkPs = new Map<Scheme, number>(SCHEMES.map((scheme) => [scheme, timer.ps({ ...emptyWork(), verifies: { [scheme]: 1 } }) + handoffPs]));
+  const checkPs = new Map<Scheme, number>(
+    SCHEMES.map((scheme) => [scheme, timer.ps({ ...emptyWork(), verifies: { [scheme]: 1 } }) + handoffPs]),
+  );
 
   // Piscina's queue: chunks wait for the first idle worker.
   const pending: { ps: number; done: () => void }[] = [];
@@ -316,5 +355,12 @@ function simulatePhase2(arch: Architecture, timer: CpuTimer, blocks: readonly Be
   env.run();
   const endPs = Math.max(env.nowPs, lastDurablePs);
   // Latency as the bench measures it: submission to the commit being applied (durability aside).
-  return { totalPs: endPs, meanBlockLatencyPs: commitLatencySumPs / Math.max(1, committed), mainPs, workerPs, writerPs, backgroundPs };
+  return {
+    totalPs: endPs,
+    meanBlockLatencyPs: commitLatencySumPs / Math.max(1, committed),
+    mainPs,
+    workerPs,
+    writerPs,
+    backgroundPs,
+  };
 }

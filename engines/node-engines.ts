@@ -29,7 +29,10 @@ export interface EngineStats {
 
 type StageRunner = (done: () => void) => void;
 
-const SCHEME_CYCLES: Record<Scheme, { sign: 'signP256' | 'signEd25519' | 'signBls'; verify: 'verifyP256' | 'verifyEd25519' | 'verifyBls' }> = {
+const SCHEME_CYCLES: Record<
+  Scheme,
+  { sign: 'signP256' | 'signEd25519' | 'signBls'; verify: 'verifyP256' | 'verifyEd25519' | 'verifyBls' }
+> = {
   p256: { sign: 'signP256', verify: 'verifyP256' },
   ed25519: { sign: 'signEd25519', verify: 'verifyEd25519' },
   bls: { sign: 'signBls', verify: 'verifyBls' },
@@ -78,9 +81,11 @@ export class NodeEngines {
     if (crypto !== undefined) {
       for (const scheme of SCHEMES) {
         const sign = crypto.sign[scheme];
-        if (sign !== undefined) this.signPipelines.set(scheme, makePipeline(env, `${node}.crypto.sign.${scheme}`, sign));
+        if (sign !== undefined)
+          this.signPipelines.set(scheme, makePipeline(env, `${node}.crypto.sign.${scheme}`, sign));
         const verify = crypto.verify[scheme];
-        if (verify !== undefined) this.verifyPipelines.set(scheme, makePipeline(env, `${node}.crypto.verify.${scheme}`, verify));
+        if (verify !== undefined)
+          this.verifyPipelines.set(scheme, makePipeline(env, `${node}.crypto.verify.${scheme}`, verify));
       }
       if (crypto.hash !== undefined) {
         this.hashServer = new Server(env, { name: `${node}.crypto.hash`, lanes: crypto.hash.lanes });
@@ -88,7 +93,8 @@ export class NodeEngines {
       }
     }
     if (spec.db !== undefined) this.db = new Server(env, { name: `${node}.db`, lanes: spec.db.lanes });
-    if (spec.sc !== undefined) this.sc = new Server(env, { name: `${node}.sc`, lanes: spec.sc.boards * spec.sc.coresPerBoard });
+    if (spec.sc !== undefined)
+      this.sc = new Server(env, { name: `${node}.sc`, lanes: spec.sc.boards * spec.sc.coresPerBoard });
     if (spec.serde !== undefined) {
       this.serde = new Server(env, { name: `${node}.serde`, lanes: spec.serde.lanes });
       this.serdeBytesPerNs = spec.serde.bytesPerCycle * spec.serde.clockGHz;
@@ -113,7 +119,8 @@ export class NodeEngines {
     const pieces = Math.max(1, Math.floor(parallelism));
 
     if (work.decodeBytes > 0) stages.push(this.bytesStage('decode', work.decodeBytes, pieces, note));
-    const logicCycles = (work.proposals ?? 0) * (this.cycles.proposal ?? 0) + (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0);
+    const logicCycles =
+      (work.proposals ?? 0) * (this.cycles.proposal ?? 0) + (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0);
     if (logicCycles > 0) {
       // The ledger's own per-message logic runs on the host CPU whatever the card has.
       note('cpu');
@@ -149,11 +156,27 @@ export class NodeEngines {
     const fromServer = (engine: string, server: Server | null): void => {
       if (server === null) return;
       const s = server.stats();
-      all.push({ node: this.node, engine, lanes: s.lanes, utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec, ops: s.completed });
+      all.push({
+        node: this.node,
+        engine,
+        lanes: s.lanes,
+        utilisation: s.utilisation,
+        meanQueueLength: s.meanQueueLength,
+        opsPerSec: s.opsPerSec,
+        ops: s.completed,
+      });
     };
     const fromPipeline = (engine: string, pipeline: Pipeline): void => {
       const s = pipeline.stats();
-      all.push({ node: this.node, engine, lanes: s.lanes, utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec, ops: s.submitted });
+      all.push({
+        node: this.node,
+        engine,
+        lanes: s.lanes,
+        utilisation: s.utilisation,
+        meanQueueLength: s.meanQueueLength,
+        opsPerSec: s.opsPerSec,
+        ops: s.submitted,
+      });
     };
     fromServer('cpu', this.cpu);
     for (const [scheme, pipeline] of this.signPipelines) fromPipeline(`crypto.sign.${scheme}`, pipeline);
@@ -180,7 +203,9 @@ export class NodeEngines {
    */
   traceTo(sink: (node: string, track: string, startPs: number, endPs: number, name: string) => void): void {
     const onServer = (engine: string, server: Server | null): void => {
-      if (server !== null) server.tracer = (lane, startPs, endPs, label) => sink(this.node, `${engine}/${lane}`, startPs, endPs, label ?? engine);
+      if (server !== null)
+        server.tracer = (lane, startPs, endPs, label) =>
+          sink(this.node, `${engine}/${lane}`, startPs, endPs, label ?? engine);
     };
     onServer('cpu', this.cpu);
     onServer('crypto.hash', this.hashServer);
@@ -190,8 +215,13 @@ export class NodeEngines {
     onServer('nic', this.nic);
     onServer('hostLink', this.hostLink);
     onServer('bft', this.bft);
-    for (const [kind, pipelines] of [['sign', this.signPipelines], ['verify', this.verifyPipelines]] as const) {
-      for (const [scheme, pipeline] of pipelines) pipeline.tracer = (lane, startPs, endPs) => sink(this.node, `crypto.${kind}.${scheme}/${lane}`, startPs, endPs, `${kind} ${scheme}`);
+    for (const [kind, pipelines] of [
+      ['sign', this.signPipelines],
+      ['verify', this.verifyPipelines],
+    ] as const) {
+      for (const [scheme, pipeline] of pipelines)
+        pipeline.tracer = (lane, startPs, endPs) =>
+          sink(this.node, `crypto.${kind}.${scheme}/${lane}`, startPs, endPs, `${kind} ${scheme}`);
     }
   }
 
@@ -209,7 +239,12 @@ export class NodeEngines {
     };
   }
 
-  private bytesStage(kind: 'decode' | 'encode' | 'hash', bytes: number, pieces: number, note: (e: EngineName) => void): StageRunner {
+  private bytesStage(
+    kind: 'decode' | 'encode' | 'hash',
+    bytes: number,
+    pieces: number,
+    note: (e: EngineName) => void,
+  ): StageRunner {
     const engine = this.engineOf[kind];
     if (kind === 'hash' && engine === 'crypto' && this.hashServer !== null) {
       note('crypto');
@@ -220,11 +255,20 @@ export class NodeEngines {
       return this.splitOn(this.serde, nsToPs(bytes / this.serdeBytesPerNs), pieces, kind);
     }
     note('cpu');
-    const perByte = kind === 'hash' ? this.cycles.hashPerByte : kind === 'encode' ? this.cycles.encodePerByte : this.cycles.decodePerByte;
+    const perByte =
+      kind === 'hash'
+        ? this.cycles.hashPerByte
+        : kind === 'encode'
+          ? this.cycles.encodePerByte
+          : this.cycles.decodePerByte;
     return this.splitOn(this.cpu, this.cpuPs(bytes * perByte), pieces, kind);
   }
 
-  private signatureStage(kind: 'sign' | 'verify', counts: Partial<Record<Scheme, number>>, note: (e: EngineName) => void): StageRunner {
+  private signatureStage(
+    kind: 'sign' | 'verify',
+    counts: Partial<Record<Scheme, number>>,
+    note: (e: EngineName) => void,
+  ): StageRunner {
     const onCard = this.engineOf[kind] === 'crypto';
     const pipelines = kind === 'sign' ? this.signPipelines : this.verifyPipelines;
     const batch = kind === 'verify' ? this.arch.engines.crypto?.batchVerify : undefined;
@@ -258,7 +302,12 @@ export class NodeEngines {
     }
     note('cpu');
     const cyclesPerStep = this.cycles.contractStepByContract?.[name] ?? this.cycles.contractStep;
-    return this.splitOn(this.cpu, this.cpuPs(work.contractSteps * cyclesPerStep + this.cycles.contextSwitch), 1, `contract ${name}`);
+    return this.splitOn(
+      this.cpu,
+      this.cpuPs(work.contractSteps * cyclesPerStep + this.cycles.contextSwitch),
+      1,
+      `contract ${name}`,
+    );
   }
 
   private stateStage(work: Work, pieces: number, note: (e: EngineName) => void): StageRunner {
@@ -267,10 +316,18 @@ export class NodeEngines {
       note('db');
       const readNs = db.getNs + (1 - db.cacheHitRatio) * db.missNs;
       const totalNs = work.stateReads * readNs + work.stateWrites * db.putNs + work.rangeRows * db.rangeRowNs;
-      return this.splitOn(this.db, nsToPs(totalNs), Math.min(pieces, work.stateReads + work.stateWrites + work.rangeRows), 'state');
+      return this.splitOn(
+        this.db,
+        nsToPs(totalNs),
+        Math.min(pieces, work.stateReads + work.stateWrites + work.rangeRows),
+        'state',
+      );
     }
     note('cpu');
-    const cycles = work.stateReads * this.cycles.stateRead + work.stateWrites * this.cycles.stateWrite + work.rangeRows * this.cycles.rangeRow;
+    const cycles =
+      work.stateReads * this.cycles.stateRead +
+      work.stateWrites * this.cycles.stateWrite +
+      work.rangeRows * this.cycles.rangeRow;
     return this.splitOn(this.cpu, this.cpuPs(cycles), pieces, 'state');
   }
 
@@ -284,7 +341,12 @@ export class NodeEngines {
     note('cpu');
     const mtuBytes = nic?.mtuBytes ?? 1_500;
     const packets = Math.ceil(bytes / mtuBytes);
-    return this.splitOn(this.cpu, this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte), 1, 'network');
+    return this.splitOn(
+      this.cpu,
+      this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte),
+      1,
+      'network',
+    );
   }
 
   private consensusStage(messages: number, note: (e: EngineName) => void): StageRunner {
@@ -306,7 +368,11 @@ export class NodeEngines {
   }
 }
 
-function makePipeline(env: Environment, name: string, spec: { lanes: number; latencyNs: number; initiationIntervalNs: number }): Pipeline {
+function makePipeline(
+  env: Environment,
+  name: string,
+  spec: { lanes: number; latencyNs: number; initiationIntervalNs: number },
+): Pipeline {
   return new Pipeline(env, {
     name,
     lanes: spec.lanes,

@@ -19,8 +19,21 @@ export const topologySchema = z
     description: z.string().optional(),
     sites: z.record(z.string().min(1), z.object({ link: linkSchema }).strict()),
     /** One-way links between sites, in either direction. */
-    siteLinks: z.array(z.object({ between: z.tuple([z.string(), z.string()]), latencyUs: z.number().nonnegative(), gbps: z.number().positive() }).strict()).default([]),
-    orgs: z.array(z.object({ site: z.string(), peers: z.int().min(1).max(256) }).strict()).min(1).max(64),
+    siteLinks: z
+      .array(
+        z
+          .object({
+            between: z.tuple([z.string(), z.string()]),
+            latencyUs: z.number().nonnegative(),
+            gbps: z.number().positive(),
+          })
+          .strict(),
+      )
+      .default([]),
+    orgs: z
+      .array(z.object({ site: z.string(), peers: z.int().min(1).max(256) }).strict())
+      .min(1)
+      .max(64),
     /** Endorsement policy in Fabric's syntax; default OutOf(min(2, orgs), every org's peer). */
     endorsementPolicy: z.string().optional(),
     orderers: z.object({ count: z.int().min(1).max(256), site: z.string() }).strict(),
@@ -29,12 +42,23 @@ export const topologySchema = z
     batch: z
       .object({
         maxMessageCount: z.int().min(1).max(100_000).default(500),
-        preferredMaxBytes: z.int().min(1).default(2 * 1024 * 1024),
-        absoluteMaxBytes: z.int().min(1).default(10 * 1024 * 1024),
+        preferredMaxBytes: z
+          .int()
+          .min(1)
+          .default(2 * 1024 * 1024),
+        absoluteMaxBytes: z
+          .int()
+          .min(1)
+          .default(10 * 1024 * 1024),
         timeoutMs: z.number().positive().default(200),
       })
       .strict()
-      .default({ maxMessageCount: 500, preferredMaxBytes: 2 * 1024 * 1024, absoluteMaxBytes: 10 * 1024 * 1024, timeoutMs: 200 }),
+      .default({
+        maxMessageCount: 500,
+        preferredMaxBytes: 2 * 1024 * 1024,
+        absoluteMaxBytes: 10 * 1024 * 1024,
+        timeoutMs: 200,
+      }),
   })
   .strict();
 
@@ -61,14 +85,27 @@ export function checkTopology(file: string, topology: Topology): Topology {
   });
   for (const a of sites) {
     for (const b of sites) {
-      if (a < b && !topology.siteLinks.some((l) => (l.between[0] === a && l.between[1] === b) || (l.between[0] === b && l.between[1] === a))) {
-        throw new ConfigError(file, 'siteLinks', `no link between sites '${a}' and '${b}'; every pair of sites needs one`);
+      if (
+        a < b &&
+        !topology.siteLinks.some(
+          (l) => (l.between[0] === a && l.between[1] === b) || (l.between[0] === b && l.between[1] === a),
+        )
+      ) {
+        throw new ConfigError(
+          file,
+          'siteLinks',
+          `no link between sites '${a}' and '${b}'; every pair of sites needs one`,
+        );
       }
     }
   }
   const batch = topology.batch;
   if (batch.preferredMaxBytes > batch.absoluteMaxBytes) {
-    throw new ConfigError(file, 'batch.preferredMaxBytes', `${batch.preferredMaxBytes} must be ≤ absoluteMaxBytes (${batch.absoluteMaxBytes})`);
+    throw new ConfigError(
+      file,
+      'batch.preferredMaxBytes',
+      `${batch.preferredMaxBytes} must be ≤ absoluteMaxBytes (${batch.absoluteMaxBytes})`,
+    );
   }
   return topology;
 }
@@ -80,7 +117,9 @@ export function siteLink(topology: Topology, a: string, b: string): { latencyUs:
     if (site === undefined) throw new ConfigError(topology.name, 'sites', `unknown site '${a}'`);
     return site.link;
   }
-  const link = topology.siteLinks.find((l) => (l.between[0] === a && l.between[1] === b) || (l.between[0] === b && l.between[1] === a));
+  const link = topology.siteLinks.find(
+    (l) => (l.between[0] === a && l.between[1] === b) || (l.between[0] === b && l.between[1] === a),
+  );
   if (link === undefined) throw new ConfigError(topology.name, 'siteLinks', `no link between '${a}' and '${b}'`);
   return link;
 }

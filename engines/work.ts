@@ -27,5 +27,16 @@ export interface Work {
 }
 
 export function emptyWork(): Work {
-  return { signs: {}, verifies: {}, hashBytes: 0, encodeBytes: 0, decodeBytes: 0, stateReads: 0, stateWrites: 0, rangeRows: 0, contractSteps: 0, messageBytes: 0 };
+  return {
+    signs: {},
+    verifies: {},
+    hashBytes: 0,
+    encodeBytes: 0,
+    decodeBytes: 0,
+    stateReads: 0,
+    stateWrites: 0,
+    rangeRows: 0,
+    contractSteps: 0,
+    messageBytes: 0,
+  };
 }

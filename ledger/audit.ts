@@ -27,7 +27,15 @@ import { bytesEqual, toHex } from './hash.js';
 import type { Peer } from './peer.js';
 import type { WorkReceipt } from './receipt.js';
 import { emptyReceipt } from './receipt.js';
-import { COMMITMENT_NODE_BYTES, STATE_KEY_END, bucketOfKey, checkpointBucket, checkpointNode, checkpointRoot, innerNodeDigest } from './state/commitment.js';
+import {
+  COMMITMENT_NODE_BYTES,
+  STATE_KEY_END,
+  bucketOfKey,
+  checkpointBucket,
+  checkpointNode,
+  checkpointRoot,
+  innerNodeDigest,
+} from './state/commitment.js';
 import type { StateCheckpoint } from './state/commitment.js';
 import { entryDigest } from './state/state-hash.js';
 import type { WorldState } from './state/world-state.js';
@@ -91,7 +99,10 @@ function groupByValue(values: ReadonlyMap<string, string>): Grouping {
     group.push(peer);
     groups.set(value, group);
   }
-  const largest = [...groups.values()].reduce<string[]>((best, group) => (group.length > best.length ? group : best), []);
+  const largest = [...groups.values()].reduce<string[]>(
+    (best, group) => (group.length > best.length ? group : best),
+    [],
+  );
   const majority = largest.length * 2 > values.size ? largest : [];
   const odd = [...values.keys()].filter((peer) => !majority.includes(peer));
   return { majority, odd: majority.length === 0 ? [...values.keys()] : odd, distinct: groups.size };
@@ -103,14 +114,25 @@ function groupByValue(values: ReadonlyMap<string, string>): Grouping {
  * duplicate names).
  */
 export function auditCheckpoints(participants: readonly AuditParticipant[]): AuditReport {
-  if (participants.length < 2) throw new LedgerInputError(`audit: expected at least two peers, got ${participants.length}`);
+  if (participants.length < 2)
+    throw new LedgerInputError(`audit: expected at least two peers, got ${participants.length}`);
   const first = participants[0]!.checkpoint;
   const names = participants.map((p) => p.peer);
-  if (new Set(names).size !== names.length) throw new LedgerInputError(`audit: peer names must be distinct, got ${names.join(', ')}`);
+  if (new Set(names).size !== names.length)
+    throw new LedgerInputError(`audit: peer names must be distinct, got ${names.join(', ')}`);
   for (const { peer, checkpoint } of participants) {
-    if (checkpoint.blockNum !== first.blockNum) throw new LedgerInputError(`audit: ${peer}'s commitment is after block ${checkpoint.blockNum}, ${names[0]}'s after block ${first.blockNum}`);
-    if (checkpoint.bucketCount !== first.bucketCount) throw new LedgerInputError(`audit: ${peer} has ${checkpoint.bucketCount} buckets, ${names[0]} has ${first.bucketCount}`);
-    if (checkpoint.tree.length !== 2 * checkpoint.bucketCount * COMMITMENT_NODE_BYTES) throw new LedgerInputError(`audit: ${peer}'s tree holds ${checkpoint.tree.length} bytes for ${checkpoint.bucketCount} buckets`);
+    if (checkpoint.blockNum !== first.blockNum)
+      throw new LedgerInputError(
+        `audit: ${peer}'s commitment is after block ${checkpoint.blockNum}, ${names[0]}'s after block ${first.blockNum}`,
+      );
+    if (checkpoint.bucketCount !== first.bucketCount)
+      throw new LedgerInputError(
+        `audit: ${peer} has ${checkpoint.bucketCount} buckets, ${names[0]} has ${first.bucketCount}`,
+      );
+    if (checkpoint.tree.length !== 2 * checkpoint.bucketCount * COMMITMENT_NODE_BYTES)
+      throw new LedgerInputError(
+        `audit: ${peer}'s tree holds ${checkpoint.tree.length} bytes for ${checkpoint.bucketCount} buckets`,
+      );
   }
   const bucketCount = first.bucketCount;
   const auditorReceipt = emptyReceipt();
@@ -122,7 +144,9 @@ export function auditCheckpoints(participants: readonly AuditParticipant[]): Aud
   const digestsAt = (node: number): Map<string, string> => {
     nodesVisited += 1;
     digestsCompared += participants.length;
-    return new Map(participants.map(({ peer, checkpoint }) => [peer, toHex(checkpointNode(checkpoint, node))] as const));
+    return new Map(
+      participants.map(({ peer, checkpoint }) => [peer, toHex(checkpointNode(checkpoint, node))] as const),
+    );
   };
 
   // Every peer sends its root.
@@ -136,7 +160,9 @@ export function auditCheckpoints(participants: readonly AuditParticipant[]): Aud
     const node = queue[at]!;
     if (node >= bucketCount) {
       const bucket = node - bucketCount;
-      const digests = new Map(participants.map(({ peer, checkpoint }) => [peer, toHex(checkpointBucket(checkpoint, bucket))] as const));
+      const digests = new Map(
+        participants.map(({ peer, checkpoint }) => [peer, toHex(checkpointBucket(checkpoint, bucket))] as const),
+      );
       const groups = groupByValue(digests);
       divergentBuckets.push({ bucket, digests, majorityPeers: groups.majority, oddPeers: groups.odd });
       continue;
@@ -144,13 +170,17 @@ export function auditCheckpoints(participants: readonly AuditParticipant[]): Aud
     for (const { peer, checkpoint } of participants) {
       // The peer sends both children; the auditor checks they hash to the node the peer sent before.
       peerReceipts.get(peer)!.messageBytes += 2 * COMMITMENT_NODE_BYTES;
-      if (!bytesEqual(innerNodeDigest(checkpoint, node, auditorReceipt), checkpointNode(checkpoint, node))) malformed.add(peer);
+      if (!bytesEqual(innerNodeDigest(checkpoint, node, auditorReceipt), checkpointNode(checkpoint, node)))
+        malformed.add(peer);
     }
     for (const child of [2 * node, 2 * node + 1]) if (groupByValue(digestsAt(child)).distinct > 1) queue.push(child);
   }
 
   const agree = rootGroups.distinct === 1 && malformed.size === 0;
-  const majorityRoot = rootGroups.majority.length === 0 ? null : checkpointRoot(participants.find((p) => p.peer === rootGroups.majority[0])!.checkpoint).slice();
+  const majorityRoot =
+    rootGroups.majority.length === 0
+      ? null
+      : checkpointRoot(participants.find((p) => p.peer === rootGroups.majority[0])!.checkpoint).slice();
   const suspects = agree ? [] : names.filter((name) => rootGroups.odd.includes(name) || malformed.has(name));
   return {
     blockNum: first.blockNum,
@@ -179,7 +209,10 @@ export function auditPeers(peers: readonly Peer[], blockNum: number): AuditRepor
       const commitment = peer.commitment;
       if (commitment === null) throw new LedgerInputError(`audit: peer ${peer.name} keeps no state commitment`);
       const checkpoint = commitment.checkpointAfter(blockNum);
-      if (checkpoint === null) throw new LedgerInputError(`audit: peer ${peer.name} kept no checkpoint after block ${blockNum} (kept: ${commitment.keptCheckpoints().join(', ') || 'none'})`);
+      if (checkpoint === null)
+        throw new LedgerInputError(
+          `audit: peer ${peer.name} kept no checkpoint after block ${blockNum} (kept: ${commitment.keptCheckpoints().join(', ') || 'none'})`,
+        );
       return { peer: peer.name, checkpoint };
     }),
   );
@@ -217,7 +250,13 @@ export function agreedRoot(peers: readonly Peer[], blockNum: number): AgreedRoot
   const groups = groupByValue(roots);
   const winner = groups.majority[0];
   const root = winner === undefined ? null : Uint8Array.from(Buffer.from(roots.get(winner) ?? '', 'hex'));
-  return { blockNum, root, agreeing: groups.majority, dissenting: groups.majority.length === 0 ? [...roots.keys()] : groups.odd, peerReceipts };
+  return {
+    blockNum,
+    root,
+    agreeing: groups.majority,
+    dissenting: groups.majority.length === 0 ? [...roots.keys()] : groups.odd,
+    peerReceipts,
+  };
 }
 
 /** A peer's state, as the key-level drill-down needs it (a `Peer` is one). */
@@ -260,11 +299,16 @@ export interface KeyDivergenceReport {
  * common height works too, except that a divergence overwritten since is no longer found.
  */
 export function locateDivergentKeys(report: AuditReport, sources: readonly AuditStateSource[]): KeyDivergenceReport {
-  if (sources.length < 2) throw new LedgerInputError(`key drill-down: expected at least two peers' states, got ${sources.length}`);
+  if (sources.length < 2)
+    throw new LedgerInputError(`key drill-down: expected at least two peers' states, got ${sources.length}`);
   const height = sources[0]!.height;
   for (const source of sources) {
-    if (!report.peers.includes(source.name)) throw new LedgerInputError(`key drill-down: ${source.name} was not in the audit (${report.peers.join(', ')})`);
-    if (source.height !== height) throw new LedgerInputError(`key drill-down: states must be at the same height; ${source.name} is at ${source.height}, ${sources[0]!.name} at ${height}`);
+    if (!report.peers.includes(source.name))
+      throw new LedgerInputError(`key drill-down: ${source.name} was not in the audit (${report.peers.join(', ')})`);
+    if (source.height !== height)
+      throw new LedgerInputError(
+        `key drill-down: states must be at the same height; ${source.name} is at ${source.height}, ${sources[0]!.name} at ${height}`,
+      );
   }
   const buckets = new Set(report.divergentBuckets.map((b) => b.bucket));
   const auditorReceipt = emptyReceipt();

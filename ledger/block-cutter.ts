@@ -24,7 +24,8 @@ export class BlockCutter {
       batches.push([envelope]);
       return batches;
     }
-    if (this.pendingBytes + sizeBytes > this.batch.preferredMaxBytes && this.pending.length > 0) batches.push(this.cut());
+    if (this.pendingBytes + sizeBytes > this.batch.preferredMaxBytes && this.pending.length > 0)
+      batches.push(this.cut());
     this.pending.push(envelope);
     this.pendingBytes += sizeBytes;
     if (this.pending.length >= this.batch.maxMessageCount) batches.push(this.cut());

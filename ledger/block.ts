@@ -85,7 +85,15 @@ function blockParts(block: Block) {
   const { header, metadata } = block;
   const numberBytes = packValue(header.number);
   const dataBytes = encodedDataSegments.get(block.data) ?? packValue(block.data);
-  const sizeBytes = 1 + numberBytes.length + binBytes(header.previousHash) + binBytes(header.dataHash) + dataBytes.length + binBytes(metadata.ordererIdentity) + binBytes(metadata.ordererSignature) + binBytes(metadata.validationFlags);
+  const sizeBytes =
+    1 +
+    numberBytes.length +
+    binBytes(header.previousHash) +
+    binBytes(header.dataHash) +
+    dataBytes.length +
+    binBytes(metadata.ordererIdentity) +
+    binBytes(metadata.ordererSignature) +
+    binBytes(metadata.validationFlags);
   return { numberBytes, dataBytes, sizeBytes };
 }
 
@@ -98,7 +106,10 @@ export function encodedBlockSizeBytes(block: Block): number {
 export function encodeBlockInto(block: Block, out: Uint8Array, offset: number, receipt: WorkReceipt): number {
   const { header, metadata } = block;
   const { numberBytes, dataBytes, sizeBytes } = blockParts(block);
-  assert(out.length - offset >= sizeBytes, `encodeBlockInto: ${out.length - offset} bytes of room for a ${sizeBytes}-byte block`);
+  assert(
+    out.length - offset >= sizeBytes,
+    `encodeBlockInto: ${out.length - offset} bytes of room for a ${sizeBytes}-byte block`,
+  );
   let at = offset;
   out[at] = 0x97; // fixarray of 7
   at += 1;
@@ -119,7 +130,15 @@ export function encodeBlockInto(block: Block, out: Uint8Array, offset: number, r
 export function encodeBlock(block: Block, receipt: WorkReceipt): Uint8Array {
   const { header, metadata } = block;
   return encode(
-    [header.number, header.previousHash, header.dataHash, block.data, metadata.ordererIdentity, metadata.ordererSignature, metadata.validationFlags],
+    [
+      header.number,
+      header.previousHash,
+      header.dataHash,
+      block.data,
+      metadata.ordererIdentity,
+      metadata.ordererSignature,
+      metadata.validationFlags,
+    ],
     receipt,
   );
 }
@@ -133,23 +152,42 @@ export function decodeBlock(bytes: Uint8Array, receipt: WorkReceipt): Block | nu
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) return null;
     if (!(previousHash instanceof Uint8Array) || !(dataHash instanceof Uint8Array)) return null;
     if (!Array.isArray(data) || !data.every((d) => d instanceof Uint8Array)) return null;
-    if (!(ordererIdentity instanceof Uint8Array) || !(ordererSignature instanceof Uint8Array) || !(validationFlags instanceof Uint8Array)) return null;
+    if (
+      !(ordererIdentity instanceof Uint8Array) ||
+      !(ordererSignature instanceof Uint8Array) ||
+      !(validationFlags instanceof Uint8Array)
+    )
+      return null;
     const envelopes = data as Uint8Array[];
     // Remember where the data array's encoding lies (everything between the header fields and the
     // metadata), checked by its array header; the block stays valid without it.
     const start = 1 + packValue(number).length + binBytes(previousHash) + binBytes(dataHash);
     const end = bytes.length - binBytes(ordererIdentity) - binBytes(ordererSignature) - binBytes(validationFlags);
     const first = bytes[start] ?? 0;
-    const count = (first & 0xf0) === 0x90 ? first & 0x0f : first === 0xdc ? ((bytes[start + 1] ?? 0) << 8) | (bytes[start + 2] ?? 0) : -1;
-    if (bytes[0] === 0x97 && count === envelopes.length && start < end) encodedDataSegments.set(envelopes, bytes.subarray(start, end));
-    return { header: { number, previousHash, dataHash }, data: envelopes, metadata: { ordererIdentity, ordererSignature, validationFlags } };
+    const count =
+      (first & 0xf0) === 0x90
+        ? first & 0x0f
+        : first === 0xdc
+          ? ((bytes[start + 1] ?? 0) << 8) | (bytes[start + 2] ?? 0)
+          : -1;
+    if (bytes[0] === 0x97 && count === envelopes.length && start < end)
+      encodedDataSegments.set(envelopes, bytes.subarray(start, end));
+    return {
+      header: { number, previousHash, dataHash },
+      data: envelopes,
+      metadata: { ordererIdentity, ordererSignature, validationFlags },
+    };
   } catch {
     return null;
   }
 }
 
 export function blockSizeBytes(block: Block): number {
-  let size = 3 * HASH_BYTES + block.metadata.ordererIdentity.length + block.metadata.ordererSignature.length + block.metadata.validationFlags.length;
+  let size =
+    3 * HASH_BYTES +
+    block.metadata.ordererIdentity.length +
+    block.metadata.ordererSignature.length +
+    block.metadata.validationFlags.length;
   for (const envelope of block.data) size += envelope.length;
   return size;
 }

@@ -11,7 +11,8 @@ const FINGERPRINT_BYTES = 12;
 function fingerprint(key: Uint8Array): number {
   // FNV-1a over the length and the last bytes (a point's y coordinate, a certificate's signature).
   let hash = Math.imul(0x811c9dc5 ^ key.length, 0x01000193);
-  for (let i = Math.max(0, key.length - FINGERPRINT_BYTES); i < key.length; i += 1) hash = Math.imul(hash ^ (key[i] ?? 0), 0x01000193);
+  for (let i = Math.max(0, key.length - FINGERPRINT_BYTES); i < key.length; i += 1)
+    hash = Math.imul(hash ^ (key[i] ?? 0), 0x01000193);
   return hash >>> 0;
 }
 

@@ -43,7 +43,11 @@ export interface ChannelConfig {
   readonly mdm: MdmConfig;
 }
 
-export const DEFAULT_BATCH: BatchConfig = { maxMessageCount: 500, absoluteMaxBytes: 10 * 1024 * 1024, preferredMaxBytes: 2 * 1024 * 1024 };
+export const DEFAULT_BATCH: BatchConfig = {
+  maxMessageCount: 500,
+  absoluteMaxBytes: 10 * 1024 * 1024,
+  preferredMaxBytes: 2 * 1024 * 1024,
+};
 
 /** Checks relations once at load (STYLE.md), and parses every policy so bad syntax fails early. */
 export function checkChannelConfig(config: ChannelConfig): Map<string, Policy> {
@@ -53,17 +57,23 @@ export function checkChannelConfig(config: ChannelConfig): Map<string, Policy> {
     throw new LedgerInputError(`${where}: batch.maxMessageCount: expected an integer ≥ 1, got ${maxMessageCount}`);
   }
   if (!(preferredMaxBytes >= 1 && preferredMaxBytes <= absoluteMaxBytes)) {
-    throw new LedgerInputError(`${where}: batch.preferredMaxBytes: expected 1 ≤ preferredMaxBytes ≤ absoluteMaxBytes (${absoluteMaxBytes}), got ${preferredMaxBytes}`);
+    throw new LedgerInputError(
+      `${where}: batch.preferredMaxBytes: expected 1 ≤ preferredMaxBytes ≤ absoluteMaxBytes (${absoluteMaxBytes}), got ${preferredMaxBytes}`,
+    );
   }
   if (!(config.mdm.usdPerMdm > 0) || !(config.mdm.feeUsdPerTps >= 0)) {
     throw new LedgerInputError(`${where}: mdm: expected usdPerMdm > 0 and feeUsdPerTps ≥ 0`);
   }
   const mspIds = new Set(config.msps.map((msp) => msp.mspId));
   assert(mspIds.size === config.msps.length, `${where}: duplicate MSP ids`);
-  if (!mspIds.has(config.ordererMspId)) throw new LedgerInputError(`${where}: ordererMspId '${config.ordererMspId}' is not among the MSPs`);
+  if (!mspIds.has(config.ordererMspId))
+    throw new LedgerInputError(`${where}: ordererMspId '${config.ordererMspId}' is not among the MSPs`);
   const policies = new Map<string, Policy>();
   for (const chaincode of config.chaincodes) {
-    policies.set(chaincode.name, parsePolicy(chaincode.policy, `${where}: chaincode ${chaincode.name}: endorsement policy`));
+    policies.set(
+      chaincode.name,
+      parsePolicy(chaincode.policy, `${where}: chaincode ${chaincode.name}: endorsement policy`),
+    );
   }
   return policies;
 }

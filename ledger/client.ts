@@ -34,16 +34,30 @@ export class Client {
     const counter = Buffer.alloc(8);
     counter.writeBigUInt64BE(BigInt(this.nonceCounter));
     this.nonceCounter += 1;
-    return createHash('sha256').update('bpusim/nonce/').update(this.nonceSeed).update(counter).digest().subarray(0, NONCE_BYTES);
+    return createHash('sha256')
+      .update('bpusim/nonce/')
+      .update(this.nonceSeed)
+      .update(counter)
+      .digest()
+      .subarray(0, NONCE_BYTES);
   }
 
   propose(chaincode: string, fn: string, args: readonly string[], nonce: Uint8Array = this.nextNonce()): ProposeResult {
     const receipt = emptyReceipt();
-    const { proposal, signed } = createSignedProposal(this.identity, this.provider, { channelId: this.channelId, chaincode, fn, args, nonce }, receipt);
+    const { proposal, signed } = createSignedProposal(
+      this.identity,
+      this.provider,
+      { channelId: this.channelId, chaincode, fn, args, nonce },
+      receipt,
+    );
     return { proposal, signed, receipt };
   }
 
-  assemble(proposal: Proposal, responses: readonly ProposalResponse[], options: { aggregateBls?: boolean } = {}): { result: AssembleResult; receipt: WorkReceipt } {
+  assemble(
+    proposal: Proposal,
+    responses: readonly ProposalResponse[],
+    options: { aggregateBls?: boolean } = {},
+  ): { result: AssembleResult; receipt: WorkReceipt } {
     const receipt = emptyReceipt();
     const result = assembleEnvelope(this.identity, this.provider, proposal, responses, receipt, options);
     return { result, receipt };

@@ -40,15 +40,26 @@ export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, re
   receipt.proposals += 1;
   const proposal = decodeProposal(signed.proposalBytes, receipt);
   if (proposal === null) return reject(400, 'malformed proposal', receipt);
-  if (proposal.channelId !== ctx.config.channelId) return reject(404, `channel ${proposal.channelId} not found`, receipt);
-  if (computeTxId(proposal.nonce, proposal.creator, receipt) !== proposal.txId) return reject(400, 'txid is not SHA-256(nonce ‖ creator)', receipt);
+  if (proposal.channelId !== ctx.config.channelId)
+    return reject(404, `channel ${proposal.channelId} not found`, receipt);
+  if (computeTxId(proposal.nonce, proposal.creator, receipt) !== proposal.txId)
+    return reject(400, 'txid is not SHA-256(nonce ‖ creator)', receipt);
   const creator = ctx.msp.resolve(proposal.creator, receipt);
   if (creator === null) return reject(403, 'creator identity is not valid for this channel', receipt);
-  const signatureOk = verifyCounted(ctx.provider, ctx.verifyCache, creator.cert.scheme, creator.cert.publicKey, signed.proposalBytes, signed.signature, receipt);
+  const signatureOk = verifyCounted(
+    ctx.provider,
+    ctx.verifyCache,
+    creator.cert.scheme,
+    creator.cert.publicKey,
+    signed.proposalBytes,
+    signed.signature,
+    receipt,
+  );
   if (!signatureOk) return reject(403, 'proposal signature does not verify', receipt);
   receipt.stateReads += 1;
   if (ctx.state.hasTxId(proposal.txId)) return reject(409, `duplicate txid ${proposal.txId}`, receipt);
-  if (!ctx.chaincodes.has(proposal.chaincode)) return reject(404, `chaincode ${proposal.chaincode} is not defined on channel ${ctx.config.channelId}`, receipt);
+  if (!ctx.chaincodes.has(proposal.chaincode))
+    return reject(404, `chaincode ${proposal.chaincode} is not defined on channel ${ctx.config.channelId}`, receipt);
 
   const stub = new ChaincodeStub(proposal.chaincode, proposal.txId, creator, ctx.state, receipt);
   const result = runContract(builtinContract(proposal.chaincode), stub, proposal.fn, proposal.args);
@@ -69,8 +80,18 @@ export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, re
     receipt,
   );
   const endorser = ctx.identity;
-  const signature = signCounted(ctx.provider, endorser.key, endorsementMessage(endorser.cert.scheme, prpBytes, endorser.bytes), receipt);
-  const response: ProposalResponse = { status: 200, message: '', payloadBytes: prpBytes, endorsement: { endorser: endorser.bytes, signature } };
+  const signature = signCounted(
+    ctx.provider,
+    endorser.key,
+    endorsementMessage(endorser.cert.scheme, prpBytes, endorser.bytes),
+    receipt,
+  );
+  const response: ProposalResponse = {
+    status: 200,
+    message: '',
+    payloadBytes: prpBytes,
+    endorsement: { endorser: endorser.bytes, signature },
+  };
   receipt.messageBytes += proposalResponseSize(response);
   return response;
 }

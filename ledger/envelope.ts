@@ -57,14 +57,19 @@ export function assembleEnvelope(
 ): AssembleResult {
   if (responses.length === 0) return { ok: false, reason: 'no proposal responses' };
   const first = responses[0];
-  if (first === undefined || first.payloadBytes === null) return { ok: false, reason: `endorsement failed: ${first?.message ?? ''}` };
+  if (first === undefined || first.payloadBytes === null)
+    return { ok: false, reason: `endorsement failed: ${first?.message ?? ''}` };
   const prpBytes = first.payloadBytes;
   const endorsements: Endorsement[] = [];
   for (const response of responses) {
     if (response.status !== 200 || response.payloadBytes === null || response.endorsement === null) {
       return { ok: false, reason: `endorsement failed: status ${response.status}: ${response.message}` };
     }
-    if (!bytesEqual(response.payloadBytes, prpBytes)) return { ok: false, reason: 'proposal responses differ (non-deterministic chaincode or endorsers at different heights)' };
+    if (!bytesEqual(response.payloadBytes, prpBytes))
+      return {
+        ok: false,
+        reason: 'proposal responses differ (non-deterministic chaincode or endorsers at different heights)',
+      };
     endorsements.push(response.endorsement);
   }
   let blsAggregate: Uint8Array | null = null;
@@ -108,9 +113,17 @@ export function decodeEnvelope(bytes: Uint8Array, receipt: WorkReceipt): Decoded
     if (!(payloadBytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) return null;
     const raw = decode(payloadBytes, receipt);
     if (!Array.isArray(raw) || raw.length !== 10) return null;
-    const [channelId, txId, creator, nonce, chaincode, fn, args, prpBytes, rawEndorsements, blsAggregate] = raw as unknown[];
-    if (typeof channelId !== 'string' || typeof txId !== 'string' || typeof chaincode !== 'string' || typeof fn !== 'string') return null;
-    if (!(creator instanceof Uint8Array) || !(nonce instanceof Uint8Array) || !(prpBytes instanceof Uint8Array)) return null;
+    const [channelId, txId, creator, nonce, chaincode, fn, args, prpBytes, rawEndorsements, blsAggregate] =
+      raw as unknown[];
+    if (
+      typeof channelId !== 'string' ||
+      typeof txId !== 'string' ||
+      typeof chaincode !== 'string' ||
+      typeof fn !== 'string'
+    )
+      return null;
+    if (!(creator instanceof Uint8Array) || !(nonce instanceof Uint8Array) || !(prpBytes instanceof Uint8Array))
+      return null;
     if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) return null;
     if (!(blsAggregate === null || blsAggregate instanceof Uint8Array)) return null;
     if (!Array.isArray(rawEndorsements)) return null;
@@ -124,7 +137,18 @@ export function decodeEnvelope(bytes: Uint8Array, receipt: WorkReceipt): Decoded
     return {
       payloadBytes,
       signature,
-      tx: { channelId, txId, creator, nonce, chaincode, fn, args: args as string[], prpBytes, endorsements, blsAggregate },
+      tx: {
+        channelId,
+        txId,
+        creator,
+        nonce,
+        chaincode,
+        fn,
+        args: args as string[],
+        prpBytes,
+        endorsements,
+        blsAggregate,
+      },
     };
   } catch {
     return null;

@@ -59,22 +59,37 @@ export class Gateway {
    */
   chooseEndorsers(chaincode: string): Peer[] {
     const policy = this.policies.get(chaincode);
-    if (policy === undefined) throw new LedgerInputError(`chaincode '${chaincode}' is not defined on channel ${this.config.channelId}`);
+    if (policy === undefined)
+      throw new LedgerInputError(`chaincode '${chaincode}' is not defined on channel ${this.config.channelId}`);
     const plan = planEndorsers(policy, new Set(this.peersByMsp.keys()), this.rotation);
     this.rotation += 1;
-    if (plan === null) throw new LedgerInputError(`chaincode '${chaincode}': no set of available peers satisfies its endorsement policy`);
+    if (plan === null)
+      throw new LedgerInputError(
+        `chaincode '${chaincode}': no set of available peers satisfies its endorsement policy`,
+      );
     const chosen: Peer[] = [];
     for (const principal of plan) {
-      const candidates = (this.peersByMsp.get(principal.mspId) ?? []).filter((p) => !chosen.includes(p) && (principal.role === 'member' || principal.role === 'peer'));
-      const best = candidates.reduce<Peer | undefined>((acc, p) => (acc === undefined || p.height > acc.height ? p : acc), undefined);
-      if (best === undefined) throw new LedgerInputError(`chaincode '${chaincode}': no peer of ${principal.mspId} left for its endorsement policy`);
+      const candidates = (this.peersByMsp.get(principal.mspId) ?? []).filter(
+        (p) => !chosen.includes(p) && (principal.role === 'member' || principal.role === 'peer'),
+      );
+      const best = candidates.reduce<Peer | undefined>(
+        (acc, p) => (acc === undefined || p.height > acc.height ? p : acc),
+        undefined,
+      );
+      if (best === undefined)
+        throw new LedgerInputError(
+          `chaincode '${chaincode}': no peer of ${principal.mspId} left for its endorsement policy`,
+        );
       chosen.push(best);
     }
     return chosen;
   }
 
   /** Sends the proposal to each endorser in turn (the simulator would do these in parallel). */
-  endorse(signed: SignedProposal, endorsers: readonly Peer[]): { responses: ProposalResponse[]; receipts: WorkReceipt[] } {
+  endorse(
+    signed: SignedProposal,
+    endorsers: readonly Peer[],
+  ): { responses: ProposalResponse[]; receipts: WorkReceipt[] } {
     const responses: ProposalResponse[] = [];
     const receipts: WorkReceipt[] = [];
     for (const peer of endorsers) {
@@ -90,7 +105,8 @@ export class Gateway {
     const receipt = emptyReceipt();
     block.data.forEach((envelope, i) => {
       const decoded = decodeEnvelope(envelope, receipt);
-      if (decoded !== null && !this.finalCodes.has(decoded.tx.txId)) this.finalCodes.set(decoded.tx.txId, result.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
+      if (decoded !== null && !this.finalCodes.has(decoded.tx.txId))
+        this.finalCodes.set(decoded.tx.txId, result.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
     });
     return receipt;
   }
@@ -115,7 +131,8 @@ export class Gateway {
     for (const r of receipts) addReceipt(total, r);
     const assembled = client.assemble(proposed.proposal, responses);
     addReceipt(total, assembled.receipt);
-    if (!assembled.result.ok) return { txId, code: null, error: assembled.result.reason, blockNum: null, receipt: total };
+    if (!assembled.result.ok)
+      return { txId, code: null, error: assembled.result.reason, blockNum: null, receipt: total };
     const broadcast = this.orderer.broadcast(assembled.result.envelope);
     addReceipt(total, broadcast.receipt);
     if (!broadcast.accepted) return { txId, code: null, error: broadcast.reason, blockNum: null, receipt: total };

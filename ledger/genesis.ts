@@ -28,13 +28,26 @@ export function genesisWrites(config: ChannelConfig): GenesisWrite[] {
 }
 
 export function encodeGenesisData(config: ChannelConfig, receipt: WorkReceipt): Uint8Array {
-  return encode([GENESIS_TAG, config.channelId, genesisWrites(config).map((w) => [w.namespace, w.key, w.value] as const)], receipt);
+  return encode(
+    [GENESIS_TAG, config.channelId, genesisWrites(config).map((w) => [w.namespace, w.key, w.value] as const)],
+    receipt,
+  );
 }
 
-export function decodeGenesisData(bytes: Uint8Array, receipt: WorkReceipt): { channelId: string; writes: GenesisWrite[] } | null {
+export function decodeGenesisData(
+  bytes: Uint8Array,
+  receipt: WorkReceipt,
+): { channelId: string; writes: GenesisWrite[] } | null {
   try {
     const raw = decode(bytes, receipt);
-    if (!Array.isArray(raw) || raw.length !== 3 || raw[0] !== GENESIS_TAG || typeof raw[1] !== 'string' || !Array.isArray(raw[2])) return null;
+    if (
+      !Array.isArray(raw) ||
+      raw.length !== 3 ||
+      raw[0] !== GENESIS_TAG ||
+      typeof raw[1] !== 'string' ||
+      !Array.isArray(raw[2])
+    )
+      return null;
     const writes: GenesisWrite[] = [];
     for (const item of raw[2] as unknown[]) {
       if (!Array.isArray(item) || item.length !== 3) return null;

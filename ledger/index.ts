@@ -59,9 +59,24 @@ export {
 } from './state/commitment.js';
 export type { CommitmentOptions, StateCheckpoint, RangeContentHash } from './state/commitment.js';
 export { SnapshotVerificationError, exportSnapshot, verifySnapshot, SNAPSHOT_FORMAT } from './state/snapshot.js';
-export type { StateSnapshot, SnapshotOptions, SnapshotTrust, SnapshotCheck, SnapshotSource, VerifiedSnapshot } from './state/snapshot.js';
+export type {
+  StateSnapshot,
+  SnapshotOptions,
+  SnapshotTrust,
+  SnapshotCheck,
+  SnapshotSource,
+  VerifiedSnapshot,
+} from './state/snapshot.js';
 export { entryDigest } from './state/state-hash.js';
 export { auditCheckpoints, auditPeers, agreedRoot, locateDivergentKeys } from './audit.js';
-export type { AuditParticipant, AuditReport, DivergentBucket, AgreedRoot, AuditStateSource, DivergentKey, KeyDivergenceReport } from './audit.js';
+export type {
+  AuditParticipant,
+  AuditReport,
+  DivergentBucket,
+  AgreedRoot,
+  AuditStateSource,
+  DivergentKey,
+  KeyDivergenceReport,
+} from './audit.js';
 export { joinPeer, replayBlocks } from './join.js';
 export type { BlockSource, JoinOptions, JoinResult, ReplayResult } from './join.js';

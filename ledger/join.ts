@@ -43,7 +43,13 @@ export interface ReplayResult {
  * The joiner validates and commits blocks from its height up to and including `untilBlockNum`,
  * read from `blocks`. Adds the work to the given receipts (fresh ones by default).
  */
-export function replayBlocks(joiner: Peer, blocks: BlockSource, untilBlockNum: number, sourceReceipt: WorkReceipt = emptyReceipt(), joinerReceipt: WorkReceipt = emptyReceipt()): ReplayResult {
+export function replayBlocks(
+  joiner: Peer,
+  blocks: BlockSource,
+  untilBlockNum: number,
+  sourceReceipt: WorkReceipt = emptyReceipt(),
+  joinerReceipt: WorkReceipt = emptyReceipt(),
+): ReplayResult {
   if (!Number.isSafeInteger(untilBlockNum) || untilBlockNum >= blocks.height()) {
     throw new LedgerInputError(`replay: block ${untilBlockNum} is not in the block source (height ${blocks.height()})`);
   }
@@ -107,7 +113,10 @@ export interface JoinResult {
 /** Joins `joiner` to the channel (see the module header). */
 export function joinPeer(options: JoinOptions): JoinResult {
   const { joiner, source } = options;
-  if (joiner.height !== 0) throw new LedgerInputError(`join: ${joiner.name} has committed ${joiner.height} blocks already; joining needs a fresh peer`);
+  if (joiner.height !== 0)
+    throw new LedgerInputError(
+      `join: ${joiner.name} has committed ${joiner.height} blocks already; joining needs a fresh peer`,
+    );
   if (joiner === source) throw new LedgerInputError(`join: ${joiner.name} cannot join from itself`);
   const blocks = options.blocks ?? source.blockStore;
   const untilBlockNum = options.untilBlockNum ?? blocks.height() - 1;
@@ -126,7 +135,10 @@ export function joinPeer(options: JoinOptions): JoinResult {
       addReceipt(sourceReceipt, exported.receipt);
       snapshot = exported.snapshot;
     }
-    if (snapshot.blockNum > untilBlockNum) throw new LedgerInputError(`join: the snapshot is at block ${snapshot.blockNum}, past the last block to commit (${untilBlockNum})`);
+    if (snapshot.blockNum > untilBlockNum)
+      throw new LedgerInputError(
+        `join: the snapshot is at block ${snapshot.blockNum}, past the last block to commit (${untilBlockNum})`,
+      );
     snapshotBlockNum = snapshot.blockNum;
     snapshotSizeBytes = snapshot.sizeBytes;
     sourceReceipt.messageBytes += snapshot.sizeBytes;
@@ -141,7 +153,13 @@ export function joinPeer(options: JoinOptions): JoinResult {
       }
       trustedRoot = agreed.root;
       if (trustedRoot === null) {
-        refusal = new SnapshotVerificationError('trusted-root', received.blockNum, 'a root a strict majority of the witnesses agree on', `roots from ${options.witnesses.length} witnesses without a majority`, 'no trusted root to check against');
+        refusal = new SnapshotVerificationError(
+          'trusted-root',
+          received.blockNum,
+          'a root a strict majority of the witnesses agree on',
+          `roots from ${options.witnesses.length} witnesses without a majority`,
+          'no trusted root to check against',
+        );
       }
     }
     if (refusal === null) {
@@ -155,10 +173,32 @@ export function joinPeer(options: JoinOptions): JoinResult {
     if (refusal === null) {
       const replay = replayBlocks(joiner, blocks, untilBlockNum, sourceReceipt, joinerReceipt);
       bytesTransferred += replay.bytesTransferred;
-      return { path: 'snapshot', refusal, snapshotBlockNum, snapshotSizeBytes, blocksReplayed: replay.blockCount, bytesTransferred, blockNum: joiner.height - 1, sourceReceipt, joinerReceipt, witnessReceipts };
+      return {
+        path: 'snapshot',
+        refusal,
+        snapshotBlockNum,
+        snapshotSizeBytes,
+        blocksReplayed: replay.blockCount,
+        bytesTransferred,
+        blockNum: joiner.height - 1,
+        sourceReceipt,
+        joinerReceipt,
+        witnessReceipts,
+      };
     }
   }
   const replay = replayBlocks(joiner, blocks, untilBlockNum, sourceReceipt, joinerReceipt);
   bytesTransferred += replay.bytesTransferred;
-  return { path: 'replay', refusal, snapshotBlockNum, snapshotSizeBytes, blocksReplayed: replay.blockCount, bytesTransferred, blockNum: joiner.height - 1, sourceReceipt, joinerReceipt, witnessReceipts };
+  return {
+    path: 'replay',
+    refusal,
+    snapshotBlockNum,
+    snapshotSizeBytes,
+    blocksReplayed: replay.blockCount,
+    bytesTransferred,
+    blockNum: joiner.height - 1,
+    sourceReceipt,
+    joinerReceipt,
+    witnessReceipts,
+  };
 }

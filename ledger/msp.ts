@@ -70,8 +70,17 @@ export class CertificateAuthority {
   }
 
   /** Enrols a member: derives its key from the seed and issues its certificate. */
-  issue(subject: string, role: Role, scheme: Scheme, rootSeed: string, receipt: WorkReceipt = emptyReceipt()): SigningIdentity {
-    const key = this.provider.keyPairFromSeed(scheme, deriveSeed(rootSeed, `member/${this.mspId}/${subject}/${scheme}`));
+  issue(
+    subject: string,
+    role: Role,
+    scheme: Scheme,
+    rootSeed: string,
+    receipt: WorkReceipt = emptyReceipt(),
+  ): SigningIdentity {
+    const key = this.provider.keyPairFromSeed(
+      scheme,
+      deriveSeed(rootSeed, `member/${this.mspId}/${subject}/${scheme}`),
+    );
     const cert: Certificate = { mspId: this.mspId, subject, role, scheme, publicKey: key.publicKey };
     const tbs = encode(tbsTuple(cert), receipt);
     const caSignature = signCounted(this.provider, this.key, tbs, receipt);
@@ -88,7 +97,10 @@ function isScheme(value: unknown): value is Scheme {
 }
 
 /** Parses certificate bytes without checking the CA signature; null when malformed. */
-export function parseCertificate(bytes: Uint8Array, receipt: WorkReceipt): { cert: Certificate; tbs: Uint8Array; caSignature: Uint8Array } | null {
+export function parseCertificate(
+  bytes: Uint8Array,
+  receipt: WorkReceipt,
+): { cert: Certificate; tbs: Uint8Array; caSignature: Uint8Array } | null {
   try {
     const outer = decode(bytes, receipt);
     if (!Array.isArray(outer) || outer.length !== 2) return null;
@@ -141,7 +153,15 @@ export class MspManager {
     if (parsed === null) return null;
     const msp = this.msps.get(parsed.cert.mspId);
     if (msp === undefined) return null;
-    const ok = verifyCounted(this.provider, null, msp.caScheme, msp.caPublicKey, parsed.tbs, parsed.caSignature, receipt);
+    const ok = verifyCounted(
+      this.provider,
+      null,
+      msp.caScheme,
+      msp.caPublicKey,
+      parsed.tbs,
+      parsed.caSignature,
+      receipt,
+    );
     return ok ? { cert: parsed.cert, bytes: Uint8Array.from(bytes) } : null;
   }
 }

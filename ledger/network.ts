@@ -90,7 +90,10 @@ export function createNetwork(options: NetworkOptions): Network {
   };
   const verifyCache = options.shareVerifyCache === false ? null : new VerifyCache();
   const ordererIdentity = ordererCa.issue('orderer0', 'orderer', 'p256', seed);
-  const orderer = new Orderer(ordererIdentity, crypto, config, { msp: new MspManager(config.msps, crypto), verifyCache });
+  const orderer = new Orderer(ordererIdentity, crypto, config, {
+    msp: new MspManager(config.msps, crypto),
+    verifyCache,
+  });
   const peers: Peer[] = [];
   cas.forEach((ca, orgIndex) => {
     for (let p = 0; p < peersPerOrg; p += 1) {
@@ -99,10 +102,30 @@ export function createNetwork(options: NetworkOptions): Network {
       peers.push(new Peer({ identity, config, crypto, verifyCache, ...stores }));
     }
   });
-  const clients = cas.map((ca) => new Client(ca.issue('client0', 'client', clientScheme, seed), crypto, config.channelId, `${seed}/client/${ca.mspId}`));
+  const clients = cas.map(
+    (ca) =>
+      new Client(
+        ca.issue('client0', 'client', clientScheme, seed),
+        crypto,
+        config.channelId,
+        `${seed}/client/${ca.mspId}`,
+      ),
+  );
   const { block: genesisBlock } = orderer.genesisBlock();
   // Peers handed the same state object (a benchmark device: endorsers whose states would be
   // identical anyway) share its genesis too; only the first of them commits it.
-  for (const peer of peers) if (peer.height === 0 && peer.state.savepoint() === null) peer.validateAndCommit(genesisBlock);
-  return { config, crypto, cas, peers, clients, orderer, ordererIdentity, gateway: new Gateway(config, peers, orderer), genesisBlock, verifyCache };
+  for (const peer of peers)
+    if (peer.height === 0 && peer.state.savepoint() === null) peer.validateAndCommit(genesisBlock);
+  return {
+    config,
+    crypto,
+    cas,
+    peers,
+    clients,
+    orderer,
+    ordererIdentity,
+    gateway: new Gateway(config, peers, orderer),
+    genesisBlock,
+    verifyCache,
+  };
 }

@@ -68,13 +68,27 @@ export class Orderer {
   broadcast(envelope: Uint8Array): BroadcastResult {
     const receipt = emptyReceipt();
     if (envelope.length > this.config.batch.absoluteMaxBytes) {
-      return { accepted: false, reason: `envelope of ${envelope.length} bytes exceeds AbsoluteMaxBytes ${this.config.batch.absoluteMaxBytes}`, blocks: [], receipt };
+      return {
+        accepted: false,
+        reason: `envelope of ${envelope.length} bytes exceeds AbsoluteMaxBytes ${this.config.batch.absoluteMaxBytes}`,
+        blocks: [],
+        receipt,
+      };
     }
     if (this.options.checkCreatorSignature !== false && this.options.msp !== undefined) {
       const decoded = decodeEnvelope(envelope, receipt);
       const creator = decoded === null ? null : this.options.msp.resolve(decoded.tx.creator, receipt);
-      if (decoded === null || creator === null) return { accepted: false, reason: 'malformed envelope or unknown creator', blocks: [], receipt };
-      const ok = verifyCounted(this.provider, this.options.verifyCache ?? null, creator.cert.scheme, creator.cert.publicKey, decoded.payloadBytes, decoded.signature, receipt);
+      if (decoded === null || creator === null)
+        return { accepted: false, reason: 'malformed envelope or unknown creator', blocks: [], receipt };
+      const ok = verifyCounted(
+        this.provider,
+        this.options.verifyCache ?? null,
+        creator.cert.scheme,
+        creator.cert.publicKey,
+        decoded.payloadBytes,
+        decoded.signature,
+        receipt,
+      );
       if (!ok) return { accepted: false, reason: 'bad creator signature', blocks: [], receipt };
     }
     const blocks = this.cutter.ordered(envelope).map((batch) => this.createBlock(batch, receipt));
@@ -90,11 +104,19 @@ export class Orderer {
 
   /** Makes the next block from `envelopes` directly (tests craft blocks with it). */
   createBlock(envelopes: readonly Uint8Array[], receipt: WorkReceipt): Block {
-    const header: BlockHeader = { number: this.nextNumber, previousHash: this.previousHash, dataHash: computeDataHash(envelopes, receipt) };
+    const header: BlockHeader = {
+      number: this.nextNumber,
+      previousHash: this.previousHash,
+      dataHash: computeDataHash(envelopes, receipt),
+    };
     const ordererSignature = signCounted(this.provider, this.identity.key, encodeHeader(header, receipt), receipt);
     this.previousHash = blockHash(header, receipt);
     this.nextNumber += 1;
-    const block: Block = { header, data: envelopes.slice(), metadata: { ordererIdentity: this.identity.bytes, ordererSignature, validationFlags: EMPTY } };
+    const block: Block = {
+      header,
+      data: envelopes.slice(),
+      metadata: { ordererIdentity: this.identity.bytes, ordererSignature, validationFlags: EMPTY },
+    };
     receipt.messageBytes += blockSizeBytes(block);
     return block;
   }

@@ -184,7 +184,8 @@ export class Peer {
     this.validatorCtx = { config: this.config, policies: this.policies, msp: this.msp, state: this.state };
     for (const fault of options.faults ?? []) this.injectCorruptWrite(fault);
     this.commitmentOptions = options.commitment ?? null;
-    if (this.commitmentOptions !== null) this.commitmentAcc = this.buildCommitment(this.commitmentOptions, this.openReceipt);
+    if (this.commitmentOptions !== null)
+      this.commitmentAcc = this.buildCommitment(this.commitmentOptions, this.openReceipt);
     this.recover();
   }
 
@@ -224,7 +225,8 @@ export class Peer {
    * by one scan, sealed at the last committed block. Returns that work (rangeRows, hashBytes).
    */
   enableCommitment(options: CommitmentOptions = {}): WorkReceipt {
-    if (this.commitmentAcc !== null) throw new LedgerInputError(`peer ${this.name}: the state commitment is already kept`);
+    if (this.commitmentAcc !== null)
+      throw new LedgerInputError(`peer ${this.name}: the state commitment is already kept`);
     const receipt = emptyReceipt();
     this.commitmentAcc = this.buildCommitment(options, receipt);
     this.commitmentOptions = options;
@@ -237,14 +239,20 @@ export class Peer {
    */
   injectCorruptWrite(fault: CorruptWriteFault): void {
     const where = `peer ${this.name}: injectCorruptWrite`;
-    if (!Number.isSafeInteger(fault.atBlock) || fault.atBlock < 0) throw new LedgerInputError(`${where}: atBlock: expected an integer ≥ 0, got ${fault.atBlock}`);
-    if (fault.atBlock < this.nextBlockNum) throw new LedgerInputError(`${where}: atBlock ${fault.atBlock} is already committed (height ${this.nextBlockNum})`);
+    if (!Number.isSafeInteger(fault.atBlock) || fault.atBlock < 0)
+      throw new LedgerInputError(`${where}: atBlock: expected an integer ≥ 0, got ${fault.atBlock}`);
+    if (fault.atBlock < this.nextBlockNum)
+      throw new LedgerInputError(
+        `${where}: atBlock ${fault.atBlock} is already committed (height ${this.nextBlockNum})`,
+      );
     for (const field of ['keyIndex', 'byteIndex'] as const) {
       const value = fault[field];
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new LedgerInputError(`${where}: ${field}: expected an integer ≥ 0, got ${value}`);
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0))
+        throw new LedgerInputError(`${where}: ${field}: expected an integer ≥ 0, got ${value}`);
     }
     const mask = fault.xorMask ?? 1;
-    if (!Number.isInteger(mask) || mask < 1 || mask > 255) throw new LedgerInputError(`${where}: xorMask: expected an integer in [1, 255], got ${mask}`);
+    if (!Number.isInteger(mask) || mask < 1 || mask > 255)
+      throw new LedgerInputError(`${where}: xorMask: expected an integer in [1, 255], got ${mask}`);
     this.pendingFaults.push(fault);
   }
 
@@ -268,7 +276,8 @@ export class Peer {
    * (`snapshot.sizeBytes`) is the caller's to count.
    */
   exportSnapshot(options: SnapshotOptions = {}): SnapshotExport {
-    if (this.nextBlockNum === 0) throw new LedgerInputError(`peer ${this.name}: no block committed yet, nothing to snapshot`);
+    if (this.nextBlockNum === 0)
+      throw new LedgerInputError(`peer ${this.name}: no block committed yet, nothing to snapshot`);
     const receipt = emptyReceipt();
     const snapshot = exportSnapshot(
       {
@@ -296,12 +305,29 @@ export class Peer {
    */
   importSnapshot(snapshot: StateSnapshot, trust: SnapshotTrust = {}): WorkReceipt {
     const where = `peer ${this.name}: importSnapshot`;
-    if (this.nextBlockNum !== 0 || this.state.savepoint() !== null) throw new LedgerInputError(`${where}: the peer has committed blocks already (height ${this.nextBlockNum}); a snapshot joins a fresh peer`);
-    if (this.blockStore.height() !== 0) throw new LedgerInputError(`${where}: the block store holds ${this.blockStore.height()} blocks; a snapshot joins a fresh peer`);
-    if (this.blockStore.startAt === undefined) throw new LedgerInputError(`${where}: a ${this.blockStore.kind} block store cannot start at block ${snapshot.blockNum + 1} (use a head-only or memory block store)`);
+    if (this.nextBlockNum !== 0 || this.state.savepoint() !== null)
+      throw new LedgerInputError(
+        `${where}: the peer has committed blocks already (height ${this.nextBlockNum}); a snapshot joins a fresh peer`,
+      );
+    if (this.blockStore.height() !== 0)
+      throw new LedgerInputError(
+        `${where}: the block store holds ${this.blockStore.height()} blocks; a snapshot joins a fresh peer`,
+      );
+    if (this.blockStore.startAt === undefined)
+      throw new LedgerInputError(
+        `${where}: a ${this.blockStore.kind} block store cannot start at block ${snapshot.blockNum + 1} (use a head-only or memory block store)`,
+      );
     const receipt = emptyReceipt();
-    const verified = verifySnapshot(snapshot, { channelId: this.config.channelId, commitment: this.commitmentOptions, trust }, receipt);
-    const savepoint = { blockNum: verified.blockNum, stateHashLanes: verified.stateHash.lanesBytes(), blockHash: verified.blockHash };
+    const verified = verifySnapshot(
+      snapshot,
+      { channelId: this.config.channelId, commitment: this.commitmentOptions, trust },
+      receipt,
+    );
+    const savepoint = {
+      blockNum: verified.blockNum,
+      stateHashLanes: verified.stateHash.lanesBytes(),
+      blockHash: verified.blockHash,
+    };
     this.state.commit({ updates: verified.entries, txIds: verified.txIds, savepoint });
     receipt.stateWrites += verified.entries.length + verified.txIds.length;
     this.blockStore.startAt(verified.blockNum + 1);
@@ -345,14 +371,33 @@ export class Peer {
 
   /** Steps 3 and 4: in-order checks with the jobs' results, then the durable commit. */
   commitPrepared(prepared: PreparedBlock, verifyResults: Uint8Array, receipt: WorkReceipt): CommitResult {
-    assert(prepared.block.header.number === this.nextBlockNum, `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`);
+    assert(
+      prepared.block.header.number === this.nextBlockNum,
+      `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`,
+    );
     const finished = finishBlock(this.validatorCtx, prepared, verifyResults, receipt);
     const block = prepared.block;
     // The block goes to the block store first: once it is there the commit cannot be lost, because
     // opening the peer re-applies any block past the state's savepoint.
     this.blockStore.append(this.storedBlock(block, finished.codes), receipt);
-    this.state.commit(this.commitBatch(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads));
-    return { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex, commitmentRoot: this.commitmentRootHex };
+    this.state.commit(
+      this.commitBatch(
+        block.header.number,
+        prepared.blockHash,
+        finished.updates,
+        finished.txIds,
+        receipt,
+        finished.committedReads,
+      ),
+    );
+    return {
+      blockNum: block.header.number,
+      validationCodes: finished.codes,
+      receipt,
+      blockHash: this.blockHashHex,
+      stateHash: this.stateHashHex,
+      commitmentRoot: this.commitmentRootHex,
+    };
   }
 
   /**
@@ -363,7 +408,10 @@ export class Peer {
    * reads see this one's writes); acknowledge this one only when `durable` resolves.
    */
   commitPreparedDeferred(prepared: PreparedBlock, verifyResults: Uint8Array, receipt: WorkReceipt): DeferredCommit {
-    assert(prepared.block.header.number === this.nextBlockNum, `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`);
+    assert(
+      prepared.block.header.number === this.nextBlockNum,
+      `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`,
+    );
     const finished = finishBlock(this.validatorCtx, prepared, verifyResults, receipt);
     const block = prepared.block;
     const stored = this.storedBlock(block, finished.codes);
@@ -374,7 +422,14 @@ export class Peer {
     } else {
       durable = this.blockStore.appendDeferred(stored, receipt).durable;
     }
-    const batch = this.commitBatch(block.header.number, prepared.blockHash, finished.updates, finished.txIds, receipt, finished.committedReads);
+    const batch = this.commitBatch(
+      block.header.number,
+      prepared.blockHash,
+      finished.updates,
+      finished.txIds,
+      receipt,
+      finished.committedReads,
+    );
     let statePersisted: Promise<void>;
     if (this.state.stageCommit === undefined) {
       this.state.commit(batch);
@@ -386,7 +441,14 @@ export class Peer {
     // Failures surface where the caller awaits these; until then they must not count as unhandled.
     durable.catch(() => undefined);
     statePersisted.catch(() => undefined);
-    const result = { blockNum: block.header.number, validationCodes: finished.codes, receipt, blockHash: this.blockHashHex, stateHash: this.stateHashHex, commitmentRoot: this.commitmentRootHex };
+    const result = {
+      blockNum: block.header.number,
+      validationCodes: finished.codes,
+      receipt,
+      blockHash: this.blockHashHex,
+      stateHash: this.stateHashHex,
+      commitmentRoot: this.commitmentRootHex,
+    };
     return { result, durable, statePersisted };
   }
 
@@ -445,7 +507,11 @@ export class Peer {
     receipt.stateWrites += stateUpdates.length + txIds.length;
     this.nextBlockNum = blockNum + 1;
     this.lastHash = hash;
-    return { updates: stateUpdates, txIds, savepoint: { blockNum, stateHashLanes: this.stateHashAcc.lanesBytes(), blockHash: hash } };
+    return {
+      updates: stateUpdates,
+      txIds,
+      savepoint: { blockNum, stateHashLanes: this.stateHashAcc.lanesBytes(), blockHash: hash },
+    };
   }
 
   /** Picks the write a due fault corrupts (null if none is due or the block writes no value). */
@@ -501,7 +567,10 @@ export class Peer {
       if (storedHeight === 0 && this.nextBlockNum > 0) this.blockStore.startAt?.(this.nextBlockNum);
       return;
     }
-    assert(storedHeight >= this.nextBlockNum, `state savepoint (block ${this.nextBlockNum - 1}) is ahead of the block store (height ${storedHeight})`);
+    assert(
+      storedHeight >= this.nextBlockNum,
+      `state savepoint (block ${this.nextBlockNum - 1}) is ahead of the block store (height ${storedHeight})`,
+    );
     for (let blockNum = this.nextBlockNum; blockNum < storedHeight; blockNum += 1) {
       const receipt = this.openReceipt;
       const block = this.blockStore.read(blockNum, receipt);
@@ -510,7 +579,10 @@ export class Peer {
       // Check the chain and the data hash as the block comes back from disk (STYLE.md: assert
       // across boundaries), and recompute the block hash rather than trust anything stored.
       assert(bytesEqual(block.header.previousHash, this.lastHash), `block store: block ${blockNum} does not chain`);
-      assert(bytesEqual(computeDataHash(block.data, receipt), block.header.dataHash), `block store: block ${blockNum} data hash mismatch`);
+      assert(
+        bytesEqual(computeDataHash(block.data, receipt), block.header.dataHash),
+        `block store: block ${blockNum} data hash mismatch`,
+      );
       this.state.commit(this.commitBatch(blockNum, blockHash(block.header, receipt), updates, txIds, receipt));
     }
   }

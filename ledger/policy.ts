@@ -98,7 +98,8 @@ export function parsePolicy(text: string, where = 'endorsement policy'): Policy 
   };
   const expectPunct = (punct: '(' | ')' | ','): void => {
     const token = next();
-    if (token.kind !== 'punct' || token.text !== punct) fail(token.column, `expected '${punct}', got ${describe(token)}`);
+    if (token.kind !== 'punct' || token.text !== punct)
+      fail(token.column, `expected '${punct}', got ${describe(token)}`);
   };
 
   const parsePrincipal = (token: Extract<Token, { kind: 'string' }>): Policy => {
@@ -106,7 +107,10 @@ export function parsePolicy(text: string, where = 'endorsement policy'): Policy 
     const mspId = dot > 0 ? token.text.slice(0, dot) : '';
     const role = dot > 0 ? token.text.slice(dot + 1) : '';
     if (mspId === '' || !(PRINCIPAL_ROLES as readonly string[]).includes(role)) {
-      fail(token.column, `expected a principal 'MSPID.role' with role one of ${PRINCIPAL_ROLES.join(', ')}, got '${token.text}'`);
+      fail(
+        token.column,
+        `expected a principal 'MSPID.role' with role one of ${PRINCIPAL_ROLES.join(', ')}, got '${token.text}'`,
+      );
     }
     return { kind: 'signedBy', principal: { mspId, role: role as PrincipalRole } };
   };
@@ -115,7 +119,8 @@ export function parsePolicy(text: string, where = 'endorsement policy'): Policy 
     if (depth > ruleDepthMax) fail(peek().column, `nesting deeper than ${ruleDepthMax}`);
     const token = next();
     if (token.kind === 'string') return parsePrincipal(token);
-    if (token.kind !== 'ident') return fail(token.column, `expected AND, OR, OutOf or a quoted principal, got ${describe(token)}`);
+    if (token.kind !== 'ident')
+      return fail(token.column, `expected AND, OR, OutOf or a quoted principal, got ${describe(token)}`);
     const op = token.text;
     if (op !== 'AND' && op !== 'OR' && op !== 'OutOf') {
       return fail(token.column, `unknown operator '${op}': expected AND, OR or OutOf`);
@@ -179,7 +184,11 @@ function evaluateRule(policy: Policy, signers: readonly PolicySigner[], used: bo
 
 /** True iff the (already signature-checked, de-duplicated) signers satisfy the policy. */
 export function evaluatePolicy(policy: Policy, signers: readonly PolicySigner[]): boolean {
-  return evaluateRule(policy, signers, signers.map(() => false));
+  return evaluateRule(
+    policy,
+    signers,
+    signers.map(() => false),
+  );
 }
 
 /**
@@ -188,7 +197,8 @@ export function evaluatePolicy(policy: Policy, signers: readonly PolicySigner[])
  * spread load over equivalent choices deterministically.
  */
 export function planEndorsers(policy: Policy, available: ReadonlySet<string>, rotation = 0): Principal[] | null {
-  const signersOf = (plan: readonly Principal[]) => plan.map((p) => ({ mspId: p.mspId, role: p.role === 'member' ? ('peer' as const) : p.role }));
+  const signersOf = (plan: readonly Principal[]) =>
+    plan.map((p) => ({ mspId: p.mspId, role: p.role === 'member' ? ('peer' as const) : p.role }));
   const plan = smallPlan(policy, available, rotation);
   if (plan !== null && evaluatePolicy(policy, signersOf(plan))) return plan;
   // Fabric's greedy evaluation lets a satisfied OutOf child consume more identities than it needs,
@@ -214,7 +224,10 @@ function smallPlan(policy: Policy, available: ReadonlySet<string>, rotation: num
   }
   if (plans.length < policy.n) return null;
   // Prefer the smallest sub-plans (stable), as few endorsers as possible.
-  const chosen = plans.map((plan, index) => ({ plan, index })).sort((a, b) => a.plan.length - b.plan.length || a.index - b.index).slice(0, policy.n);
+  const chosen = plans
+    .map((plan, index) => ({ plan, index }))
+    .sort((a, b) => a.plan.length - b.plan.length || a.index - b.index)
+    .slice(0, policy.n);
   const out: Principal[] = [];
   for (const { plan } of chosen) for (const principal of plan) out.push(principal);
   return out;

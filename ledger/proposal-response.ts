@@ -41,7 +41,16 @@ export interface ProposalResponse {
 
 export function encodePrp(prp: ProposalResponsePayload, receipt: WorkReceipt): Uint8Array {
   return encode(
-    [prp.proposalHash, prp.chaincode, prp.status, prp.message, prp.payload, rwsetToTuple(prp.rwset), prp.event?.name ?? null, prp.event?.payload ?? null],
+    [
+      prp.proposalHash,
+      prp.chaincode,
+      prp.status,
+      prp.message,
+      prp.payload,
+      rwsetToTuple(prp.rwset),
+      prp.event?.name ?? null,
+      prp.event?.payload ?? null,
+    ],
     receipt,
   );
 }
@@ -51,12 +60,14 @@ export function decodePrp(bytes: Uint8Array, receipt: WorkReceipt): ProposalResp
     const raw = decode(bytes, receipt);
     if (!Array.isArray(raw) || raw.length !== 8) return null;
     const [proposalHash, chaincode, status, message, payload, rwsetRaw, eventName, eventPayload] = raw as unknown[];
-    if (!(proposalHash instanceof Uint8Array) || typeof chaincode !== 'string' || typeof status !== 'number') return null;
+    if (!(proposalHash instanceof Uint8Array) || typeof chaincode !== 'string' || typeof status !== 'number')
+      return null;
     if (typeof message !== 'string' || !(payload instanceof Uint8Array)) return null;
     const rwset = rwsetFromTuple(rwsetRaw);
     if (rwset === null) return null;
     let event: ChaincodeEvent | null = null;
-    if (typeof eventName === 'string' && eventPayload instanceof Uint8Array) event = { name: eventName, payload: eventPayload };
+    if (typeof eventName === 'string' && eventPayload instanceof Uint8Array)
+      event = { name: eventName, payload: eventPayload };
     return { proposalHash, chaincode, status, message, payload, rwset, event };
   } catch {
     return null;
@@ -69,6 +80,10 @@ export function endorsementMessage(scheme: Scheme, prpBytes: Uint8Array, endorse
 }
 
 export function proposalResponseSize(response: ProposalResponse): number {
-  return (response.payloadBytes?.length ?? 0) + (response.endorsement === null ? 0 : response.endorsement.endorser.length + response.endorsement.signature.length) + response.message.length + 4;
+  return (
+    (response.payloadBytes?.length ?? 0) +
+    (response.endorsement === null ? 0 : response.endorsement.endorser.length + response.endorsement.signature.length) +
+    response.message.length +
+    4
+  );
 }
-

@@ -67,7 +67,13 @@ export function decodeProposal(bytes: Uint8Array, receipt: WorkReceipt): Proposa
     const raw = decode(bytes, receipt);
     if (!Array.isArray(raw) || raw.length !== 7) return null;
     const [channelId, txId, chaincode, fn, args, creator, nonce] = raw as unknown[];
-    if (typeof channelId !== 'string' || typeof txId !== 'string' || typeof chaincode !== 'string' || typeof fn !== 'string') return null;
+    if (
+      typeof channelId !== 'string' ||
+      typeof txId !== 'string' ||
+      typeof chaincode !== 'string' ||
+      typeof fn !== 'string'
+    )
+      return null;
     if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) return null;
     if (!(creator instanceof Uint8Array) || !(nonce instanceof Uint8Array)) return null;
     return { channelId, txId, chaincode, fn, args: args as string[], creator, nonce };

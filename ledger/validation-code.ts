@@ -36,7 +36,9 @@ export const ValidationCode = {
 export type ValidationCodeName = keyof typeof ValidationCode;
 export type ValidationCodeValue = (typeof ValidationCode)[ValidationCodeName];
 
-const NAMES = new Map<number, ValidationCodeName>(Object.entries(ValidationCode).map(([name, value]) => [value, name as ValidationCodeName]));
+const NAMES = new Map<number, ValidationCodeName>(
+  Object.entries(ValidationCode).map(([name, value]) => [value, name as ValidationCodeName]),
+);
 
 export function validationCodeName(code: number): ValidationCodeName | 'UNKNOWN' {
   return NAMES.get(code) ?? 'UNKNOWN';

@@ -84,15 +84,27 @@ export interface FinishedBlock {
   readonly committedReads: ReadonlyMap<string, VersionedValue | null>;
 }
 
-export function prepareBlock(ctx: ValidatorContext, block: Block, expectedNumber: number, previousHash: Uint8Array, receipt: WorkReceipt): PreparedBlock {
+export function prepareBlock(
+  ctx: ValidatorContext,
+  block: Block,
+  expectedNumber: number,
+  previousHash: Uint8Array,
+  receipt: WorkReceipt,
+): PreparedBlock {
   const { header } = block;
   assert(header.number === expectedNumber, `block ${header.number} delivered, expected ${expectedNumber}`);
   assert(bytesEqual(header.previousHash, previousHash), `block ${header.number}: previous hash does not chain`);
-  assert(bytesEqual(computeDataHash(block.data, receipt), header.dataHash), `block ${header.number}: data hash mismatch`);
+  assert(
+    bytesEqual(computeDataHash(block.data, receipt), header.dataHash),
+    `block ${header.number}: data hash mismatch`,
+  );
   const hash = blockHash(header, receipt);
   const jobs: VerifyJob[] = [];
   const orderer = ctx.msp.resolve(block.metadata.ordererIdentity, receipt);
-  assert(orderer !== null && orderer.cert.mspId === ctx.config.ordererMspId && orderer.cert.role === 'orderer', `block ${header.number}: not signed by an orderer of ${ctx.config.ordererMspId}`);
+  assert(
+    orderer !== null && orderer.cert.mspId === ctx.config.ordererMspId && orderer.cert.role === 'orderer',
+    `block ${header.number}: not signed by an orderer of ${ctx.config.ordererMspId}`,
+  );
   const ordererJob = pushJob(jobs, receipt, {
     scheme: orderer.cert.scheme,
     publicKeys: [orderer.cert.publicKey],
@@ -104,7 +116,10 @@ export function prepareBlock(ctx: ValidatorContext, block: Block, expectedNumber
   if (header.number === 0) {
     assert(block.data.length === 1, 'genesis block must hold exactly one data entry');
     const genesis = decodeGenesisData(block.data[0] ?? new Uint8Array(0), receipt);
-    assert(genesis !== null && genesis.channelId === ctx.config.channelId, 'genesis block does not decode for this channel');
+    assert(
+      genesis !== null && genesis.channelId === ctx.config.channelId,
+      'genesis block does not decode for this channel',
+    );
     const genesisUpdates = genesis.writes.map((w) => ({ key: compositeKey(w.namespace, w.key), value: w.value }));
     return { block, blockHash: hash, isGenesis: true, txs: [], jobs, ordererJob, genesisUpdates };
   }
@@ -138,7 +153,8 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
   if (policy === undefined) return rejected(ValidationCode.INVALID_CHAINCODE, tx.txId);
   const prp = decodePrp(tx.prpBytes, receipt);
   if (prp === null) return rejected(ValidationCode.BAD_RESPONSE_PAYLOAD, tx.txId);
-  if (prp.chaincode !== tx.chaincode || prp.status !== 200) return rejected(ValidationCode.INVALID_ENDORSER_TRANSACTION, tx.txId);
+  if (prp.chaincode !== tx.chaincode || prp.status !== 200)
+    return rejected(ValidationCode.INVALID_ENDORSER_TRANSACTION, tx.txId);
   if (!prp.rwset.writes.every((w) => isValidKey(w.key))) return rejected(ValidationCode.INVALID_WRITESET, tx.txId);
 
   const creatorJob = pushJob(jobs, receipt, {
@@ -161,8 +177,15 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
   }
   const endorserJobs: number[] = [];
   if (tx.blsAggregate !== null) {
-    if (endorsers.length === 0 || !endorsers.every((e) => e.cert.scheme === 'bls')) return rejected(ValidationCode.ENDORSEMENT_POLICY_FAILURE, tx.txId);
-    const job = pushJob(jobs, receipt, { scheme: 'bls', publicKeys: endorsers.map((e) => e.cert.publicKey), message: tx.prpBytes, signature: tx.blsAggregate, aggregate: true });
+    if (endorsers.length === 0 || !endorsers.every((e) => e.cert.scheme === 'bls'))
+      return rejected(ValidationCode.ENDORSEMENT_POLICY_FAILURE, tx.txId);
+    const job = pushJob(jobs, receipt, {
+      scheme: 'bls',
+      publicKeys: endorsers.map((e) => e.cert.publicKey),
+      message: tx.prpBytes,
+      signature: tx.blsAggregate,
+      aggregate: true,
+    });
     for (let i = 0; i < endorsers.length; i += 1) endorserJobs.push(job);
   } else {
     endorsers.forEach((identity, i) => {
@@ -179,7 +202,15 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
       );
     });
   }
-  return { code: ValidationCode.VALID, txId: tx.txId, chaincode: tx.chaincode, rwset: prp.rwset, creatorJob, endorsers, endorserJobs };
+  return {
+    code: ValidationCode.VALID,
+    txId: tx.txId,
+    chaincode: tx.chaincode,
+    rwset: prp.rwset,
+    creatorJob,
+    endorsers,
+    endorserJobs,
+  };
 }
 
 /** One signer for policy purposes: the same MSP and public key (a handful of endorsers: a scan beats hex keys in a Set). */
@@ -192,13 +223,25 @@ interface PendingWrite {
   readonly version: Version;
 }
 
-export function finishBlock(ctx: ValidatorContext, prepared: PreparedBlock, results: Uint8Array, receipt: WorkReceipt): FinishedBlock {
+export function finishBlock(
+  ctx: ValidatorContext,
+  prepared: PreparedBlock,
+  results: Uint8Array,
+  receipt: WorkReceipt,
+): FinishedBlock {
   const blockNum = prepared.block.header.number;
-  assert(results.length === prepared.jobs.length, `block ${blockNum}: ${results.length} verify results for ${prepared.jobs.length} jobs`);
+  assert(
+    results.length === prepared.jobs.length,
+    `block ${blockNum}: ${results.length} verify results for ${prepared.jobs.length} jobs`,
+  );
   assert(results[prepared.ordererJob] === 1, `block ${blockNum}: orderer signature does not verify`);
 
   if (prepared.isGenesis) {
-    const updates = prepared.genesisUpdates.map((u) => ({ key: u.key, value: u.value, version: { blockNum: 0, txNum: 0 } }));
+    const updates = prepared.genesisUpdates.map((u) => ({
+      key: u.key,
+      value: u.value,
+      version: { blockNum: 0, txNum: 0 },
+    }));
     return { codes: Uint8Array.of(ValidationCode.VALID), updates, txIds: [], committedReads: new Map() };
   }
 
@@ -246,7 +289,8 @@ function validateInOrder(
   if (ctx.state.hasTxId(txId)) return ValidationCode.DUPLICATE_TXID;
 
   const signers: Certificate[] = [];
-  for (let i = 0; i < tx.endorsers.length; i += 1) if (results[tx.endorserJobs[i] ?? -1] === 1) signers.push(tx.endorsers[i]!.cert);
+  for (let i = 0; i < tx.endorsers.length; i += 1)
+    if (results[tx.endorserJobs[i] ?? -1] === 1) signers.push(tx.endorsers[i]!.cert);
   const policy = ctx.policies.get(tx.chaincode);
   if (policy === undefined || !evaluatePolicy(policy, signers)) return ValidationCode.ENDORSEMENT_POLICY_FAILURE;
 
@@ -263,7 +307,8 @@ function validateInOrder(
       committed = ctx.state.get(key) ?? null;
       committedReads.set(key, committed);
     }
-    if (!versionsEqual(committed === null ? null : committed.version, read.version)) return ValidationCode.MVCC_READ_CONFLICT;
+    if (!versionsEqual(committed === null ? null : committed.version, read.version))
+      return ValidationCode.MVCC_READ_CONFLICT;
   }
   for (const range of rwset.ranges) {
     const start = compositeKey(tx.chaincode, range.startKey);
@@ -274,7 +319,8 @@ function validateInOrder(
     for (const [composite, entry] of ctx.state.range(start, end)) {
       receipt.rangeRows += 1;
       const row = range.rows[index];
-      if (row === undefined || row.key !== composite.slice(prefixLength) || !versionsEqual(row.version, entry.version)) return ValidationCode.PHANTOM_READ_CONFLICT;
+      if (row === undefined || row.key !== composite.slice(prefixLength) || !versionsEqual(row.version, entry.version))
+        return ValidationCode.PHANTOM_READ_CONFLICT;
       index += 1;
     }
     if (index !== range.rows.length) return ValidationCode.PHANTOM_READ_CONFLICT;
@@ -286,15 +332,29 @@ function validateInOrder(
  * The writes of a stored block's valid transactions, re-derived from its envelopes and the flags it
  * was stored with (recovery replays these without re-validating, as Fabric's ledger does).
  */
-export function replayUpdates(block: Block, channelId: string, receipt: WorkReceipt): { updates: BlockUpdate[]; txIds: string[] } {
+export function replayUpdates(
+  block: Block,
+  channelId: string,
+  receipt: WorkReceipt,
+): { updates: BlockUpdate[]; txIds: string[] } {
   const blockNum = block.header.number;
   if (blockNum === 0) {
     const genesis = decodeGenesisData(block.data[0] ?? new Uint8Array(0), receipt);
     assert(genesis !== null, 'stored genesis block does not decode');
-    return { updates: genesis.writes.map((w) => ({ key: compositeKey(w.namespace, w.key), value: w.value, version: { blockNum: 0, txNum: 0 } })), txIds: [] };
+    return {
+      updates: genesis.writes.map((w) => ({
+        key: compositeKey(w.namespace, w.key),
+        value: w.value,
+        version: { blockNum: 0, txNum: 0 },
+      })),
+      txIds: [],
+    };
   }
   const flags = block.metadata.validationFlags;
-  assert(flags.length === block.data.length, `stored block ${blockNum}: ${flags.length} flags for ${block.data.length} transactions`);
+  assert(
+    flags.length === block.data.length,
+    `stored block ${blockNum}: ${flags.length} flags for ${block.data.length} transactions`,
+  );
   const updates: BlockUpdate[] = [];
   const txIds: string[] = [];
   const seen = new Set<string>();
@@ -313,7 +373,12 @@ export function replayUpdates(block: Block, channelId: string, receipt: WorkRece
     if (flag !== ValidationCode.VALID) return;
     const prp = decodePrp(decoded.tx.prpBytes, receipt);
     assert(prp !== null, `stored block ${blockNum} tx ${txNum}: VALID but its response payload does not decode`);
-    for (const write of prp.rwset.writes) updates.push({ key: compositeKey(decoded.tx.chaincode, write.key), value: write.value, version: { blockNum, txNum } });
+    for (const write of prp.rwset.writes)
+      updates.push({
+        key: compositeKey(decoded.tx.chaincode, write.key),
+        value: write.value,
+        version: { blockNum, txNum },
+      });
   });
   return { updates, txIds };
 }

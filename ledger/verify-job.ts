@@ -40,7 +40,14 @@ export function countVerifyJob(job: VerifyJob, receipt: WorkReceipt): void {
 }
 
 /** The check itself, over the signed bytes, uncached. */
-export function verifySigned(provider: CryptoProvider, scheme: Scheme, aggregate: boolean, publicKeys: readonly Uint8Array[], message: Uint8Array, signature: Uint8Array): boolean {
+export function verifySigned(
+  provider: CryptoProvider,
+  scheme: Scheme,
+  aggregate: boolean,
+  publicKeys: readonly Uint8Array[],
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (aggregate) return provider.verifyBlsAggregate(publicKeys, message, signature);
   const publicKey = publicKeys[0];
   return publicKey !== undefined && provider.verify(scheme, publicKey, message, signature);
@@ -49,12 +56,19 @@ export function verifySigned(provider: CryptoProvider, scheme: Scheme, aggregate
 export function runVerifyJob(provider: CryptoProvider, cache: VerifyCache | null, job: VerifyJob): boolean {
   const message = signedMessage(job);
   const publicKey = job.publicKeys[0];
-  if (cache === null || job.aggregate || publicKey === undefined) return verifySigned(provider, job.scheme, job.aggregate, job.publicKeys, message, job.signature);
-  return cache.lookup(job.scheme, publicKey, message, job.signature, () => provider.verify(job.scheme, publicKey, message, job.signature));
+  if (cache === null || job.aggregate || publicKey === undefined)
+    return verifySigned(provider, job.scheme, job.aggregate, job.publicKeys, message, job.signature);
+  return cache.lookup(job.scheme, publicKey, message, job.signature, () =>
+    provider.verify(job.scheme, publicKey, message, job.signature),
+  );
 }
 
 /** Runs jobs inline; results[i] is 1 when job i verified. */
-export function runVerifyJobs(provider: CryptoProvider, cache: VerifyCache | null, jobs: readonly VerifyJob[]): Uint8Array {
+export function runVerifyJobs(
+  provider: CryptoProvider,
+  cache: VerifyCache | null,
+  jobs: readonly VerifyJob[],
+): Uint8Array {
   const results = new Uint8Array(jobs.length);
   for (let i = 0; i < jobs.length; i += 1) {
     const job = jobs[i];

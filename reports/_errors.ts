@@ -11,7 +11,15 @@ const MESSAGE_CHARS_MAX = 500;
 
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
-  const escaped = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const escaped = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return escaped.length > MESSAGE_CHARS_MAX ? `${escaped.slice(0, MESSAGE_CHARS_MAX)}…` : escaped;
 }
 

@@ -29,7 +29,10 @@ function roles(report: RunReport): { role: 'arch' | 'baseline'; result: ArchResu
 export function summaryCsv(report: RunReport): string {
   const archs = roles(report);
   const codes = [...new Set(archs.flatMap((a) => Object.keys(a.result.validationCodes)))].sort();
-  const seedKeys = report.seedStatistics === undefined ? [] : [...new Set(archs.flatMap((a) => Object.keys(report.seedStatistics?.[a.role]?.metrics ?? {})))].sort();
+  const seedKeys =
+    report.seedStatistics === undefined
+      ? []
+      : [...new Set(archs.flatMap((a) => Object.keys(report.seedStatistics?.[a.role]?.metrics ?? {})))].sort();
   const header = [
     'role',
     'architecture',
@@ -83,11 +86,13 @@ export function summaryCsv(report: RunReport): string {
 export function splitSeriesKey(key: string, result: ArchResult): { node: string; engine: string } {
   let best: { node: string; engine: string } | null = null;
   for (const e of result.engines) {
-    if (key === `${e.node}.${e.engine}` && (best === null || e.node.length > best.node.length)) best = { node: e.node, engine: e.engine };
+    if (key === `${e.node}.${e.engine}` && (best === null || e.node.length > best.node.length))
+      best = { node: e.node, engine: e.engine };
   }
   if (best !== null) return best;
   for (const e of result.engines) {
-    if (key.startsWith(`${e.node}.`) && (best === null || e.node.length > best.node.length)) best = { node: e.node, engine: key.slice(e.node.length + 1) };
+    if (key.startsWith(`${e.node}.`) && (best === null || e.node.length > best.node.length))
+      best = { node: e.node, engine: key.slice(e.node.length + 1) };
   }
   return best ?? { node: '', engine: key };
 }
@@ -99,7 +104,9 @@ export function utilisationCsv(report: RunReport): string {
     for (const key of Object.keys(utilisation).sort()) {
       const { node, engine } = splitSeriesKey(key, result);
       const values = utilisation[key] ?? [];
-      values.forEach((u, i) => rows.push([role, result.architecture, Number((i * windowMs).toPrecision(12)), node, engine, u]));
+      values.forEach((u, i) =>
+        rows.push([role, result.architecture, Number((i * windowMs).toPrecision(12)), node, engine, u]),
+      );
     }
   }
   return csv(rows);

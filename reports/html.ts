@@ -31,7 +31,10 @@ const CHART_H = 330;
 const SMOOTH_WINDOWS = 5;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 interface Role {
@@ -42,7 +45,8 @@ interface Role {
 
 function rolesOf(report: RunReport): Role[] {
   const out: Role[] = [{ role: 'arch', result: report.results.arch, color: ROLE_COLOR.arch }];
-  if (report.results.baseline !== null) out.push({ role: 'baseline', result: report.results.baseline, color: ROLE_COLOR.baseline });
+  if (report.results.baseline !== null)
+    out.push({ role: 'baseline', result: report.results.baseline, color: ROLE_COLOR.baseline });
   return out;
 }
 
@@ -83,13 +87,27 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
     const raw = committedPerSec.map((v, i) => [at(i), v] as const);
     const smooth = movingMean(committedPerSec, SMOOTH_WINDOWS).map((v, i) => [at(i + 0.5), v] as const);
     return [
-      { name: `${result.architecture} (per ${windowMs} ms window)`, color, points: raw, faint: true, step: true, hideInLegend: true },
+      {
+        name: `${result.architecture} (per ${windowMs} ms window)`,
+        color,
+        points: raw,
+        faint: true,
+        step: true,
+        hideInLegend: true,
+      },
       { name: `${result.architecture}`, color, points: smooth },
     ];
   });
-  const tEnd = Math.max(...roles.map(({ result }) => (result.timeSeries.committedPerSec.length * result.timeSeries.windowMs) / 1000), 1e-3);
+  const tEnd = Math.max(
+    ...roles.map(({ result }) => (result.timeSeries.committedPerSec.length * result.timeSeries.windowMs) / 1000),
+    1e-3,
+  );
   // Latency CDF on a log axis: the body and the tail (often 10× the median) both stay readable.
-  const cdfSeries: Series[] = roles.map(({ result, color }) => ({ name: result.architecture, color, points: result.latencyCdf.filter((p) => p.ms > 0).map((p) => [p.ms, p.q] as const) }));
+  const cdfSeries: Series[] = roles.map(({ result, color }) => ({
+    name: result.architecture,
+    color,
+    points: result.latencyCdf.filter((p) => p.ms > 0).map((p) => [p.ms, p.q] as const),
+  }));
   const cdfMs = roles.flatMap(({ result }) => result.latencyCdf.map((p) => p.ms).filter((ms) => ms > 0));
   const cdfDomain = [Math.min(...cdfMs, 1) * 0.9, Math.max(...cdfMs, 2) * 1.1] as const;
   sections.push(
@@ -97,15 +115,45 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
       'Throughput and latency',
       `Left: VALID commits per second at the notifier peer, in ${roles[0]?.result.timeSeries.windowMs ?? 0} ms windows (faint steps; commits arrive block by block) and their moving mean over ${SMOOTH_WINDOWS} windows (bold). Right: share of transactions committed within a latency, at the client from proposal to commit event (log axis).`,
       [
-        canvas.lineChart({ id: 'throughput', title: 'Committed throughput', xLabel: 'simulated time (s)', yLabel: 'VALID tx/s', width: CHART_W, height: CHART_H, series: tpSeries, xDomain: [0, tEnd], legend: 'right', firstOnTop: true }),
-        canvas.lineChart({ id: 'latency-cdf', title: 'End-to-end latency CDF', xLabel: 'latency (ms, log scale)', yLabel: 'fraction of transactions', width: CHART_W, height: CHART_H, series: cdfSeries, xDomain: cdfDomain, xLog: true, firstOnTop: true, yDomain: [0, 1], yFormat: '.0%', legend: 'bottom-right' }),
+        canvas.lineChart({
+          id: 'throughput',
+          title: 'Committed throughput',
+          xLabel: 'simulated time (s)',
+          yLabel: 'VALID tx/s',
+          width: CHART_W,
+          height: CHART_H,
+          series: tpSeries,
+          xDomain: [0, tEnd],
+          legend: 'right',
+          firstOnTop: true,
+        }),
+        canvas.lineChart({
+          id: 'latency-cdf',
+          title: 'End-to-end latency CDF',
+          xLabel: 'latency (ms, log scale)',
+          yLabel: 'fraction of transactions',
+          width: CHART_W,
+          height: CHART_H,
+          series: cdfSeries,
+          xDomain: cdfDomain,
+          xLog: true,
+          firstOnTop: true,
+          yDomain: [0, 1],
+          yFormat: '.0%',
+          legend: 'bottom-right',
+        }),
       ].join('\n'),
     ),
   );
 
   // Utilisation over time: the busiest engines of each architecture, same axes side by side.
   const palette = canvas.d3.schemeTableau10;
-  const utilMax = Math.max(1, ...roles.flatMap(({ result }) => topEngineKeys(result, topCount).flatMap((k) => result.timeSeries.utilisation[k] ?? [])));
+  const utilMax = Math.max(
+    1,
+    ...roles.flatMap(({ result }) =>
+      topEngineKeys(result, topCount).flatMap((k) => result.timeSeries.utilisation[k] ?? []),
+    ),
+  );
   const legendWidth = legendColumnWidth(roles.flatMap(({ result }) => topEngineKeys(result, topCount)));
   const utilCharts = roles.map(({ role, result }) => {
     const keys = topEngineKeys(result, topCount);
@@ -113,11 +161,32 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
       name: key,
       color: palette[i % palette.length] ?? '#333',
       step: true,
-      points: (result.timeSeries.utilisation[key] ?? []).map((u, w) => [(w * result.timeSeries.windowMs) / 1000, Math.max(0, u)] as const),
+      points: (result.timeSeries.utilisation[key] ?? []).map(
+        (u, w) => [(w * result.timeSeries.windowMs) / 1000, Math.max(0, u)] as const,
+      ),
     }));
-    return canvas.lineChart({ id: `utilisation-${role}`, title: `${result.architecture}: busiest engines`, xLabel: 'simulated time (s)', yLabel: 'utilisation', width: CHART_W, height: CHART_H + 40, series, xDomain: [0, tEnd], yDomain: [0, utilMax], yFormat: '.0%', legend: 'right', legendWidth });
+    return canvas.lineChart({
+      id: `utilisation-${role}`,
+      title: `${result.architecture}: busiest engines`,
+      xLabel: 'simulated time (s)',
+      yLabel: 'utilisation',
+      width: CHART_W,
+      height: CHART_H + 40,
+      series,
+      xDomain: [0, tEnd],
+      yDomain: [0, utilMax],
+      yFormat: '.0%',
+      legend: 'right',
+      legendWidth,
+    });
   });
-  sections.push(section('Engine utilisation over time', `The ${topCount} engines with the highest mean utilisation on the notifier peer, proxy and orderer, per window; both panels share their axes.`, utilCharts.join('\n')));
+  sections.push(
+    section(
+      'Engine utilisation over time',
+      `The ${topCount} engines with the highest mean utilisation on the notifier peer, proxy and orderer, per window; both panels share their axes.`,
+      utilCharts.join('\n'),
+    ),
+  );
 
   // Phase breakdown.
   const phases = ['endorse', 'order', 'validate', 'commit', 'network'] as const;
@@ -131,7 +200,12 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
         xLabel: 'ms',
         width: CHART_W,
         categories: [...phases],
-        series: roles.map(({ result, color }) => ({ name: result.architecture, color, values: phases.map((p) => result.phasesMs[p].meanMs), markers: phases.map((p) => result.phasesMs[p].p99Ms) })),
+        series: roles.map(({ result, color }) => ({
+          name: result.architecture,
+          color,
+          values: phases.map((p) => result.phasesMs[p].meanMs),
+          markers: phases.map((p) => result.phasesMs[p].p99Ms),
+        })),
         markerLabel: 'p99',
         xFormat: '~g',
       }),
@@ -180,7 +254,8 @@ function identityLine(report: RunReport): string {
     `crypto <b>${escapeHtml(id.cryptoMode)}</b>${id.cryptoMode === 'modeled' ? ' (signature costs charged, not computed)' : ''}`,
     `bpusim ${escapeHtml(id.version)}`,
   ];
-  if (report.seedStatistics !== undefined) parts.push(`${report.seedStatistics.arch.seeds.length} seeds (figures below: first seed; means in the table)`);
+  if (report.seedStatistics !== undefined)
+    parts.push(`${report.seedStatistics.arch.seeds.length} seeds (figures below: first seed; means in the table)`);
   return parts.join(' · ');
 }
 
@@ -193,16 +268,27 @@ function summaryTable(report: RunReport, roles: Role[]): string {
       const s = report.seedStatistics?.[r.role]?.metrics[m.key];
       return s === undefined ? formatValue(values[i] ?? 0, m.format) : formatValue(s.mean, m.format, s.ci95);
     });
-    const ratio = roles.length === 2 && (values[1] ?? 0) !== 0 ? `×${((values[0] ?? 0) / (values[1] ?? 1)).toPrecision(3)}` : '';
-    rows.push(`<tr><td>${escapeHtml(m.label)}${m.better === 'higher' ? ' ↑' : ' ↓'}</td>${seedCells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}${roles.length === 2 ? `<td class="num">${ratio}</td>` : ''}</tr>`);
+    const ratio =
+      roles.length === 2 && (values[1] ?? 0) !== 0 ? `×${((values[0] ?? 0) / (values[1] ?? 1)).toPrecision(3)}` : '';
+    rows.push(
+      `<tr><td>${escapeHtml(m.label)}${m.better === 'higher' ? ' ↑' : ' ↓'}</td>${seedCells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}${roles.length === 2 ? `<td class="num">${ratio}</td>` : ''}</tr>`,
+    );
   }
-  rows.push(`<tr><td>bottleneck</td>${roles.map((r) => `<td class="num"><code>${escapeHtml(`${r.result.bottleneck.node}.${r.result.bottleneck.engine}`)}</code></td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`);
+  rows.push(
+    `<tr><td>bottleneck</td>${roles.map((r) => `<td class="num"><code>${escapeHtml(`${r.result.bottleneck.node}.${r.result.bottleneck.engine}`)}</code></td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`,
+  );
   const codes = [...new Set(roles.flatMap((r) => Object.keys(r.result.validationCodes)))].sort();
   for (const code of codes) {
-    rows.push(`<tr><td>txs ${escapeHtml(code)}</td>${roles.map((r) => `<td class="num">${(r.result.validationCodes[code] ?? 0).toLocaleString('en-US')}</td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`);
+    rows.push(
+      `<tr><td>txs ${escapeHtml(code)}</td>${roles.map((r) => `<td class="num">${(r.result.validationCodes[code] ?? 0).toLocaleString('en-US')}</td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`,
+    );
   }
-  rows.push(`<tr><td>state hash</td>${roles.map((r) => `<td class="num"><code>${escapeHtml(r.result.stateHash.slice(0, 16))}</code></td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`);
-  rows.push(`<tr><td>node cost / power</td>${roles.map((r) => `<td class="num">$${r.result.nodeCostUsd.toLocaleString('en-US')} / ${r.result.nodePowerW.toLocaleString('en-US')} W</td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`);
+  rows.push(
+    `<tr><td>state hash</td>${roles.map((r) => `<td class="num"><code>${escapeHtml(r.result.stateHash.slice(0, 16))}</code></td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`,
+  );
+  rows.push(
+    `<tr><td>node cost / power</td>${roles.map((r) => `<td class="num">$${r.result.nodeCostUsd.toLocaleString('en-US')} / ${r.result.nodePowerW.toLocaleString('en-US')} W</td>`).join('')}${roles.length === 2 ? '<td></td>' : ''}</tr>`,
+  );
   return `<section>\n<h2>Table 01</h2>\n<table class="summary">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>\n</section>`;
 }
 
@@ -211,19 +297,58 @@ function sweepSection(canvas: ChartCanvas, sweep: SweepConsensus): string {
   const palette = [ROLE_COLOR.arch, ROLE_COLOR.baseline, ...canvas.d3.schemeTableau10];
   const orderers = [...new Set(sweep.rows.map((r) => r.orderers))].sort((a, b) => a - b);
   const xDomain = [orderers[0] ?? 1, Math.max(orderers[orderers.length - 1] ?? 2, (orderers[0] ?? 1) + 1)] as const;
-  const byArch = (arch: string) => sweep.rows.filter((r) => r.architecture === arch).sort((a, b) => a.orderers - b.orderers);
-  const tps: Series[] = archs.map((arch, i) => ({ name: arch, color: palette[i] ?? '#333', markers: true, points: byArch(arch).map((r) => [r.orderers, r.txPerSec] as const) }));
+  const byArch = (arch: string) =>
+    sweep.rows.filter((r) => r.architecture === arch).sort((a, b) => a.orderers - b.orderers);
+  const tps: Series[] = archs.map((arch, i) => ({
+    name: arch,
+    color: palette[i] ?? '#333',
+    markers: true,
+    points: byArch(arch).map((r) => [r.orderers, r.txPerSec] as const),
+  }));
   const latency: Series[] = archs.flatMap((arch, i) => [
-    { name: `${arch} p50`, color: palette[i] ?? '#333', markers: true, points: byArch(arch).map((r) => [r.orderers, r.latencyMs.p50] as const) },
-    { name: `${arch} p99`, color: palette[i] ?? '#333', markers: true, dashed: true, points: byArch(arch).map((r) => [r.orderers, r.latencyMs.p99] as const) },
+    {
+      name: `${arch} p50`,
+      color: palette[i] ?? '#333',
+      markers: true,
+      points: byArch(arch).map((r) => [r.orderers, r.latencyMs.p50] as const),
+    },
+    {
+      name: `${arch} p99`,
+      color: palette[i] ?? '#333',
+      markers: true,
+      dashed: true,
+      points: byArch(arch).map((r) => [r.orderers, r.latencyMs.p99] as const),
+    },
   ]);
-  const common = { xLabel: 'orderers', width: CHART_W, height: CHART_H, xDomain, xTickValues: orderers, xLog: true, legend: 'right' as const, legendWidth: legendColumnWidth(latency.map((s) => s.name)) };
+  const common = {
+    xLabel: 'orderers',
+    width: CHART_W,
+    height: CHART_H,
+    xDomain,
+    xTickValues: orderers,
+    xLog: true,
+    legend: 'right' as const,
+    legendWidth: legendColumnWidth(latency.map((s) => s.name)),
+  };
   return section(
     `Consensus sweep (${sweep.protocol})`,
     'Ordering throughput and latency as the number of orderers grows (log scale), one curve per architecture, from bpusim sweep consensus.',
     [
-      canvas.lineChart({ id: 'sweep-tps', title: `${sweep.protocol}: ordered tx/s`, yLabel: 'tx/s', series: tps, firstOnTop: true, ...common }),
-      canvas.lineChart({ id: 'sweep-latency', title: `${sweep.protocol}: latency`, yLabel: 'ms', series: latency, ...common }),
+      canvas.lineChart({
+        id: 'sweep-tps',
+        title: `${sweep.protocol}: ordered tx/s`,
+        yLabel: 'tx/s',
+        series: tps,
+        firstOnTop: true,
+        ...common,
+      }),
+      canvas.lineChart({
+        id: 'sweep-latency',
+        title: `${sweep.protocol}: latency`,
+        yLabel: 'ms',
+        series: latency,
+        ...common,
+      }),
     ].join('\n'),
   );
 }

@@ -17,89 +17,128 @@ const count = z.number().int().min(0);
 
 const phaseSummary = z.looseObject({ meanMs: finite, p99Ms: finite }).meta({ id: 'PhaseSummary' });
 
-const engineStats = z.looseObject({
-  node: z.string(),
-  engine: z.string(),
-  lanes: count,
-  utilisation: finite,
-  meanQueueLength: finite,
-  opsPerSec: finite,
-  ops: count,
-}).meta({ id: 'EngineStats' });
+const engineStats = z
+  .looseObject({
+    node: z.string(),
+    engine: z.string(),
+    lanes: count,
+    utilisation: finite,
+    meanQueueLength: finite,
+    opsPerSec: finite,
+    ops: count,
+  })
+  .meta({ id: 'EngineStats' });
 
-export const archResultSchema = z.looseObject({
-  architecture: z.string(),
-  offeredTps: finite,
-  submittedTxs: count,
-  committedTxs: count,
-  committedTps: finite,
-  contractExecutions: count,
-  contractExecutionsPerSec: finite,
-  distinctContracts: count,
-  parallelContractExecutionsPerSec: finite,
-  rejectedAtEndorsement: count,
-  unfinishedTxs: count,
-  latencyMs: z.looseObject({ p50: finite, p95: finite, p99: finite, max: finite, mean: finite }),
-  phasesMs: z.looseObject({ endorse: phaseSummary, order: phaseSummary, validate: phaseSummary, commit: phaseSummary, network: phaseSummary }),
-  blocks: count,
-  meanBlockTxs: finite,
-  engines: z.array(engineStats),
-  bottleneck: z.looseObject({ node: z.string(), engine: z.string(), utilisation: finite }),
-  validationCodes: z.record(z.string(), count),
-  blockHash: z.string(),
-  stateHash: z.string(),
-  peersAgree: z.boolean(),
-  simulatedSeconds: finite,
-  nodeCostUsd: finite,
-  nodePowerW: finite,
-  // Utilisation per window is a ratio of busy lane-time to window time; values a hair below 0 or
-  // above 1 occur where a job straddles a window edge, so the schema does not clamp them.
-  timeSeries: z.looseObject({ windowMs: finite.positive(), committedPerSec: z.array(finite), utilisation: z.record(z.string(), z.array(finite)) }),
-  latencyCdf: z.array(z.looseObject({ q: finite.min(0).max(1), ms: finite })),
-  fees: z.looseObject({ mdm: finite, usd: finite, mdmPerTx: finite, usdPerMdm: finite }).exactOptional(),
-  integrity: z.looseObject({
-    audit: z.looseObject({
-      everyBlocks: count,
-      buckets: count,
-      audits: count,
-      meanAuditLatencyMs: finite,
-      workPerAudit: z.looseObject({ hashBytes: finite, messageBytes: finite, rangeRows: finite }),
-      divergences: z.array(z.looseObject({ blockNum: count, lastSeenBlockNum: count, audits: count, detectedAtMs: finite, suspects: z.array(z.string()), divergentBuckets: z.array(count), keys: z.array(z.string()), minKey: z.string().nullable(), maxKey: z.string().nullable(), narrowedAtMs: finite.nullable() })),
-      injected: z.array(z.looseObject({ peer: z.string(), blockNum: count, key: z.string() })),
-      detected: count,
-    }).exactOptional(),
-    growth: z.looseObject({
-      everyMs: finite,
-      targetTps: finite,
-      steps: z.array(z.looseObject({ peers: count, committedTps: finite, holds: z.boolean() })),
-      peersHeld: count,
-      addedPeers: count,
-      joinTimesMs: z.array(finite.nullable()),
-    }).exactOptional(),
-    join: z.looseObject({
-      mode: z.enum(['snapshot', 'replay']),
-      path: z.enum(['snapshot', 'replay']),
-      atMs: finite,
-      refusal: z.string().nullable(),
-      snapshotBlockNum: count.nullable(),
-      snapshotBytes: finite,
-      blocksReplayed: count,
-      bytesTransferred: finite,
-      joinTimeMs: finite.nullable(),
-      stateMatches: z.boolean(),
-    }).exactOptional(),
-  }).exactOptional(),
-}).meta({ id: 'ArchResult' });
+export const archResultSchema = z
+  .looseObject({
+    architecture: z.string(),
+    offeredTps: finite,
+    submittedTxs: count,
+    committedTxs: count,
+    committedTps: finite,
+    contractExecutions: count,
+    contractExecutionsPerSec: finite,
+    distinctContracts: count,
+    parallelContractExecutionsPerSec: finite,
+    rejectedAtEndorsement: count,
+    unfinishedTxs: count,
+    latencyMs: z.looseObject({ p50: finite, p95: finite, p99: finite, max: finite, mean: finite }),
+    phasesMs: z.looseObject({
+      endorse: phaseSummary,
+      order: phaseSummary,
+      validate: phaseSummary,
+      commit: phaseSummary,
+      network: phaseSummary,
+    }),
+    blocks: count,
+    meanBlockTxs: finite,
+    engines: z.array(engineStats),
+    bottleneck: z.looseObject({ node: z.string(), engine: z.string(), utilisation: finite }),
+    validationCodes: z.record(z.string(), count),
+    blockHash: z.string(),
+    stateHash: z.string(),
+    peersAgree: z.boolean(),
+    simulatedSeconds: finite,
+    nodeCostUsd: finite,
+    nodePowerW: finite,
+    // Utilisation per window is a ratio of busy lane-time to window time; values a hair below 0 or
+    // above 1 occur where a job straddles a window edge, so the schema does not clamp them.
+    timeSeries: z.looseObject({
+      windowMs: finite.positive(),
+      committedPerSec: z.array(finite),
+      utilisation: z.record(z.string(), z.array(finite)),
+    }),
+    latencyCdf: z.array(z.looseObject({ q: finite.min(0).max(1), ms: finite })),
+    fees: z.looseObject({ mdm: finite, usd: finite, mdmPerTx: finite, usdPerMdm: finite }).exactOptional(),
+    integrity: z
+      .looseObject({
+        audit: z
+          .looseObject({
+            everyBlocks: count,
+            buckets: count,
+            audits: count,
+            meanAuditLatencyMs: finite,
+            workPerAudit: z.looseObject({ hashBytes: finite, messageBytes: finite, rangeRows: finite }),
+            divergences: z.array(
+              z.looseObject({
+                blockNum: count,
+                lastSeenBlockNum: count,
+                audits: count,
+                detectedAtMs: finite,
+                suspects: z.array(z.string()),
+                divergentBuckets: z.array(count),
+                keys: z.array(z.string()),
+                minKey: z.string().nullable(),
+                maxKey: z.string().nullable(),
+                narrowedAtMs: finite.nullable(),
+              }),
+            ),
+            injected: z.array(z.looseObject({ peer: z.string(), blockNum: count, key: z.string() })),
+            detected: count,
+          })
+          .exactOptional(),
+        growth: z
+          .looseObject({
+            everyMs: finite,
+            targetTps: finite,
+            steps: z.array(z.looseObject({ peers: count, committedTps: finite, holds: z.boolean() })),
+            peersHeld: count,
+            addedPeers: count,
+            joinTimesMs: z.array(finite.nullable()),
+          })
+          .exactOptional(),
+        join: z
+          .looseObject({
+            mode: z.enum(['snapshot', 'replay']),
+            path: z.enum(['snapshot', 'replay']),
+            atMs: finite,
+            refusal: z.string().nullable(),
+            snapshotBlockNum: count.nullable(),
+            snapshotBytes: finite,
+            blocksReplayed: count,
+            bytesTransferred: finite,
+            joinTimeMs: finite.nullable(),
+            stateMatches: z.boolean(),
+          })
+          .exactOptional(),
+      })
+      .exactOptional(),
+  })
+  .meta({ id: 'ArchResult' });
 
-const scalability = z.looseObject({
-  targetTps: finite,
-  holdFraction: finite,
-  points: z.array(z.looseObject({ peers: count, committedTps: finite, holds: z.boolean(), bottleneck: z.string() })),
-  maxPeersHolding: count,
-}).meta({ id: 'Scalability' });
+const scalability = z
+  .looseObject({
+    targetTps: finite,
+    holdFraction: finite,
+    points: z.array(z.looseObject({ peers: count, committedTps: finite, holds: z.boolean(), bottleneck: z.string() })),
+    maxPeersHolding: count,
+  })
+  .meta({ id: 'Scalability' });
 
 const seedMetric = z.looseObject({ mean: finite, ci95: finite.min(0), values: z.array(finite) });
-const seedStatistics = z.looseObject({ seeds: z.array(z.number().int()), metrics: z.record(z.string(), seedMetric) }).meta({ id: 'SeedStatistics' });
+const seedStatistics = z
+  .looseObject({ seeds: z.array(z.number().int()), metrics: z.record(z.string(), seedMetric) })
+  .meta({ id: 'SeedStatistics' });
 
 export const runReportSchema = z.looseObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -115,7 +154,12 @@ export const runReportSchema = z.looseObject({
     arrival: z.string(),
     durationSeconds: finite,
   }),
-  config: z.looseObject({ architecture: z.unknown(), baseline: z.unknown(), topology: z.unknown(), drainSeconds: finite }),
+  config: z.looseObject({
+    architecture: z.unknown(),
+    baseline: z.unknown(),
+    topology: z.unknown(),
+    drainSeconds: finite,
+  }),
   results: z.looseObject({ arch: archResultSchema, baseline: archResultSchema.nullable() }),
   ratios: z.record(z.string(), finite).nullable(),
   seedStatistics: z.looseObject({ arch: seedStatistics, baseline: seedStatistics.nullable() }).exactOptional(),
@@ -132,7 +176,8 @@ export const runReportSchema = z.looseObject({
 // accepts is a RunReport, and every RunReport the simulator writes passes the schema's shape.
 type Parsed = z.output<typeof runReportSchema>;
 const _parsedIsReport = (x: Parsed): RunReport => x;
-const _reportIsParsed = (x: Omit<RunReport, 'schemaVersion'>): Omit<z.input<typeof runReportSchema>, 'schemaVersion'> => x;
+const _reportIsParsed = (x: Omit<RunReport, 'schemaVersion'>): Omit<z.input<typeof runReportSchema>, 'schemaVersion'> =>
+  x;
 void _parsedIsReport;
 void _reportIsParsed;
 
@@ -141,13 +186,17 @@ export const REPORT_SCHEMA_FILE = 'reports/schema/bpusim-report-1.schema.json';
 
 /** The JSON Schema (draft 2020-12) generated from the zod schema; the shipped file is this, pretty-printed. */
 export function reportJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(runReportSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(runReportSchema, { target: 'draft-2020-12', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
   const { $schema, ...rest } = generated;
   return {
     $schema,
     $id: 'https://github.com/bpusim/bpusim/reports/schema/bpusim-report-1.schema.json',
     title: `bpusim run report (${REPORT_SCHEMA_VERSION})`,
-    description: 'What `bpusim run --out` writes. Everything outside `host` is byte-identical for the same inputs and seed. Objects are open: newer reports of the same version may add fields.',
+    description:
+      'What `bpusim run --out` writes. Everything outside `host` is byte-identical for the same inputs and seed. Objects are open: newer reports of the same version may add fields.',
     ...rest,
   };
 }
@@ -198,8 +247,11 @@ export function validateReport(json: unknown, file: string): RunReport {
   if (issue === undefined) throw new ReportInputError(`${file}: not a valid bpusim report`);
   const field = formatPath(issue.path);
   const got = valueAt(json, issue.path);
-  const message = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, '');
-  throw new ReportInputError(`${file}: ${field}: ${message}, got ${got === undefined ? 'nothing (missing)' : describe(got)}`);
+  const message =
+    issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, '');
+  throw new ReportInputError(
+    `${file}: ${field}: ${message}, got ${got === undefined ? 'nothing (missing)' : describe(got)}`,
+  );
 }
 
 /** JSON.parse with the file named in the error. */

@@ -34,7 +34,13 @@ export interface ArchResult {
   rejectedAtEndorsement: number;
   unfinishedTxs: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
-  phasesMs: { endorse: PhaseSummary; order: PhaseSummary; validate: PhaseSummary; commit: PhaseSummary; network: PhaseSummary };
+  phasesMs: {
+    endorse: PhaseSummary;
+    order: PhaseSummary;
+    validate: PhaseSummary;
+    commit: PhaseSummary;
+    network: PhaseSummary;
+  };
   blocks: number;
   meanBlockTxs: number;
   engines: EngineStats[];
@@ -61,7 +67,18 @@ export interface ArchResult {
       audits: number;
       meanAuditLatencyMs: number;
       workPerAudit: { hashBytes: number; messageBytes: number; rangeRows: number };
-      divergences: { blockNum: number; lastSeenBlockNum: number; audits: number; detectedAtMs: number; suspects: string[]; divergentBuckets: number[]; keys: string[]; minKey: string | null; maxKey: string | null; narrowedAtMs: number | null }[];
+      divergences: {
+        blockNum: number;
+        lastSeenBlockNum: number;
+        audits: number;
+        detectedAtMs: number;
+        suspects: string[];
+        divergentBuckets: number[];
+        keys: string[];
+        minKey: string | null;
+        maxKey: string | null;
+        narrowedAtMs: number | null;
+      }[];
       injected: { peer: string; blockNum: number; key: string }[];
       detected: number;
     };
@@ -126,7 +143,12 @@ export interface RunReport {
   /** Present with `--seeds N` (N ≥ 2): `results` hold the first seed's run; these hold all N. */
   seedStatistics?: { arch: SeedStatistics; baseline: SeedStatistics | null };
   scalability?: { arch: Scalability; baseline: Scalability | null };
-  host: { wallSeconds: Record<string, number>; simulatedTxPerWallSecond: Record<string, number>; rssMiB: number; node: string };
+  host: {
+    wallSeconds: Record<string, number>;
+    simulatedTxPerWallSecond: Record<string, number>;
+    rssMiB: number;
+    node: string;
+  };
 }
 
 /** One metric over several seeds: mean and the half-width of its 95 % confidence interval (Student t). */

@@ -41,12 +41,17 @@ export class TimelineWriter {
     }
     const pid = this.pidOf(node);
     const tid = this.tidOf(node, track, pid);
-    this.emit(`{"name":${JSON.stringify(name)},"ph":"X","pid":${pid},"tid":${tid},"ts":${(startPs / 1e6).toFixed(6)},"dur":${((endPs - startPs) / 1e6).toFixed(6)}}`);
+    this.emit(
+      `{"name":${JSON.stringify(name)},"ph":"X","pid":${pid},"tid":${tid},"ts":${(startPs / 1e6).toFixed(6)},"dur":${((endPs - startPs) / 1e6).toFixed(6)}}`,
+    );
     this.count++;
   }
 
   finish(): { events: number; dropped: number } {
-    this.emit(`{"name":"bpusim window","ph":"i","s":"g","pid":0,"tid":0,"ts":${(this.fromPs / 1e6).toFixed(6)},"args":{"fromUs":${this.fromPs / 1e6},"toUs":${this.toPs / 1e6},"dropped":${this.dropped}}}`, true);
+    this.emit(
+      `{"name":"bpusim window","ph":"i","s":"g","pid":0,"tid":0,"ts":${(this.fromPs / 1e6).toFixed(6)},"args":{"fromUs":${this.fromPs / 1e6},"toUs":${this.toPs / 1e6},"dropped":${this.dropped}}}`,
+      true,
+    );
     this.flush();
     writeSync(this.fd, '\n]}\n');
     closeSync(this.fd);

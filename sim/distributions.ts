@@ -27,7 +27,10 @@ export class Constant implements Distribution {
 
 export class Uniform implements Distribution {
   readonly kind = 'uniform';
-  constructor(readonly min: number, readonly max: number) {
+  constructor(
+    readonly min: number,
+    readonly max: number,
+  ) {
     assert(max >= min, `uniform needs max ≥ min, got [${min}, ${max}]`);
   }
   get mean(): number {
@@ -53,7 +56,10 @@ export class Exponential implements Distribution {
 
 export class Normal implements Distribution {
   readonly kind = 'normal';
-  constructor(readonly mean: number, readonly sd: number) {
+  constructor(
+    readonly mean: number,
+    readonly sd: number,
+  ) {
     assert(sd >= 0, `normal needs sd ≥ 0, got ${sd}`);
   }
   sample(rng: RandomStream): number {
@@ -64,7 +70,10 @@ export class Normal implements Distribution {
 /** exp(N(mu, sigma²)): mu and sigma are the parameters of the underlying normal. */
 export class LogNormal implements Distribution {
   readonly kind = 'lognormal';
-  constructor(readonly mu: number, readonly sigma: number) {
+  constructor(
+    readonly mu: number,
+    readonly sigma: number,
+  ) {
     assert(sigma >= 0, `lognormal needs sigma ≥ 0, got ${sigma}`);
   }
   /** The lognormal with this mean and coefficient of variation (sd / mean). */
@@ -84,7 +93,10 @@ export class LogNormal implements Distribution {
 /** Pareto type I: P(X > x) = (scale / x)^shape for x ≥ scale. */
 export class Pareto implements Distribution {
   readonly kind = 'pareto';
-  constructor(readonly scale: number, readonly shape: number) {
+  constructor(
+    readonly scale: number,
+    readonly shape: number,
+  ) {
     assert(scale > 0 && shape > 0, `pareto needs scale > 0 and shape > 0, got ${scale}, ${shape}`);
   }
   get mean(): number {
@@ -112,13 +124,19 @@ export class Zipf implements Distribution {
 
   static readonly TABLE_ITEMS_MAX = 1 << 20;
 
-  constructor(readonly n: number, readonly theta: number) {
+  constructor(
+    readonly n: number,
+    readonly theta: number,
+  ) {
     assert(Number.isInteger(n) && n >= 1, `zipf needs an integer n ≥ 1, got ${n}`);
     assert(theta >= 0, `zipf needs theta ≥ 0, got ${theta}`);
     this.zetaN = zeta(n, theta);
     this.halfPowTheta = Math.pow(0.5, theta);
     if (theta > 0 && (theta >= 1 || n <= Zipf.TABLE_ITEMS_MAX)) {
-      assert(n <= Zipf.TABLE_ITEMS_MAX, `zipf with theta ≥ 1 is tabulated and needs n ≤ ${Zipf.TABLE_ITEMS_MAX}, got ${n}`);
+      assert(
+        n <= Zipf.TABLE_ITEMS_MAX,
+        `zipf with theta ≥ 1 is tabulated and needs n ≤ ${Zipf.TABLE_ITEMS_MAX}, got ${n}`,
+      );
       const cumulative = new Float64Array(n);
       let sum = 0;
       for (let k = 0; k < n; k++) {
@@ -257,7 +275,10 @@ export function makeDistribution(spec: DistributionSpec, where = 'distribution')
       need(finite(spec.mean) && spec.mean > 0 && finite(spec.cv) && spec.cv >= 0, 'needs mean > 0 and cv ≥ 0');
       return LogNormal.fromMeanCv(spec.mean, spec.cv);
     case 'pareto':
-      need(finite(spec.scale) && spec.scale > 0 && finite(spec.shape) && spec.shape > 0, 'needs scale > 0 and shape > 0');
+      need(
+        finite(spec.scale) && spec.scale > 0 && finite(spec.shape) && spec.shape > 0,
+        'needs scale > 0 and shape > 0',
+      );
       return new Pareto(spec.scale, spec.shape);
     case 'zipf':
       need(Number.isInteger(spec.n) && spec.n >= 1, 'needs an integer n ≥ 1');
@@ -265,8 +286,15 @@ export function makeDistribution(spec: DistributionSpec, where = 'distribution')
       need(spec.theta < 1 || spec.n <= Zipf.TABLE_ITEMS_MAX, `with theta ≥ 1 needs n ≤ ${Zipf.TABLE_ITEMS_MAX}`);
       return new Zipf(spec.n, spec.theta);
     case 'empirical':
-      need(Array.isArray(spec.values) && spec.values.length > 0 && spec.values.every(finite), 'needs a non-empty list of finite values');
-      need(spec.weights === undefined || (spec.weights.length === spec.values.length && spec.weights.every((w) => finite(w) && w >= 0)), 'needs one finite weight ≥ 0 per value');
+      need(
+        Array.isArray(spec.values) && spec.values.length > 0 && spec.values.every(finite),
+        'needs a non-empty list of finite values',
+      );
+      need(
+        spec.weights === undefined ||
+          (spec.weights.length === spec.values.length && spec.weights.every((w) => finite(w) && w >= 0)),
+        'needs one finite weight ≥ 0 per value',
+      );
       need(spec.weights === undefined || spec.weights.some((w) => w > 0), 'needs at least one positive weight');
       return new Empirical(spec.values, spec.weights);
     default: {

@@ -112,7 +112,9 @@ export class Environment {
   /** Hash of the dispatch order so far (only with `traceOrderHash`). */
   orderHash(): string {
     assert(this.traceOrderHash, 'orderHash needs new Environment({ traceOrderHash: true })');
-    return (this.orderHashHigh >>> 0).toString(16).padStart(8, '0') + (this.orderHashLow >>> 0).toString(16).padStart(8, '0');
+    return (
+      (this.orderHashHigh >>> 0).toString(16).padStart(8, '0') + (this.orderHashLow >>> 0).toString(16).padStart(8, '0')
+    );
   }
 
   /** The hot loop: the same as `step()` without the per-event checks that `push` already made. */

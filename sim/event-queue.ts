@@ -96,7 +96,10 @@ export class EventQueue {
       if (right < n) {
         const rightTimePs = timePs[right] as number;
         const childTimePs = timePs[child] as number;
-        if (rightTimePs < childTimePs || (rightTimePs === childTimePs && (seqs[right] as number) < (seqs[child] as number))) {
+        if (
+          rightTimePs < childTimePs ||
+          (rightTimePs === childTimePs && (seqs[right] as number) < (seqs[child] as number))
+        ) {
           child = right;
         }
       }

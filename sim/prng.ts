@@ -16,7 +16,10 @@ export class RandomStream {
   private s2: number;
   private s3: number;
 
-  constructor(readonly name: string, seed: number) {
+  constructor(
+    readonly name: string,
+    seed: number,
+  ) {
     assert(Number.isSafeInteger(seed) && seed >= 0, `seed must be a non-negative safe integer, got ${seed}`);
     // SHA-256 of (seed, name) gives 128 independent-looking state bits: streams never collide the
     // way a 32-bit name hash would once a run has thousands of named streams.
@@ -57,7 +60,8 @@ export class RandomStream {
 
   /** A uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!Number.isInteger(n) || !(n > 0) || n > 2 ** 32) assert(false, `int(n) needs an integer n in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || !(n > 0) || n > 2 ** 32)
+      assert(false, `int(n) needs an integer n in [1, 2^32], got ${n}`);
     if (n === 1) return 0;
     // Rejection sampling on the top of the 32-bit range keeps every outcome equally likely.
     const limit = 2 ** 32 - (2 ** 32 % n);

@@ -17,7 +17,9 @@ import { SimEvent } from './sim-event.js';
  */
 export interface Waitable {
   readonly env: Environment;
-  then(callback: (event: { readonly ok: boolean; readonly value: unknown; readonly error: Error | undefined }) => void): void;
+  then(
+    callback: (event: { readonly ok: boolean; readonly value: unknown; readonly error: Error | undefined }) => void,
+  ): void;
 }
 
 export type ProcessYield = number | Waitable;
@@ -48,7 +50,8 @@ export class Process<R = void> extends SimEvent<R> {
     }
     const awaited = step.value;
     if (typeof awaited === 'number') {
-      if (!(awaited >= 0) || !Number.isInteger(awaited)) assert(false, `a process yielded ${awaited}: a timeout must be a non-negative integer of ps`);
+      if (!(awaited >= 0) || !Number.isInteger(awaited))
+        assert(false, `a process yielded ${awaited}: a timeout must be a non-negative integer of ps`);
       this.env.schedule(awaited, resumeWithUndefined, this);
       return;
     }

@@ -7,7 +7,10 @@ import { assert } from './errors.js';
 /** Erlang-C: probability an arrival waits in an M/M/c queue with offered load a = λ/μ. */
 export function erlangCProbabilityOfWait(servers: number, offeredLoad: number): number {
   assert(Number.isInteger(servers) && servers >= 1, `servers must be an integer ≥ 1, got ${servers}`);
-  assert(offeredLoad >= 0 && offeredLoad < servers, `offered load ${offeredLoad} must be in [0, ${servers}) for a stable queue`);
+  assert(
+    offeredLoad >= 0 && offeredLoad < servers,
+    `offered load ${offeredLoad} must be in [0, ${servers}) for a stable queue`,
+  );
   // Erlang-B by its stable recursion B_k = a·B_{k−1} / (k + a·B_{k−1}), then C from B.
   let erlangB = 1;
   for (let k = 1; k <= servers; k++) erlangB = (offeredLoad * erlangB) / (k + offeredLoad * erlangB);

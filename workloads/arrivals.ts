@@ -28,7 +28,12 @@ export interface OpenArrivals {
   next(nowS: number): number | null;
 }
 
-export function openArrivals(spec: Exclude<ArrivalSpec, { kind: 'closed' }>, clients: number, draws: Draws, endS: number): OpenArrivals {
+export function openArrivals(
+  spec: Exclude<ArrivalSpec, { kind: 'closed' }>,
+  clients: number,
+  draws: Draws,
+  endS: number,
+): OpenArrivals {
   const exp = (rate: number): number => -Math.log(1 - draws.random()) / rate;
   switch (spec.kind) {
     case 'fixed': {
@@ -37,7 +42,12 @@ export function openArrivals(spec: Exclude<ArrivalSpec, { kind: 'closed' }>, cli
     }
     case 'poisson': {
       const rate = spec.tps / clients;
-      return { next: (now) => { const t = now + exp(rate); return t <= endS ? t : null; } };
+      return {
+        next: (now) => {
+          const t = now + exp(rate);
+          return t <= endS ? t : null;
+        },
+      };
     }
     case 'ramp': {
       // Λ(t) = a·t + b·t²/2 with a = from/clients, b = (to − from)/(clients·T); the next arrival
@@ -85,10 +95,18 @@ export function parseArrival(text: string, tps: number, durationS: number): Arri
     case 'fixed':
       return rest.length === 0 ? { kind, tps } : `${kind} takes no parameters`;
     case 'ramp':
-      return rest.length === 2 && ok && (nums[0] as number) + (nums[1] as number) > 0 ? { kind, fromTps: nums[0] as number, toTps: nums[1] as number, durationS } : 'ramp:FROM_TPS:TO_TPS (not both 0)';
+      return rest.length === 2 && ok && (nums[0] as number) + (nums[1] as number) > 0
+        ? { kind, fromTps: nums[0] as number, toTps: nums[1] as number, durationS }
+        : 'ramp:FROM_TPS:TO_TPS (not both 0)';
     case 'bursty':
       return rest.length === 4 && ok && (nums[2] as number) > 0 && (nums[3] as number) > 0
-        ? { kind, onTps: nums[0] as number, offTps: nums[1] as number, meanOnMs: nums[2] as number, meanOffMs: nums[3] as number }
+        ? {
+            kind,
+            onTps: nums[0] as number,
+            offTps: nums[1] as number,
+            meanOnMs: nums[2] as number,
+            meanOffMs: nums[3] as number,
+          }
         : 'bursty:ON_TPS:OFF_TPS:MEAN_ON_MS:MEAN_OFF_MS (durations > 0)';
     case 'closed':
       return (rest.length === 1 || rest.length === 2) && ok && Number.isInteger(nums[0]) && (nums[0] as number) >= 1

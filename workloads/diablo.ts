@@ -24,14 +24,29 @@ const TAGS = ['transfer', 'invoke', 'account', 'endpoint', 'location', 'loop', '
 
 function customTags() {
   return TAGS.flatMap((name) => [
-    { tag: `!${name}`, collection: 'map' as const, resolve: (v: { toJSON(): unknown }) => ({ $tag: name, value: v.toJSON() }), identify: (): boolean => false },
-    { tag: `!${name}`, collection: 'seq' as const, resolve: (v: { toJSON(): unknown }) => ({ $tag: name, value: v.toJSON() }), identify: (): boolean => false },
+    {
+      tag: `!${name}`,
+      collection: 'map' as const,
+      resolve: (v: { toJSON(): unknown }) => ({ $tag: name, value: v.toJSON() }),
+      identify: (): boolean => false,
+    },
+    {
+      tag: `!${name}`,
+      collection: 'seq' as const,
+      resolve: (v: { toJSON(): unknown }) => ({ $tag: name, value: v.toJSON() }),
+      identify: (): boolean => false,
+    },
     { tag: `!${name}`, resolve: (s: string) => ({ $tag: name, value: s }), identify: (): boolean => false },
   ]);
 }
 
 function isTagged(value: unknown, tag?: string): value is Tagged {
-  return typeof value === 'object' && value !== null && '$tag' in value && (tag === undefined || (value as Tagged).$tag === tag);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '$tag' in value &&
+    (tag === undefined || (value as Tagged).$tag === tag)
+  );
 }
 
 function findAccounts(node: unknown): number | null {
@@ -63,7 +78,10 @@ interface ClientPlan {
 }
 
 /** Parses the description and returns the events in time order, lazily (constant memory). */
-export function importDiablo(file: string, text: string): { events: Iterable<TraceEvent>; clients: number; accounts: number } {
+export function importDiablo(
+  file: string,
+  text: string,
+): { events: Iterable<TraceEvent>; clients: number; accounts: number } {
   let doc: unknown;
   try {
     doc = parseYaml(text, { customTags: customTags() });
@@ -71,31 +89,50 @@ export function importDiablo(file: string, text: string): { events: Iterable<Tra
     throw new ConfigErrorLike(file, '', `not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }
   const workloads = (doc as { workloads?: unknown } | null)?.workloads;
-  if (!Array.isArray(workloads) || workloads.length === 0) throw new ConfigErrorLike(file, 'workloads', 'expected a non-empty list');
+  if (!Array.isArray(workloads) || workloads.length === 0)
+    throw new ConfigErrorLike(file, 'workloads', 'expected a non-empty list');
   const accounts = findAccounts((doc as { let?: unknown }).let) ?? findAccounts(doc) ?? 1000;
   const plans: ClientPlan[] = [];
   workloads.forEach((workload: unknown, w: number) => {
     const where = `workloads.${w}`;
     const number = (workload as { number?: unknown } | null)?.number ?? 1;
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 100_000) throw new ConfigErrorLike(file, `${where}.number`, `expected an integer from 1 to 100000, got ${JSON.stringify(number)}`);
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 100_000)
+      throw new ConfigErrorLike(
+        file,
+        `${where}.number`,
+        `expected an integer from 1 to 100000, got ${JSON.stringify(number)}`,
+      );
     const behavior = (workload as { client?: { behavior?: unknown } }).client?.behavior;
-    if (!Array.isArray(behavior) || behavior.length === 0) throw new ConfigErrorLike(file, `${where}.client.behavior`, 'expected a non-empty list');
+    if (!Array.isArray(behavior) || behavior.length === 0)
+      throw new ConfigErrorLike(file, `${where}.client.behavior`, 'expected a non-empty list');
     behavior.forEach((entry: unknown, b: number) => {
       const at = `${where}.client.behavior.${b}`;
       const interaction = (entry as { interaction?: unknown } | null)?.interaction;
       if (!isTagged(interaction) || (interaction.$tag !== 'transfer' && interaction.$tag !== 'invoke')) {
-        throw new ConfigErrorLike(file, `${at}.interaction`, `expected !transfer or !invoke, got ${JSON.stringify(isTagged(interaction) ? `!${interaction.$tag}` : interaction)}`);
+        throw new ConfigErrorLike(
+          file,
+          `${at}.interaction`,
+          `expected !transfer or !invoke, got ${JSON.stringify(isTagged(interaction) ? `!${interaction.$tag}` : interaction)}`,
+        );
       }
       const load = (entry as { load?: unknown }).load;
-      if (typeof load !== 'object' || load === null || Array.isArray(load)) throw new ConfigErrorLike(file, `${at}.load`, 'expected a map of time (s) → rate (tx/s)');
+      if (typeof load !== 'object' || load === null || Array.isArray(load))
+        throw new ConfigErrorLike(file, `${at}.load`, 'expected a map of time (s) → rate (tx/s)');
       const segments = Object.entries(load as Record<string, unknown>).map(([time, rate]): [number, number] => {
         const t = Number(time);
-        if (!Number.isFinite(t) || t < 0) throw new ConfigErrorLike(file, `${at}.load.${time}`, 'time must be a number of seconds ≥ 0');
-        if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw new ConfigErrorLike(file, `${at}.load.${time}`, `rate must be a number of tx/s ≥ 0, got ${JSON.stringify(rate)}`);
+        if (!Number.isFinite(t) || t < 0)
+          throw new ConfigErrorLike(file, `${at}.load.${time}`, 'time must be a number of seconds ≥ 0');
+        if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0)
+          throw new ConfigErrorLike(
+            file,
+            `${at}.load.${time}`,
+            `rate must be a number of tx/s ≥ 0, got ${JSON.stringify(rate)}`,
+          );
         return [t, rate];
       });
       segments.sort((a, b) => a[0] - b[0]);
-      for (let c = 0; c < number; c++) plans.push({ client: plans.length, interaction, segments, offset: (c + 0.5) / number });
+      for (let c = 0; c < number; c++)
+        plans.push({ client: plans.length, interaction, segments, offset: (c + 0.5) / number });
     });
   });
   return { events: mergeClients(plans, accounts), clients: plans.length, accounts };
@@ -130,12 +167,24 @@ function toEvent(plan: ClientPlan, accounts: number, timeS: number, sequence: nu
     let to = pick(plan.client, sequence, 2, accounts);
     if (to === from) to = (from + 1) % accounts;
     const stake = typeof value['stake'] === 'number' ? value['stake'] : 1;
-    return { timeS, client: plan.client, contract: 'smallbank', fn: 'send_payment', args: [String(from), String(to), String(Math.max(1, Math.round(stake)))] };
+    return {
+      timeS,
+      client: plan.client,
+      contract: 'smallbank',
+      fn: 'send_payment',
+      args: [String(from), String(to), String(Math.max(1, Math.round(stake)))],
+    };
   }
   const contract = typeof value['contract'] === 'string' ? value['contract'] : 'app';
   const fn = typeof value['function'] === 'string' ? value['function'] : 'call';
   const key = `user${String(pick(plan.client, sequence, 3, accounts)).padStart(10, '0')}`;
-  return { timeS, client: plan.client, contract: 'kv', fn: 'update', args: [key, `${contract}.${fn}#${plan.client}.${sequence}`] };
+  return {
+    timeS,
+    client: plan.client,
+    contract: 'kv',
+    fn: 'update',
+    args: [key, `${contract}.${fn}#${plan.client}.${sequence}`],
+  };
 }
 
 /** Merges the clients' event streams by time (ties by client), holding one pending event per client. */

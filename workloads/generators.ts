@@ -27,7 +27,21 @@ export interface WorkloadGenerator {
   next(draws: Draws, sequence: number): TxRequest;
 }
 
-export const WORKLOAD_NAMES = ['smallbank', 'kv', 'kv-insert', 'ycsb-a', 'ycsb-b', 'ycsb-c', 'ycsb-d', 'ycsb-e', 'ycsb-f', 'donothing', 'cpuheavy', 'ioheavy', 'mdm-token'] as const;
+export const WORKLOAD_NAMES = [
+  'smallbank',
+  'kv',
+  'kv-insert',
+  'ycsb-a',
+  'ycsb-b',
+  'ycsb-c',
+  'ycsb-d',
+  'ycsb-e',
+  'ycsb-f',
+  'donothing',
+  'cpuheavy',
+  'ioheavy',
+  'mdm-token',
+] as const;
 
 /**
  * YCSB's core workloads (Cooper et al., SoCC 2010) as operation mixes over the `kv` contract:
@@ -36,12 +50,27 @@ export const WORKLOAD_NAMES = ['smallbank', 'kv', 'kv-insert', 'ycsb-a', 'ycsb-b
  * 5 % inserts; F 50 % reads, 50 % read-modify-writes. Keys Zipfian (θ = 0.99, scrambled) except D.
  */
 const YCSB_MIX: Record<string, [op: 'read' | 'update' | 'insert' | 'scan' | 'rmw', weight: number][]> = {
-  'ycsb-a': [['read', 0.5], ['update', 0.5]],
-  'ycsb-b': [['read', 0.95], ['update', 0.05]],
+  'ycsb-a': [
+    ['read', 0.5],
+    ['update', 0.5],
+  ],
+  'ycsb-b': [
+    ['read', 0.95],
+    ['update', 0.05],
+  ],
   'ycsb-c': [['read', 1]],
-  'ycsb-d': [['read', 0.95], ['insert', 0.05]],
-  'ycsb-e': [['scan', 0.95], ['insert', 0.05]],
-  'ycsb-f': [['read', 0.5], ['rmw', 0.5]],
+  'ycsb-d': [
+    ['read', 0.95],
+    ['insert', 0.05],
+  ],
+  'ycsb-e': [
+    ['scan', 0.95],
+    ['insert', 0.05],
+  ],
+  'ycsb-f': [
+    ['read', 0.5],
+    ['rmw', 0.5],
+  ],
 };
 
 const YCSB_D_INSERTS_IN_FLIGHT = 256;
@@ -68,7 +97,10 @@ function ycsbGenerator(name: WorkloadName, records: number, theta: number): Work
       // D reads the latest records most (rank 0 the newest). An insert is readable only once its
       // block commits, so reads skip the newest YCSB_D_INSERTS_IN_FLIGHT inserts, which may not have.
       const existing = records + Math.max(0, inserted - YCSB_D_INSERTS_IN_FLIGHT);
-      const keyIndex = name === 'ycsb-d' ? existing - 1 - draws.zipfRank(existing, theta) : scramble(draws.zipfRank(records, theta), records);
+      const keyIndex =
+        name === 'ycsb-d'
+          ? existing - 1 - draws.zipfRank(existing, theta)
+          : scramble(draws.zipfRank(records, theta), records);
       switch (op) {
         case 'insert':
           return { chaincode: 'kv', fn: 'insert', args: [kvKey(records + inserted++), value(sequence)] };
@@ -101,7 +133,14 @@ export interface WorkloadOptions {
   ioKeys?: number;
 }
 
-const SMALLBANK_FUNCTIONS = ['transact_savings', 'deposit_checking', 'send_payment', 'write_check', 'amalgamate', 'query'] as const;
+const SMALLBANK_FUNCTIONS = [
+  'transact_savings',
+  'deposit_checking',
+  'send_payment',
+  'write_check',
+  'amalgamate',
+  'query',
+] as const;
 
 export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {}): WorkloadGenerator {
   const keys = options.keys ?? 10_000;
@@ -109,7 +148,8 @@ export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {})
     case 'smallbank': {
       const hotFraction = options.hotFraction ?? 0;
       const hotAccounts = Math.min(options.hotAccounts ?? 100, keys);
-      const account = (draws: Draws): number => (hotFraction > 0 && draws.random() < hotFraction ? draws.int(hotAccounts) : draws.int(keys));
+      const account = (draws: Draws): number =>
+        hotFraction > 0 && draws.random() < hotFraction ? draws.int(hotAccounts) : draws.int(keys);
       return {
         name,
         chaincode: 'smallbank',
@@ -163,14 +203,30 @@ export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {})
         genesisParams: { records: 0, valueBytes: 100 },
         conflictFree: true,
         next(_draws, sequence) {
-          return { chaincode: 'kv', fn: 'insert', args: [`new_${String(sequence).padStart(12, '0')}`, `v${sequence}`.padEnd(100, '.')] };
+          return {
+            chaincode: 'kv',
+            fn: 'insert',
+            args: [`new_${String(sequence).padStart(12, '0')}`, `v${sequence}`.padEnd(100, '.')],
+          };
         },
       };
     case 'donothing':
-      return { name, chaincode: 'donothing', genesisParams: {}, conflictFree: true, next: () => ({ chaincode: 'donothing', fn: 'noop', args: [] }) };
+      return {
+        name,
+        chaincode: 'donothing',
+        genesisParams: {},
+        conflictFree: true,
+        next: () => ({ chaincode: 'donothing', fn: 'noop', args: [] }),
+      };
     case 'cpuheavy': {
       const n = options.sortSize ?? 1_000;
-      return { name, chaincode: 'cpuheavy', genesisParams: {}, conflictFree: true, next: () => ({ chaincode: 'cpuheavy', fn: 'sort', args: [String(n)] }) };
+      return {
+        name,
+        chaincode: 'cpuheavy',
+        genesisParams: {},
+        conflictFree: true,
+        next: () => ({ chaincode: 'cpuheavy', fn: 'sort', args: [String(n)] }),
+      };
     }
     case 'ioheavy': {
       const n = options.ioKeys ?? 10;
@@ -194,7 +250,11 @@ export function makeGenerator(name: WorkloadName, options: WorkloadOptions = {})
           const from = draws.int(keys);
           let to = draws.int(keys);
           if (to === from) to = (from + 1) % keys;
-          return { chaincode: 'mdm-token', fn: 'transfer', args: [`user${from}`, `user${to}`, String(1 + draws.int(1_000_000))] };
+          return {
+            chaincode: 'mdm-token',
+            fn: 'transfer',
+            args: [`user${from}`, `user${to}`, String(1 + draws.int(1_000_000))],
+          };
         },
       };
   }

@@ -55,7 +55,8 @@ export class TraceReader {
       throw new TraceError(file, 0, `cannot open: ${(error as Error).message}`);
     }
     const header = this.nextLine();
-    if (header === null) throw new TraceError(file, 1, `empty file; expected a header line {"format":"${TRACE_FORMAT}",...}`);
+    if (header === null)
+      throw new TraceError(file, 1, `empty file; expected a header line {"format":"${TRACE_FORMAT}",...}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(header);
@@ -63,7 +64,8 @@ export class TraceReader {
       throw new TraceError(file, this.lineNumber, `header: not JSON; expected {"format":"${TRACE_FORMAT}",...}`);
     }
     const format = (parsed as { format?: unknown } | null)?.format;
-    if (format !== TRACE_FORMAT) throw new TraceError(file, this.lineNumber, `format: expected "${TRACE_FORMAT}", got ${JSON.stringify(format)}`);
+    if (format !== TRACE_FORMAT)
+      throw new TraceError(file, this.lineNumber, `format: expected "${TRACE_FORMAT}", got ${JSON.stringify(format)}`);
     const source = (parsed as { source?: unknown }).source;
     this.source = typeof source === 'string' ? source : 'unknown';
   }
@@ -110,14 +112,21 @@ export class TraceReader {
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) return fail('expected an object');
     const { t, client, contract, fn, args } = record;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) return fail(`field 't': expected a number of seconds ≥ 0, got ${JSON.stringify(t)}`);
-    if (t < this.lastTimeS) return fail(`field 't': ${t} is before the previous line's ${this.lastTimeS}; times must not decrease`);
-    if (typeof client !== 'number' || !Number.isSafeInteger(client) || client < 0) return fail(`field 'client': expected an integer ≥ 0, got ${JSON.stringify(client)}`);
-    if (typeof contract !== 'string' || contract === '') return fail(`field 'contract': expected a non-empty string, got ${JSON.stringify(contract)}`);
-    if (typeof fn !== 'string' || fn === '') return fail(`field 'fn': expected a non-empty string, got ${JSON.stringify(fn)}`);
-    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) return fail(`field 'args': expected an array of strings, got ${JSON.stringify(args)}`);
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+      return fail(`field 't': expected a number of seconds ≥ 0, got ${JSON.stringify(t)}`);
+    if (t < this.lastTimeS)
+      return fail(`field 't': ${t} is before the previous line's ${this.lastTimeS}; times must not decrease`);
+    if (typeof client !== 'number' || !Number.isSafeInteger(client) || client < 0)
+      return fail(`field 'client': expected an integer ≥ 0, got ${JSON.stringify(client)}`);
+    if (typeof contract !== 'string' || contract === '')
+      return fail(`field 'contract': expected a non-empty string, got ${JSON.stringify(contract)}`);
+    if (typeof fn !== 'string' || fn === '')
+      return fail(`field 'fn': expected a non-empty string, got ${JSON.stringify(fn)}`);
+    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
+      return fail(`field 'args': expected an array of strings, got ${JSON.stringify(args)}`);
     for (const key of Object.keys(record)) {
-      if (!['t', 'client', 'contract', 'fn', 'args'].includes(key)) return fail(`unknown field '${key}'; allowed: t, client, contract, fn, args`);
+      if (!['t', 'client', 'contract', 'fn', 'args'].includes(key))
+        return fail(`unknown field '${key}'; allowed: t, client, contract, fn, args`);
     }
     this.lastTimeS = t;
     return { timeS: t, client, contract, fn, args: args as string[] };
@@ -140,7 +149,12 @@ export class TraceReader {
       } else {
         const parts = (this.pending + text).split('\n');
         this.pending = parts.pop() ?? '';
-        if (this.pending.length > TRACE_LINE_BYTES_MAX) throw new TraceError(this.file, this.lineNumber + parts.length + 1, `line longer than ${TRACE_LINE_BYTES_MAX} bytes`);
+        if (this.pending.length > TRACE_LINE_BYTES_MAX)
+          throw new TraceError(
+            this.file,
+            this.lineNumber + parts.length + 1,
+            `line longer than ${TRACE_LINE_BYTES_MAX} bytes`,
+          );
         this.lines = parts;
       }
       this.lineIndex = 0;
@@ -159,7 +173,10 @@ export class TraceWriter {
   private bufferedChars = 0;
   private count = 0;
 
-  constructor(readonly file: string, source: string) {
+  constructor(
+    readonly file: string,
+    source: string,
+  ) {
     this.temporary = `${file}.${process.pid}.tmp`;
     this.fd = openSync(this.temporary, 'w');
     this.push(JSON.stringify({ format: TRACE_FORMAT, source }));
@@ -171,7 +188,15 @@ export class TraceWriter {
 
   write(event: TraceEvent): void {
     this.count++;
-    this.push(JSON.stringify({ t: Number(event.timeS.toFixed(9)), client: event.client, contract: event.contract, fn: event.fn, args: event.args }));
+    this.push(
+      JSON.stringify({
+        t: Number(event.timeS.toFixed(9)),
+        client: event.client,
+        contract: event.contract,
+        fn: event.fn,
+        args: event.args,
+      }),
+    );
   }
 
   finish(): void {

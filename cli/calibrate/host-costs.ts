@@ -75,7 +75,8 @@ function realSample(crypto: CryptoMode, txs: number): Sample {
     if (assembled.result.ok) envelopes.push(assembled.result.envelope);
   }
   const blocks: Block[] = [];
-  for (let i = 0; i < envelopes.length; i += 500) blocks.push(net.orderer.createBlock(envelopes.slice(i, i + 500), emptyReceipt()));
+  for (let i = 0; i < envelopes.length; i += 500)
+    blocks.push(net.orderer.createBlock(envelopes.slice(i, i + 500), emptyReceipt()));
   const jobs: VerifyJob[] = [];
   const committer = net.peers[net.peers.length - 1]!;
   let previous = committer.lastBlockHash;
@@ -91,7 +92,12 @@ function cost(unit: string, m: Measurement): HostCost {
   return { ...m, unit };
 }
 
-async function signatureCosts(mode: CryptoMode, options: MeasureOptions, out: Record<string, HostCost>, suffix: string): Promise<void> {
+async function signatureCosts(
+  mode: CryptoMode,
+  options: MeasureOptions,
+  out: Record<string, HostCost>,
+  suffix: string,
+): Promise<void> {
   const provider = createCryptoProvider(mode);
   // Varied inputs, as the ledger signs them: three keys in turn over distinct 32-byte messages (the
   // digest P-256 signs is counted, and charged, as hashing separately). One key and one message
@@ -111,20 +117,32 @@ async function signatureCosts(mode: CryptoMode, options: MeasureOptions, out: Re
     }
     const signatures = messages.map((message, i) => provider.sign(keys[i % 3]!, message));
     let turn = 0;
-    out[`sign${label}${suffix}`] = cost('signature', await measure((ops) => {
-      for (let i = 0; i < ops; i += 1, turn += 1) provider.sign(keys[turn % 3]!, messages[turn % 64]!);
-    }, options));
-    out[`verify${label}${suffix}`] = cost('signature', await measure((ops) => {
-      for (let i = 0; i < ops; i += 1, turn += 1) {
-        const at = turn % 64;
-        if (!provider.verify(scheme, keys[at % 3]!.publicKey, messages[at]!, signatures[at]!)) throw new Error(`calibrate: ${mode} ${scheme} verify failed`);
-      }
-    }, options));
+    out[`sign${label}${suffix}`] = cost(
+      'signature',
+      await measure((ops) => {
+        for (let i = 0; i < ops; i += 1, turn += 1) provider.sign(keys[turn % 3]!, messages[turn % 64]!);
+      }, options),
+    );
+    out[`verify${label}${suffix}`] = cost(
+      'signature',
+      await measure((ops) => {
+        for (let i = 0; i < ops; i += 1, turn += 1) {
+          const at = turn % 64;
+          if (!provider.verify(scheme, keys[at % 3]!.publicKey, messages[at]!, signatures[at]!))
+            throw new Error(`calibrate: ${mode} ${scheme} verify failed`);
+        }
+      }, options),
+    );
   }
 }
 
 /** Per counted byte, over real inputs, through the counting functions. */
-async function byteCost<T>(inputs: readonly T[], options: MeasureOptions, op: (input: T, receipt: ReturnType<typeof emptyReceipt>) => void, counted: (receipt: ReturnType<typeof emptyReceipt>) => number): Promise<HostCost> {
+async function byteCost<T>(
+  inputs: readonly T[],
+  options: MeasureOptions,
+  op: (input: T, receipt: ReturnType<typeof emptyReceipt>) => void,
+  counted: (receipt: ReturnType<typeof emptyReceipt>) => number,
+): Promise<HostCost> {
   const receipt = emptyReceipt();
   for (const input of inputs) op(input, receipt);
   const bytesPerPass = counted(receipt);
@@ -148,39 +166,67 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
     const writeBlock = async (first: number): Promise<void> => {
       block += 1;
       const updates: StateUpdate[] = [];
-      for (let i = 0; i < rowsPerBlock; i += 1) updates.push({ key: key((first + i) % keyCount), value, version: { blockNum: block, txNum: i } });
-      await state.stageCommit!({ updates, txIds: [], savepoint: { blockNum: block, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) } })();
+      for (let i = 0; i < rowsPerBlock; i += 1)
+        updates.push({ key: key((first + i) % keyCount), value, version: { blockNum: block, txNum: i } });
+      await state.stageCommit!({
+        updates,
+        txIds: [],
+        savepoint: { blockNum: block, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) },
+      })();
     };
     for (let first = 0; first < keyCount; first += rowsPerBlock) await writeBlock(first);
     let cursor = 0;
-    out['stateWrite'] = cost('row', perUnit(await measure(async (blocks) => {
-      for (let b = 0; b < blocks; b += 1) {
-        await writeBlock(cursor);
-        cursor = (cursor + rowsPerBlock) % keyCount;
-      }
-    }, options), rowsPerBlock));
+    out['stateWrite'] = cost(
+      'row',
+      perUnit(
+        await measure(async (blocks) => {
+          for (let b = 0; b < blocks; b += 1) {
+            await writeBlock(cursor);
+            cursor = (cursor + rowsPerBlock) % keyCount;
+          }
+        }, options),
+        rowsPerBlock,
+      ),
+    );
     let probe = 12_345;
-    out['stateRead'] = cost('row', await measure((ops) => {
-      for (let i = 0; i < ops; i += 1) {
-        probe = (probe * 1_103_515_245 + 12_345) % keyCount;
-        if (state.get(key(probe)) === undefined) throw new Error('calibrate: missing key');
-      }
-    }, options));
+    out['stateRead'] = cost(
+      'row',
+      await measure((ops) => {
+        for (let i = 0; i < ops; i += 1) {
+          probe = (probe * 1_103_515_245 + 12_345) % keyCount;
+          if (state.get(key(probe)) === undefined) throw new Error('calibrate: missing key');
+        }
+      }, options),
+    );
     // One synchronous store transaction per block (how the bench's endorsers advance their state):
     // its disk sync is a wait the committing thread pays per block.
-    out['stateCommitSync'] = cost('block', await measure((ops) => {
-      for (let i = 0; i < ops; i += 1) {
-        block += 1;
-        state.commit({ updates: [{ key: key(i % keyCount), value, version: { blockNum: block, txNum: 0 } }], txIds: [], savepoint: { blockNum: block, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) } });
-      }
-    }, options));
+    out['stateCommitSync'] = cost(
+      'block',
+      await measure((ops) => {
+        for (let i = 0; i < ops; i += 1) {
+          block += 1;
+          state.commit({
+            updates: [{ key: key(i % keyCount), value, version: { blockNum: block, txNum: 0 } }],
+            txIds: [],
+            savepoint: { blockNum: block, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) },
+          });
+        }
+      }, options),
+    );
     const rowsPerScan = 100;
-    out['rangeRow'] = cost('row', perUnit(await measure((ops) => {
-      for (let i = 0; i < ops; i += 1) {
-        let rows = 0;
-        for (const _ of state.range(key(1000 + (i % 100) * 10), 'smallbank\u0001')) if (++rows >= rowsPerScan) break;
-      }
-    }, options), rowsPerScan));
+    out['rangeRow'] = cost(
+      'row',
+      perUnit(
+        await measure((ops) => {
+          for (let i = 0; i < ops; i += 1) {
+            let rows = 0;
+            for (const _ of state.range(key(1000 + (i % 100) * 10), 'smallbank\u0001'))
+              if (++rows >= rowsPerScan) break;
+          }
+        }, options),
+        rowsPerScan,
+      ),
+    );
     state.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -188,13 +234,23 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
 }
 
 /** Nanoseconds per contract step of each built-in contract, on the bench's own operation mix. */
-async function contractCosts(options: MeasureOptions, out: Record<string, HostCost>, memoryReadNs: number): Promise<void> {
+async function contractCosts(
+  options: MeasureOptions,
+  out: Record<string, HostCost>,
+  memoryReadNs: number,
+): Promise<void> {
   for (const name of CALIBRATED_CONTRACTS) {
     const net = createNetwork({
       seed: 'calibrate-contract',
       orgCount: 1,
       crypto: 'modeled',
-      chaincodes: [{ name, policy: defaultPolicy(1), params: name === 'smallbank' ? { accounts: 10_000 } : name === 'kv' ? { records: 10_000 } : {} }],
+      chaincodes: [
+        {
+          name,
+          policy: defaultPolicy(1),
+          params: name === 'smallbank' ? { accounts: 10_000 } : name === 'kv' ? { records: 10_000 } : {},
+        },
+      ],
     });
     const state = net.peers[0]!.state;
     const creator = net.clients[0]!.identity;
@@ -220,7 +276,13 @@ async function contractCosts(options: MeasureOptions, out: Record<string, HostCo
     }, options);
     // The state reads inside are charged as stateRead on their own; take their in-memory cost out.
     const contractNs = Math.max(0, m.nsPerOp - readsPerTx * memoryReadNs);
-    out[`contractStep.${name}`] = cost('step', perUnit({ ...m, nsPerOp: contractNs, cpuNsPerOp: Math.max(0, m.cpuNsPerOp - readsPerTx * memoryReadNs) }, stepsPerTx));
+    out[`contractStep.${name}`] = cost(
+      'step',
+      perUnit(
+        { ...m, nsPerOp: contractNs, cpuNsPerOp: Math.max(0, m.cpuNsPerOp - readsPerTx * memoryReadNs) },
+        stepsPerTx,
+      ),
+    );
     net.peers.forEach((peer) => peer.close());
   }
 }
@@ -228,14 +290,22 @@ async function contractCosts(options: MeasureOptions, out: Record<string, HostCo
 async function memoryReadCost(options: MeasureOptions): Promise<HostCost> {
   const state = new MemoryWorldState();
   const updates: StateUpdate[] = [];
-  for (let i = 0; i < 10_000; i += 1) updates.push({ key: `kv\u0000user${i}`, value: new Uint8Array(8), version: { blockNum: 1, txNum: i } });
-  state.commit({ updates, txIds: [], savepoint: { blockNum: 1, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) } });
+  for (let i = 0; i < 10_000; i += 1)
+    updates.push({ key: `kv\u0000user${i}`, value: new Uint8Array(8), version: { blockNum: 1, txNum: i } });
+  state.commit({
+    updates,
+    txIds: [],
+    savepoint: { blockNum: 1, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32) },
+  });
   // The results are used (summed and checked), or the JIT may drop lookups whose value nobody reads.
-  return cost('row', await measure((ops) => {
-    let found = 0;
-    for (let i = 0; i < ops; i += 1) found += state.get(`kv\u0000user${i % 10_000}`)?.value.length ?? 0;
-    if (found !== ops * 8) throw new Error('calibrate: missing key in the in-memory state');
-  }, options));
+  return cost(
+    'row',
+    await measure((ops) => {
+      let found = 0;
+      for (let i = 0; i < ops; i += 1) found += state.get(`kv\u0000user${i % 10_000}`)?.value.length ?? 0;
+      if (found !== ops * 8) throw new Error('calibrate: missing key in the in-memory state');
+    }, options),
+  );
 }
 
 /**
@@ -243,14 +313,22 @@ async function memoryReadCost(options: MeasureOptions): Promise<HostCost> {
  * unpacking, the check with its message hashing, the result. The hand-off is what is left once the
  * check, its hashing and the packing are taken out at their own measured costs.
  */
-async function handoffCost(sample: Sample, crypto: CryptoMode, options: MeasureOptions, out: Record<string, HostCost>): Promise<HostCost> {
+async function handoffCost(
+  sample: Sample,
+  crypto: CryptoMode,
+  options: MeasureOptions,
+  out: Record<string, HostCost>,
+): Promise<HostCost> {
   const jobs = sample.jobs.filter((job) => job.scheme === 'p256').slice(0, 1_500);
   const messageBytes = jobs.reduce((sum, job) => sum + signedMessageLength(job), 0) / Math.max(1, jobs.length);
   const pool = new VerifyPool(crypto, { threads: 1 });
   try {
-    const m = perUnit(await measure(async (blocks) => {
-      for (let b = 0; b < blocks; b += 1) await pool.verify(jobs);
-    }, options), jobs.length);
+    const m = perUnit(
+      await measure(async (blocks) => {
+        for (let b = 0; b < blocks; b += 1) await pool.verify(jobs);
+      }, options),
+      jobs.length,
+    );
     const ns = (key: string): number => out[key]?.nsPerOp ?? 0;
     return cost('job', residual(m, ns('verifyP256') + messageBytes * ns('hashPerByte') + ns('workerPackPerJob')));
   } finally {
@@ -258,7 +336,11 @@ async function handoffCost(sample: Sample, crypto: CryptoMode, options: MeasureO
   }
 }
 
-export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptions, log: (line: string) => void = () => undefined): Promise<HostCosts> {
+export async function measureHostCosts(
+  crypto: CryptoMode,
+  options: MeasureOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<HostCosts> {
   const costs: Record<string, HostCost> = {};
   const group = async (name: string, measureGroup: () => Promise<void>): Promise<void> => {
     log(name);
@@ -266,19 +348,35 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
   };
   await group('signatures', async () => {
     await signatureCosts(crypto, options, costs, '');
-    for (const other of ['node', 'noble'] as const) if (other !== crypto) await signatureCosts(other, options, costs, `.${other}`);
+    for (const other of ['node', 'noble'] as const)
+      if (other !== crypto) await signatureCosts(other, options, costs, `.${other}`);
   });
   log('sample network');
   const sample = realSample(crypto === 'modeled' ? 'modeled' : crypto, 1_500);
   await group('hash, encode, decode', async () => {
-    costs['hashPerByte'] = await byteCost(sample.envelopes, options, (input, r) => sha256(input, r), (r) => r.hashBytes);
+    costs['hashPerByte'] = await byteCost(
+      sample.envelopes,
+      options,
+      (input, r) => sha256(input, r),
+      (r) => r.hashBytes,
+    );
     // A committer decodes the block (shallow: envelopes stay byte strings), then each envelope in
     // depth; the receipt counts both, so the cost per counted byte is measured over both together.
-    costs['decodePerByte'] = await byteCost(sample.blockBytes, options, (input, r) => {
-      const block = decodeBlock(input, r);
-      if (block !== null) for (const envelope of block.data) decodeEnvelope(envelope, r);
-    }, (r) => r.decodeBytes);
-    costs['encodePerByte'] = await byteCost(sample.blocks, options, (block, r) => encodeBlock(block, r), (r) => r.encodeBytes);
+    costs['decodePerByte'] = await byteCost(
+      sample.blockBytes,
+      options,
+      (input, r) => {
+        const block = decodeBlock(input, r);
+        if (block !== null) for (const envelope of block.data) decodeEnvelope(envelope, r);
+      },
+      (r) => r.decodeBytes,
+    );
+    costs['encodePerByte'] = await byteCost(
+      sample.blocks,
+      options,
+      (block, r) => encodeBlock(block, r),
+      (r) => r.encodeBytes,
+    );
   });
   await group('world state (LMDB)', async () => {
     await stateCosts(options, costs);
@@ -289,9 +387,15 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
     // Into one reused buffer, as the verify pool packs (its buffers come back from the workers).
     let packBuffer: ArrayBuffer | undefined;
     const reused = (bytes: number): ArrayBuffer => (packBuffer ??= new ArrayBuffer(bytes));
-    costs['workerPackPerJob'] = cost('job', perUnit(await measure((ops) => {
-      for (let i = 0; i < ops; i += 1) packJobs(sample.jobs, 0, 500, reused);
-    }, options), 500));
+    costs['workerPackPerJob'] = cost(
+      'job',
+      perUnit(
+        await measure((ops) => {
+          for (let i = 0; i < ops; i += 1) packJobs(sample.jobs, 0, 500, reused);
+        }, options),
+        500,
+      ),
+    );
     if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
   });
   log('block file fsync');
@@ -301,7 +405,15 @@ export async function measureHostCosts(crypto: CryptoMode, options: MeasureOptio
 
 function residual(m: Measurement, countedNsPerOp: number): Measurement {
   const less = (value: number): number => Math.max(0, value - countedNsPerOp);
-  return { ...m, nsPerOp: less(m.nsPerOp), cpuNsPerOp: less(m.cpuNsPerOp), minNsPerOp: less(m.minNsPerOp), maxNsPerOp: less(m.maxNsPerOp), spreadPct: m.nsPerOp > countedNsPerOp ? ((m.maxNsPerOp - m.minNsPerOp) / 2 / (m.nsPerOp - countedNsPerOp)) * 100 : 0 };
+  return {
+    ...m,
+    nsPerOp: less(m.nsPerOp),
+    cpuNsPerOp: less(m.cpuNsPerOp),
+    minNsPerOp: less(m.minNsPerOp),
+    maxNsPerOp: less(m.maxNsPerOp),
+    spreadPct:
+      m.nsPerOp > countedNsPerOp ? ((m.maxNsPerOp - m.minNsPerOp) / 2 / (m.nsPerOp - countedNsPerOp)) * 100 : 0,
+  };
 }
 
 /** Wall time until a block appended to the block file is durable (fdatasync, off the main thread). */
@@ -310,12 +422,15 @@ async function fsyncCost(sample: Sample, options: MeasureOptions): Promise<HostC
   try {
     const store = new FileBlockStore(join(dir, 'blocks'), { fsync: true });
     let n = 0;
-    const m = await measure(async (ops) => {
-      for (let i = 0; i < ops; i += 1, n += 1) {
-        const block = sample.blocks[n % sample.blocks.length]!;
-        await store.appendDeferred!({ ...block, header: { ...block.header, number: n } }, emptyReceipt()).durable;
-      }
-    }, { ...options, trialMs: Math.max(options.trialMs, 50) });
+    const m = await measure(
+      async (ops) => {
+        for (let i = 0; i < ops; i += 1, n += 1) {
+          const block = sample.blocks[n % sample.blocks.length]!;
+          await store.appendDeferred!({ ...block, header: { ...block.header, number: n } }, emptyReceipt()).durable;
+        }
+      },
+      { ...options, trialMs: Math.max(options.trialMs, 50) },
+    );
     store.close();
     return cost('block', m);
   } finally {

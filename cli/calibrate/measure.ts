@@ -32,7 +32,9 @@ const cpuNs = (): number => {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export interface MeasureOptions {
@@ -44,7 +46,11 @@ export interface MeasureOptions {
  * Times `run(ops)` (which performs `ops` operations) over `options.trials` trials. `ops` is chosen
  * so a trial lasts about `trialMs`; `opsMax` bounds it (for operations that consume a finite input).
  */
-export async function measure(run: (ops: number) => void | Promise<void>, options: MeasureOptions, opsMax = Number.MAX_SAFE_INTEGER): Promise<Measurement> {
+export async function measure(
+  run: (ops: number) => void | Promise<void>,
+  options: MeasureOptions,
+  opsMax = Number.MAX_SAFE_INTEGER,
+): Promise<Measurement> {
   // Warm-up (JIT, caches): grow the batch until one takes 20 ms, then size trials from a second,
   // warm estimate (the first batches run cold code and would size trials far too short).
   let ops = 1;
@@ -55,11 +61,17 @@ export async function measure(run: (ops: number) => void | Promise<void>, option
     elapsedNs = Number(nowNs() - start);
     if (elapsedNs < 20e6) ops = Math.min(opsMax, ops * 2);
   }
-  const estimateOps = Math.max(1, Math.min(opsMax, Math.round((ops * options.trialMs * 0.25e6) / Math.max(1, elapsedNs))));
+  const estimateOps = Math.max(
+    1,
+    Math.min(opsMax, Math.round((ops * options.trialMs * 0.25e6) / Math.max(1, elapsedNs))),
+  );
   const estimateStart = nowNs();
   await run(estimateOps);
   const estimateNs = Number(nowNs() - estimateStart);
-  const opsPerTrial = Math.max(1, Math.min(opsMax, Math.round((estimateOps * options.trialMs * 1e6) / Math.max(1, estimateNs))));
+  const opsPerTrial = Math.max(
+    1,
+    Math.min(opsMax, Math.round((estimateOps * options.trialMs * 1e6) / Math.max(1, estimateNs))),
+  );
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let t = 0; t < options.trials; t += 1) {
@@ -85,5 +97,11 @@ export async function measure(run: (ops: number) => void | Promise<void>, option
 
 /** A per-unit cost derived from a measurement (per byte, per row, per step): divides every figure. */
 export function perUnit(m: Measurement, unitsPerOp: number): Measurement {
-  return { ...m, nsPerOp: m.nsPerOp / unitsPerOp, cpuNsPerOp: m.cpuNsPerOp / unitsPerOp, minNsPerOp: m.minNsPerOp / unitsPerOp, maxNsPerOp: m.maxNsPerOp / unitsPerOp };
+  return {
+    ...m,
+    nsPerOp: m.nsPerOp / unitsPerOp,
+    cpuNsPerOp: m.cpuNsPerOp / unitsPerOp,
+    minNsPerOp: m.minNsPerOp / unitsPerOp,
+    maxNsPerOp: m.maxNsPerOp / unitsPerOp,
+  };
 }

@@ -33,7 +33,12 @@ export interface NetworkFaults {
   delayMaxMs: number;
 }
 
-export const NO_NETWORK_FAULTS: NetworkFaults = { dropProbability: 0, duplicateProbability: 0, delayProbability: 0, delayMaxMs: 0 };
+export const NO_NETWORK_FAULTS: NetworkFaults = {
+  dropProbability: 0,
+  duplicateProbability: 0,
+  delayProbability: 0,
+  delayMaxMs: 0,
+};
 
 export interface DriverOptions {
   env: Environment;
@@ -209,13 +214,18 @@ export class ConsensusDriver {
     const slot = this.slot(id);
     const release = (): void => {
       if (slot.incarnation !== incarnation || !slot.up) return;
-      for (const name of effects.cancelTimers) slot.timerGeneration.set(name, (slot.timerGeneration.get(name) ?? 0) + 1);
+      for (const name of effects.cancelTimers)
+        slot.timerGeneration.set(name, (slot.timerGeneration.get(name) ?? 0) + 1);
       for (const timer of effects.setTimers) this.armTimer(id, incarnation, timer.name, timer.delayMs);
       for (const batch of effects.decided) this.recordDecision(id, batch);
       for (const send of effects.sends) this.send(id, send.to, send.message, send.sizeBytes);
     };
     const work = { ...effects.receipt, consensusMessages: effects.messagesHandled };
-    const hasWork = effects.messagesHandled > 0 || effects.receipt.hashBytes > 0 || Object.keys(effects.receipt.verifies).length > 0 || Object.keys(effects.receipt.signs).length > 0;
+    const hasWork =
+      effects.messagesHandled > 0 ||
+      effects.receipt.hashBytes > 0 ||
+      Object.keys(effects.receipt.verifies).length > 0 ||
+      Object.keys(effects.receipt.signs).length > 0;
     if (!hasWork) {
       release();
       return;
@@ -243,7 +253,10 @@ export class ConsensusDriver {
     if (faults.dropProbability > 0 && rng.random() < faults.dropProbability) return;
     const copies = faults.duplicateProbability > 0 && rng.random() < faults.duplicateProbability ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
-      const extraPs = faults.delayProbability > 0 && rng.random() < faults.delayProbability ? Math.round(rng.random() * msToPs(faults.delayMaxMs)) : 0;
+      const extraPs =
+        faults.delayProbability > 0 && rng.random() < faults.delayProbability
+          ? Math.round(rng.random() * msToPs(faults.delayMaxMs))
+          : 0;
       this.link(from, to).send(sizeBytes, () => {
         if (extraPs > 0) this.options.env.schedule(extraPs, () => this.deliver(to, message));
         else this.deliver(to, message);
@@ -263,7 +276,11 @@ export class ConsensusDriver {
     let link = this.links.get(key);
     if (link === undefined) {
       const spec = this.options.link(from, to);
-      link = new Link(this.options.env, { name: `orderer${from}>orderer${to}`, latencyPs: usToPs(spec.latencyUs), bandwidthBitsPerSec: spec.gbps * 1e9 });
+      link = new Link(this.options.env, {
+        name: `orderer${from}>orderer${to}`,
+        latencyPs: usToPs(spec.latencyUs),
+        bandwidthBitsPerSec: spec.gbps * 1e9,
+      });
       this.links.set(key, link);
     }
     return link;

@@ -66,7 +66,11 @@ export function faultTolerance(protocol: Protocol, n: number): number {
   return protocol === 'pbft' ? Math.floor((n - 1) / 3) : Math.floor((n - 1) / 2);
 }
 
-export function buildConsensus(options: ConsensusRunOptions, env: Environment, streams: RandomStreams): ConsensusDriver {
+export function buildConsensus(
+  options: ConsensusRunOptions,
+  env: Environment,
+  streams: RandomStreams,
+): ConsensusDriver {
   const crypto = options.crypto ?? createCryptoProvider('modeled');
   const batch = options.batch ?? { ...DEFAULT_BATCH, maxMessageCount: 100 };
   const batchTimeoutMs = options.batchTimeoutMs ?? CONSENSUS_DEFAULTS.batchTimeoutMs;
@@ -170,7 +174,10 @@ export function runConsensus(options: ConsensusRunOptions): ConsensusRunResult &
   env.run(endPs + options.drainPs);
   const windowSeconds = psToSeconds(endPs - warmupPs);
   const stats = driver.engineStats();
-  const top = stats.reduce((best, s) => (s.utilisation > best.utilisation ? s : best), stats[0] ?? { node: '-', engine: '-', utilisation: 0 });
+  const top = stats.reduce(
+    (best, s) => (s.utilisation > best.utilisation ? s : best),
+    stats[0] ?? { node: '-', engine: '-', utilisation: 0 },
+  );
   const summary = latency.summary();
   const round = (x: number): number => Number(x.toPrecision(6));
   return {

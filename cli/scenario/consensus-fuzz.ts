@@ -49,11 +49,19 @@ export function fuzzCase(protocol: Protocol, seed: number, arch: Architecture): 
     scenario.push(`crash ${id} at ${atMs} ms, restart at ${restartMs} ms`);
     return { id, atMs, restartMs };
   });
-  const partitioned = rng.random() < 0.4 ? shuffle(rng, range(0, n)).slice(0, 1 + rng.int(Math.max(1, Math.floor((n - 1) / 2)))) : [];
+  const partitioned =
+    rng.random() < 0.4 ? shuffle(rng, range(0, n)).slice(0, 1 + rng.int(Math.max(1, Math.floor((n - 1) / 2)))) : [];
   const partitionAtMs = Math.round(rng.random() * 1000);
   if (partitioned.length > 0) scenario.push(`partition {${partitioned.join(',')}} at ${partitionAtMs} ms`);
-  const faults = { dropProbability: rng.random() * 0.1, duplicateProbability: rng.random() * 0.1, delayProbability: rng.random() * 0.2, delayMaxMs: 20 };
-  scenario.push(`drop ${faults.dropProbability.toFixed(3)} dup ${faults.duplicateProbability.toFixed(3)} delay ${faults.delayProbability.toFixed(3)}×≤20ms`);
+  const faults = {
+    dropProbability: rng.random() * 0.1,
+    duplicateProbability: rng.random() * 0.1,
+    delayProbability: rng.random() * 0.2,
+    delayMaxMs: 20,
+  };
+  scenario.push(
+    `drop ${faults.dropProbability.toFixed(3)} dup ${faults.duplicateProbability.toFixed(3)} delay ${faults.delayProbability.toFixed(3)}×≤20ms`,
+  );
   const slowNode = rng.random() < 0.3 ? rng.int(n) : -1;
   const slowMs = 1 + rng.random() * 4;
   if (slowNode >= 0) scenario.push(`slow ${slowNode} +${slowMs.toFixed(1)} ms/msg`);
@@ -142,4 +150,3 @@ function shuffle<T>(rng: RandomStream, items: readonly T[]): T[] {
   }
   return copy;
 }
-

@@ -14,19 +14,42 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { architectureSchema, checkArchitecture, loadArchitecture, type Architecture } from '../../engines/architecture.js';
+import {
+  architectureSchema,
+  checkArchitecture,
+  loadArchitecture,
+  type Architecture,
+} from '../../engines/architecture.js';
 import { ConfigError } from '../../engines/config-error.js';
 import { validateConfig } from '../../engines/config-file.js';
 import { RUN_DEFAULTS, type RunFlags } from '../run.js';
 
-const RUN_KEYS = ['arch', 'topology', 'workload', 'rate', 'duration', 'arrival', 'crypto', 'seed', 'keys', 'ordering', 'endorsementScheme'] as const;
+const RUN_KEYS = [
+  'arch',
+  'topology',
+  'workload',
+  'rate',
+  'duration',
+  'arrival',
+  'crypto',
+  'seed',
+  'keys',
+  'ordering',
+  'endorsementScheme',
+] as const;
 type RunKey = (typeof RUN_KEYS)[number];
-const VARY_KEY = /^(arch|topology|workload|rate|duration|arrival|crypto|seed|keys|ordering|endorsementScheme|arch\.[A-Za-z0-9_.]+)$/;
+const VARY_KEY =
+  /^(arch|topology|workload|rate|duration|arrival|crypto|seed|keys|ordering|endorsementScheme|arch\.[A-Za-z0-9_.]+)$/;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const gridSchema = z
   .object({
-    base: z.object(Object.fromEntries(RUN_KEYS.map((k) => [k, scalar.optional()])) as Record<RunKey, z.ZodOptional<typeof scalar>>).strict().default({}),
+    base: z
+      .object(
+        Object.fromEntries(RUN_KEYS.map((k) => [k, scalar.optional()])) as Record<RunKey, z.ZodOptional<typeof scalar>>,
+      )
+      .strict()
+      .default({}),
     vary: z.record(z.string().regex(VARY_KEY), z.array(scalar).min(1).max(1000)),
   })
   .strict();
@@ -40,7 +63,12 @@ export function parseGrid(file: string, data: unknown): Grid {
   const vary = (data as { vary?: unknown } | null)?.vary;
   if (typeof vary === 'object' && vary !== null) {
     for (const key of Object.keys(vary)) {
-      if (!VARY_KEY.test(key)) throw new ConfigError(file, `vary.${key}`, `not a parameter; allowed: ${RUN_KEYS.join(', ')}, or arch.<path> into the architecture`);
+      if (!VARY_KEY.test(key))
+        throw new ConfigError(
+          file,
+          `vary.${key}`,
+          `not a parameter; allowed: ${RUN_KEYS.join(', ')}, or arch.<path> into the architecture`,
+        );
     }
   }
   const grid = validateConfig(file, gridSchema, data);
@@ -75,10 +103,21 @@ export function pointRun(file: string, grid: Grid, point: GridPoint): { flags: R
   }
   for (const key of ['rate', 'seed', 'keys'] as const) {
     if (typeof merged[key] === 'string') merged[key] = Number(merged[key]);
-    if (!Number.isFinite(merged[key] as number)) throw new ConfigError(file, key, `expected a number, got '${String(merged[key])}'`);
+    if (!Number.isFinite(merged[key] as number))
+      throw new ConfigError(file, key, `expected a number, got '${String(merged[key])}'`);
   }
-  for (const key of ['arch', 'topology', 'workload', 'duration', 'arrival', 'crypto', 'ordering', 'endorsementScheme'] as const) {
-    if (merged[key] !== undefined && typeof merged[key] !== 'string') throw new ConfigError(file, key, `expected a string, got ${JSON.stringify(merged[key])}`);
+  for (const key of [
+    'arch',
+    'topology',
+    'workload',
+    'duration',
+    'arrival',
+    'crypto',
+    'ordering',
+    'endorsementScheme',
+  ] as const) {
+    if (merged[key] !== undefined && typeof merged[key] !== 'string')
+      throw new ConfigError(file, key, `expected a string, got ${JSON.stringify(merged[key])}`);
   }
   const flags = merged as unknown as RunFlags;
   let arch = loadArchitecture(flags.arch);
@@ -97,7 +136,8 @@ function setPath(file: string, target: Record<string, unknown>, path: string, va
   for (const part of parts.slice(0, -1)) {
     const next = node[part];
     if (next === undefined) node[part] = {};
-    else if (typeof next !== 'object' || next === null) throw new ConfigError(file, `vary.arch.${path}`, `'${part}' is not an object in the architecture`);
+    else if (typeof next !== 'object' || next === null)
+      throw new ConfigError(file, `vary.arch.${path}`, `'${part}' is not an object in the architecture`);
     node = node[part] as Record<string, unknown>;
   }
   node[parts[parts.length - 1] as string] = value;

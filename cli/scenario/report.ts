@@ -11,9 +11,6 @@ import type { SystemRunOptions } from './system-model.js';
 export { REPORT_SCHEMA_VERSION } from '../../reports/run-report.js';
 export type { RunIdentity, RunReport };
 
-
-
-
 /** arch ÷ baseline for the figures an architect compares (> 1 on throughput means the arch is faster). */
 export function computeRatios(arch: ArchResult, baseline: ArchResult): Record<string, number> {
   const ratio = (a: number, b: number): number => (b === 0 ? 0 : Number((a / b).toPrecision(6)));
@@ -25,7 +22,12 @@ export function computeRatios(arch: ArchResult, baseline: ArchResult): Record<st
   };
 }
 
-export function identityOf(version: string, options: Omit<SystemRunOptions, 'arch'>, arch: Architecture, baseline: Architecture | null): RunIdentity {
+export function identityOf(
+  version: string,
+  options: Omit<SystemRunOptions, 'arch'>,
+  arch: Architecture,
+  baseline: Architecture | null,
+): RunIdentity {
   return {
     version,
     seed: options.seed,
@@ -35,7 +37,10 @@ export function identityOf(version: string, options: Omit<SystemRunOptions, 'arc
     baseline: baseline?.name ?? null,
     cryptoMode: options.crypto,
     offeredTps: options.ratePerSec,
-    arrival: options.traceName === undefined ? describeArrival(options.arrival) : `trace times${options.timeScale === undefined ? '' : ` ÷ ${options.timeScale}`}`,
+    arrival:
+      options.traceName === undefined
+        ? describeArrival(options.arrival)
+        : `trace times${options.timeScale === undefined ? '' : ` ÷ ${options.timeScale}`}`,
     durationSeconds: options.durationPs / 1e12,
   };
 }
@@ -60,30 +65,65 @@ export function formatSummary(report: RunReport): string {
     ['  commit (mean ms)', (r) => r.phasesMs.commit.meanMs.toFixed(2)],
     ['  network (mean ms)', (r) => r.phasesMs.network.meanMs.toFixed(2)],
     ['blocks (mean txs)', (r) => `${r.blocks} (${r.meanBlockTxs})`],
-    ['bottleneck', (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`],
+    [
+      'bottleneck',
+      (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`,
+    ],
     ['validation codes (txs)', () => ''],
-    ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))].sort().map(
-      (code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)],
-    ),
+    ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))]
+      .sort()
+      .map((code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)]),
     ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
     ...(columns.some((r) => r.fees !== undefined)
-      ? [['fees MDM (USD)', (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`)] as [string, (r: ArchResult) => string]]
+      ? [
+          [
+            'fees MDM (USD)',
+            (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`),
+          ] as [string, (r: ArchResult) => string],
+        ]
       : []),
     ...(columns.some((r) => r.integrity?.audit !== undefined)
       ? ([
-          ['audits (mean ms)', (r: ArchResult) => (r.integrity?.audit === undefined ? '-' : `${r.integrity.audit.audits} (${r.integrity.audit.meanAuditLatencyMs.toFixed(3)})`)],
-          ['divergences (peers)', (r: ArchResult) => (r.integrity?.audit === undefined ? '-' : `${r.integrity.audit.divergences.length}${r.integrity.audit.divergences.length === 0 ? '' : ` (${[...new Set(r.integrity.audit.divergences.flatMap((d) => d.suspects))].join(' ')})`}`)],
+          [
+            'audits (mean ms)',
+            (r: ArchResult) =>
+              r.integrity?.audit === undefined
+                ? '-'
+                : `${r.integrity.audit.audits} (${r.integrity.audit.meanAuditLatencyMs.toFixed(3)})`,
+          ],
+          [
+            'divergences (peers)',
+            (r: ArchResult) =>
+              r.integrity?.audit === undefined
+                ? '-'
+                : `${r.integrity.audit.divergences.length}${r.integrity.audit.divergences.length === 0 ? '' : ` (${[...new Set(r.integrity.audit.divergences.flatMap((d) => d.suspects))].join(' ')})`}`,
+          ],
         ] as [string, (r: ArchResult) => string][])
       : []),
     ...(columns.some((r) => r.integrity?.join !== undefined)
       ? ([
-          ['join time ms (path)', (r: ArchResult) => (r.integrity?.join === undefined ? '-' : `${r.integrity.join.joinTimeMs === null ? 'not reached' : r.integrity.join.joinTimeMs.toFixed(2)} (${r.integrity.join.path})`)],
-          ['  blocks replayed', (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed))],
+          [
+            'join time ms (path)',
+            (r: ArchResult) =>
+              r.integrity?.join === undefined
+                ? '-'
+                : `${r.integrity.join.joinTimeMs === null ? 'not reached' : r.integrity.join.joinTimeMs.toFixed(2)} (${r.integrity.join.path})`,
+          ],
+          [
+            '  blocks replayed',
+            (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed)),
+          ],
         ] as [string, (r: ArchResult) => string][])
       : []),
     ...(columns.some((r) => r.integrity?.growth !== undefined)
       ? ([
-          ['peers held at target (added)', (r: ArchResult) => (r.integrity?.growth === undefined ? '-' : `${r.integrity.growth.peersHeld} (${r.integrity.growth.addedPeers})`)],
+          [
+            'peers held at target (added)',
+            (r: ArchResult) =>
+              r.integrity?.growth === undefined
+                ? '-'
+                : `${r.integrity.growth.peersHeld} (${r.integrity.growth.addedPeers})`,
+          ],
         ] as [string, (r: ArchResult) => string][])
       : []),
     ['state hash', (r) => r.stateHash.slice(0, 16)],
@@ -91,10 +131,15 @@ export function formatSummary(report: RunReport): string {
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
   const cells = rows.map(([label, get]) => [label.padEnd(labelWidth), ...columns.map(get)]);
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i + 1] as string).length)));
-  const lines = cells.map((row) => [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '));
+  const lines = cells.map((row) =>
+    [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '),
+  );
   const id = report.identity;
   const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
-  const ratio = report.ratios === null ? '' : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
+  const ratio =
+    report.ratios === null
+      ? ''
+      : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
   const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
   const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
   return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;

@@ -11,15 +11,22 @@ import { runSystem, type SystemRunOptions } from './system-model.js';
 
 export type { Scalability, ScalabilityPoint };
 
-
-
 export const HOLD_FRACTION = 0.95;
 
-export function sweepPeers(base: Omit<SystemRunOptions, 'arch'>, arch: Architecture, peerCounts: readonly number[], targetTps: number): Scalability {
+export function sweepPeers(
+  base: Omit<SystemRunOptions, 'arch'>,
+  arch: Architecture,
+  peerCounts: readonly number[],
+  targetTps: number,
+): Scalability {
   const orgs = base.topology.orgs.length;
   const points = peerCounts.map((peers) => {
     if (peers % orgs !== 0) {
-      throw new ConfigError('--sweep', 'peers', `${peers} peers cannot be split over the topology's ${orgs} organisations; use multiples of ${orgs}`);
+      throw new ConfigError(
+        '--sweep',
+        'peers',
+        `${peers} peers cannot be split over the topology's ${orgs} organisations; use multiples of ${orgs}`,
+      );
     }
     const topology = { ...base.topology, orgs: base.topology.orgs.map((org) => ({ ...org, peers: peers / orgs })) };
     const result = runSystem({ ...base, topology, ratePerSec: targetTps, arch });

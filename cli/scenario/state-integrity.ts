@@ -114,7 +114,8 @@ export class StateIntegrity {
     private readonly options: IntegrityOptions,
   ) {
     const every = options.auditEveryBlocks;
-    const keepRoots = (options.joinAtPs !== undefined && (options.joinMode ?? 'snapshot') === 'snapshot') || options.grow !== undefined;
+    const keepRoots =
+      (options.joinAtPs !== undefined && (options.joinMode ?? 'snapshot') === 'snapshot') || options.grow !== undefined;
     if (every !== undefined || keepRoots) {
       for (const peer of ctx.network.peers) {
         const receipt = peer.enableCommitment({
@@ -142,7 +143,12 @@ export class StateIntegrity {
         const committedTps = ((committed - lastCommitted) * 1e12) / grow.everyPs;
         lastCommitted = committed;
         // The first interval fills the pipeline (a warm-up): it is not a step.
-        if (warmedUp) this.growthSteps.push({ peers: ctx.livePeers.length, committedTps: sixFigures(committedTps), holds: committedTps >= 0.95 * grow.targetTps });
+        if (warmedUp)
+          this.growthSteps.push({
+            peers: ctx.livePeers.length,
+            committedTps: sixFigures(committedTps),
+            holds: committedTps >= 0.95 * grow.targetTps,
+          });
         warmedUp = true;
         if (ctx.env.nowPs + grow.everyPs <= grow.untilPs) {
           this.startJoin('growth');
@@ -170,7 +176,12 @@ export class StateIntegrity {
         this.maybeAudit(blockNum);
       };
       if (peer === auditor) deliver();
-      else this.ctx.enginesOf(peer.name).charge({ ...emptyReceipt(), messageBytes: rootBytes }, () => this.ctx.send(peer.name, auditor.name, rootBytes, deliver));
+      else
+        this.ctx
+          .enginesOf(peer.name)
+          .charge({ ...emptyReceipt(), messageBytes: rootBytes }, () =>
+            this.ctx.send(peer.name, auditor.name, rootBytes, deliver),
+          );
     }
     this.tryNarrowing();
   }
@@ -194,7 +205,8 @@ export class StateIntegrity {
     addReceipt(this.auditWork, report.auditorReceipt);
     for (const [name, receipt] of report.peerReceipts) {
       addReceipt(this.auditWork, receipt);
-      if (receipt.messageBytes + receipt.hashBytes + receipt.integrityHashBytes > 0 && name !== auditor.name) this.ctx.enginesOf(name).charge(integrityWork(receipt), () => undefined);
+      if (receipt.messageBytes + receipt.hashBytes + receipt.integrityHashBytes > 0 && name !== auditor.name)
+        this.ctx.enginesOf(name).charge(integrityWork(receipt), () => undefined);
     }
     this.ctx.enginesOf(auditor.name).charge(integrityWork(report.auditorReceipt), () => {
       const nowPs = this.ctx.env.nowPs;
@@ -202,7 +214,12 @@ export class StateIntegrity {
       if (report.agree) return;
       const buckets = report.divergentBuckets.map((b) => b.bucket);
       // A divergence found again (same peers, same buckets) is the same one, still there.
-      const known = this.divergences.find((d) => d.lastSeenBlockNum < blockNum && sameList(d.suspects, report.suspects) && sameList(d.divergentBuckets, buckets));
+      const known = this.divergences.find(
+        (d) =>
+          d.lastSeenBlockNum < blockNum &&
+          sameList(d.suspects, report.suspects) &&
+          sameList(d.divergentBuckets, buckets),
+      );
       if (known !== undefined) {
         known.lastSeenBlockNum = blockNum;
         known.audits += 1;
@@ -256,8 +273,18 @@ export class StateIntegrity {
     this.joinCount += 1;
     const atPs = ctx.env.nowPs;
     const ca = ctx.network.cas[0]!;
-    const identity = ca.issue(`peer-joined-${this.joinCount}`, 'peer', 'p256', `bpusim/${ctx.seed}/join/${this.joinCount}`);
-    const joiner = new Peer({ identity, config: ctx.network.config, crypto: ctx.network.crypto, verifyCache: ctx.network.verifyCache });
+    const identity = ca.issue(
+      `peer-joined-${this.joinCount}`,
+      'peer',
+      'p256',
+      `bpusim/${ctx.seed}/join/${this.joinCount}`,
+    );
+    const joiner = new Peer({
+      identity,
+      config: ctx.network.config,
+      crypto: ctx.network.crypto,
+      verifyCache: ctx.network.verifyCache,
+    });
     if (kind === 'first') this.joiner = joiner;
     const source = ctx.network.peers[0]!;
     ctx.placeNode(joiner.name, source.name);
@@ -286,7 +313,10 @@ export class StateIntegrity {
     let snapshot: StateSnapshot = exported.snapshot;
     result.snapshotBlockNum = snapshot.blockNum;
     result.snapshotBytes = snapshot.sizeBytes;
-    const trusted = agreedRoot(ctx.network.peers.filter((p) => p.height > snapshot.blockNum), snapshot.blockNum);
+    const trusted = agreedRoot(
+      ctx.network.peers.filter((p) => p.height > snapshot.blockNum),
+      snapshot.blockNum,
+    );
     if (this.options.tamperSnapshot === true) snapshot = tampered(snapshot);
     ctx.enginesOf(source.name).charge({ ...exported.receipt, messageBytes: snapshot.sizeBytes }, () => {
       ctx.send(source.name, joiner.name, snapshot.sizeBytes, () => {
@@ -294,7 +324,10 @@ export class StateIntegrity {
         const receipt = emptyReceipt();
         receipt.decodeBytes += snapshot.sizeBytes;
         try {
-          addReceipt(receipt, joiner.importSnapshot(snapshot, trusted.root === null ? {} : { commitmentRoot: trusted.root }));
+          addReceipt(
+            receipt,
+            joiner.importSnapshot(snapshot, trusted.root === null ? {} : { commitmentRoot: trusted.root }),
+          );
         } catch (error) {
           if (!(error instanceof SnapshotVerificationError)) throw error;
           // Refused before anything was written: fall back to replaying every block.
@@ -313,7 +346,17 @@ export class StateIntegrity {
     if (next >= ctx.chain.length) {
       result.joinTimeMs = (ctx.env.nowPs - atPs) / 1e9;
       if (this.options.auditEveryBlocks !== undefined && joiner.commitment === null) {
-        ctx.enginesOf(joiner.name).charge(integrityWork(joiner.enableCommitment({ bucketCount: this.options.buckets ?? 1024, checkpointEveryBlocks: this.options.auditEveryBlocks })), () => undefined);
+        ctx
+          .enginesOf(joiner.name)
+          .charge(
+            integrityWork(
+              joiner.enableCommitment({
+                bucketCount: this.options.buckets ?? 1024,
+                checkpointEveryBlocks: this.options.auditEveryBlocks,
+              }),
+            ),
+            () => undefined,
+          );
       }
       ctx.livePeers.push(joiner);
       ctx.attachLive(joiner);
@@ -327,7 +370,9 @@ export class StateIntegrity {
         const commit = joiner.validateAndCommit(block);
         const receipt = addReceipt({ ...emptyReceipt(), decodeBytes: bytes }, commit.receipt);
         result.blocksReplayed += 1;
-        ctx.enginesOf(joiner.name).charge(receipt, () => this.catchUp(joiner, result, atPs), Math.max(1, block.data.length));
+        ctx
+          .enginesOf(joiner.name)
+          .charge(receipt, () => this.catchUp(joiner, result, atPs), Math.max(1, block.data.length));
       }),
     );
   }
@@ -336,9 +381,19 @@ export class StateIntegrity {
     const out: IntegrityResult = {};
     const every = this.options.auditEveryBlocks;
     if (every !== undefined) {
-      const injected = this.ctx.network.peers.flatMap((peer) => peer.corruptWrites.map((w) => ({ peer: peer.name, blockNum: w.blockNum, key: w.key })));
+      const injected = this.ctx.network.peers.flatMap((peer) =>
+        peer.corruptWrites.map((w) => ({ peer: peer.name, blockNum: w.blockNum, key: w.key })),
+      );
       const detected = injected.filter((w) =>
-        this.divergences.some((d) => d.blockNum >= w.blockNum && d.suspects.includes(w.peer) && d.minKey !== null && d.maxKey !== null && d.minKey <= w.key && w.key <= d.maxKey),
+        this.divergences.some(
+          (d) =>
+            d.blockNum >= w.blockNum &&
+            d.suspects.includes(w.peer) &&
+            d.minKey !== null &&
+            d.maxKey !== null &&
+            d.minKey <= w.key &&
+            w.key <= d.maxKey,
+        ),
       ).length;
       const audits = Math.max(1, this.audits.length);
       out.audit = {
@@ -346,8 +401,16 @@ export class StateIntegrity {
         buckets: this.options.buckets ?? 1024,
         audits: this.audits.length,
         meanAuditLatencyMs: sixFigures(this.audits.reduce((sum, a) => sum + a.latencyMs, 0) / audits),
-        workPerAudit: { hashBytes: sixFigures((this.auditWork.hashBytes + this.auditWork.integrityHashBytes) / audits), messageBytes: sixFigures(this.auditWork.messageBytes / audits), rangeRows: sixFigures(this.auditWork.rangeRows / audits) },
-        divergences: this.divergences.map((d) => ({ ...d, detectedAtMs: sixFigures(d.detectedAtMs), narrowedAtMs: d.narrowedAtMs === null ? null : sixFigures(d.narrowedAtMs) })),
+        workPerAudit: {
+          hashBytes: sixFigures((this.auditWork.hashBytes + this.auditWork.integrityHashBytes) / audits),
+          messageBytes: sixFigures(this.auditWork.messageBytes / audits),
+          rangeRows: sixFigures(this.auditWork.rangeRows / audits),
+        },
+        divergences: this.divergences.map((d) => ({
+          ...d,
+          detectedAtMs: sixFigures(d.detectedAtMs),
+          narrowedAtMs: d.narrowedAtMs === null ? null : sixFigures(d.narrowedAtMs),
+        })),
         injected,
         detected,
       };
@@ -369,7 +432,14 @@ export class StateIntegrity {
       };
     }
     if (this.join !== undefined) {
-      out.join = { ...this.join, joinTimeMs: this.join.joinTimeMs === null ? null : sixFigures(this.join.joinTimeMs), stateMatches: this.joiner !== null && this.joiner.height === reference.height && this.joiner.stateHashHex === reference.stateHashHex };
+      out.join = {
+        ...this.join,
+        joinTimeMs: this.join.joinTimeMs === null ? null : sixFigures(this.join.joinTimeMs),
+        stateMatches:
+          this.joiner !== null &&
+          this.joiner.height === reference.height &&
+          this.joiner.stateHashHex === reference.stateHashHex,
+      };
     }
     return out;
   }
@@ -396,4 +466,3 @@ function tampered(snapshot: StateSnapshot): StateSnapshot {
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
-

@@ -41,7 +41,22 @@ export type { ArchResult, PhaseSummary };
 import type { Work } from '../../engines/work.js';
 import { type Topology, siteLink } from '../../engines/topology.js';
 import { ConfigError } from '../../engines/config-error.js';
-import { addReceipt, BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, emptyReceipt, type WorkReceipt, type CryptoProvider, validationCodeName, ValidationCode, type Block, type Network, type Peer, type Proposal, type ProposalResponse } from '../../ledger/index.js';
+import {
+  addReceipt,
+  BUILTIN_CHAINCODE_NAMES,
+  createNetwork,
+  defaultPolicy,
+  emptyReceipt,
+  type WorkReceipt,
+  type CryptoProvider,
+  validationCodeName,
+  ValidationCode,
+  type Block,
+  type Network,
+  type Peer,
+  type Proposal,
+  type ProposalResponse,
+} from '../../ledger/index.js';
 import { runVerifyJobs } from '../../ledger/verify-job.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
 import { TxIdSet } from '../../ledger/state/txid-set.js';
@@ -106,8 +121,6 @@ export interface SystemRunOptions {
   integrity?: IntegrityOptions;
 }
 
-
-
 interface TxRecord {
   client: number;
   submittedPs: number;
@@ -127,7 +140,12 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const streams = new RandomStreams(options.seed);
   const peersPerOrg = topology.orgs[0]?.peers ?? 1;
   topology.orgs.forEach((org, i) => {
-    if (org.peers !== peersPerOrg) throw new ConfigError(topology.name, `orgs.${i}.peers`, `every organisation must have the same number of peers (${peersPerOrg}) for now`);
+    if (org.peers !== peersPerOrg)
+      throw new ConfigError(
+        topology.name,
+        `orgs.${i}.peers`,
+        `every organisation must have the same number of peers (${peersPerOrg}) for now`,
+      );
   });
   const sharedTxIds = new TxIdSet();
   const network: Network = createNetwork({
@@ -144,13 +162,28 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     // --keys); a generator run deploys the one its workload uses.
     chaincodes:
       options.trace === undefined
-        ? [{ name: workload.chaincode, policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length), params: workload.genesisParams }]
+        ? [
+            {
+              name: workload.chaincode,
+              policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length),
+              params: workload.genesisParams,
+            },
+          ]
         : BUILTIN_CHAINCODE_NAMES.map((name) => ({
             name,
             policy: topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length),
-            params: name === 'smallbank' ? { accounts: options.keys ?? 10_000, initialBalance: 1_000_000 } : name === 'kv' ? { records: options.keys ?? 10_000, valueBytes: 100 } : {},
+            params:
+              name === 'smallbank'
+                ? { accounts: options.keys ?? 10_000, initialBalance: 1_000_000 }
+                : name === 'kv'
+                  ? { records: options.keys ?? 10_000, valueBytes: 100 }
+                  : {},
           })),
-    batch: { maxMessageCount: topology.batch.maxMessageCount, preferredMaxBytes: topology.batch.preferredMaxBytes, absoluteMaxBytes: topology.batch.absoluteMaxBytes },
+    batch: {
+      maxMessageCount: topology.batch.maxMessageCount,
+      preferredMaxBytes: topology.batch.preferredMaxBytes,
+      absoluteMaxBytes: topology.batch.absoluteMaxBytes,
+    },
   });
   // Block validation here shares the network's cache with endorsement and ordering, so a
   // signature checked anywhere is checked once on the host (receipts still count every check).
@@ -169,14 +202,19 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   siteOf.set('clients', topology.clients.site);
   const proxyEngines = new NodeEngines(env, arch, 'proxy');
   const ordererEngines = new NodeEngines(env, arch, 'orderer');
-  if (options.timeline !== undefined) for (const e of [...engines.values(), proxyEngines, ordererEngines]) e.traceTo(options.timeline);
+  if (options.timeline !== undefined)
+    for (const e of [...engines.values(), proxyEngines, ordererEngines]) e.traceTo(options.timeline);
   const links = new Map<string, Link>();
   const link = (from: string, to: string): Link => {
     const key = `${from}>${to}`;
     let found = links.get(key);
     if (found === undefined) {
       const spec = siteLink(topology, siteOf.get(from) ?? '', siteOf.get(to) ?? '');
-      const duplex = new DuplexLink(env, { name: `${from}-${to}`, latencyPs: usToPs(spec.latencyUs), bandwidthBitsPerSec: spec.gbps * 1e9 });
+      const duplex = new DuplexLink(env, {
+        name: `${from}-${to}`,
+        latencyPs: usToPs(spec.latencyUs),
+        bandwidthBitsPerSec: spec.gbps * 1e9,
+      });
       links.set(key, duplex.forward);
       links.set(`${to}>${from}`, duplex.backward);
       found = duplex.forward;
@@ -189,7 +227,13 @@ export function runSystem(options: SystemRunOptions): ArchResult {
 
   // ---- metrics ----------------------------------------------------------------------------------
   const latency = new LatencyHistogram();
-  const phases = { endorse: new LatencyHistogram(), order: new LatencyHistogram(), validate: new LatencyHistogram(), commit: new LatencyHistogram(), network: new LatencyHistogram() };
+  const phases = {
+    endorse: new LatencyHistogram(),
+    order: new LatencyHistogram(),
+    validate: new LatencyHistogram(),
+    commit: new LatencyHistogram(),
+    network: new LatencyHistogram(),
+  };
   const codes = new Map<string, number>();
   const countCode = (name: string): void => {
     codes.set(name, (codes.get(name) ?? 0) + 1);
@@ -259,9 +303,16 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   // peer, against each peer's own state. Reports are unchanged; the host saves ≈¾ of the
   // preparation with four peers.
   const preparedBlocks = new WeakMap<Block, { prepared: PreparedBlock; receipt: WorkReceipt; results: Uint8Array }>();
-  const prepareShared = (peer: Peer, block: Block, receipt: WorkReceipt): { prepared: PreparedBlock; results: Uint8Array } => {
+  const prepareShared = (
+    peer: Peer,
+    block: Block,
+    receipt: WorkReceipt,
+  ): { prepared: PreparedBlock; results: Uint8Array } => {
     let shared = preparedBlocks.get(block);
-    const samePosition = shared !== undefined && peer.height === block.header.number && bytesEqual(peer.lastBlockHash, block.header.previousHash);
+    const samePosition =
+      shared !== undefined &&
+      peer.height === block.header.number &&
+      bytesEqual(peer.lastBlockHash, block.header.previousHash);
     if (shared === undefined || !samePosition) {
       const own = emptyReceipt();
       const prepared = peer.prepare(block, own);
@@ -294,31 +345,41 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       const arrivedPs = env.nowPs;
       const prepareReceipt = emptyReceipt();
       const { prepared, results } = prepareShared(peer, block, prepareReceipt);
-      peerEngines.charge(prepareReceipt, () => {
-        const validatedPs = env.nowPs;
-        const commitReceipt = emptyReceipt();
-        const commit = peer.commitPrepared(prepared, results, commitReceipt);
-        peerEngines.charge(commitReceipt, () => {
-          if (peer === notifier) {
-            blocksCommitted++;
-            blockTxs += block.data.length;
-            block.data.forEach((envelope, i) => {
-              const tx = inFlight.get(envelope);
-              if (tx === undefined) return;
-              inFlight.delete(envelope);
-              tx.blockAtPeerPs = arrivedPs;
-              tx.validatedPs = validatedPs;
-              tx.committedPs = env.nowPs;
-              const codeName = validationCodeName(commit.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
-              send(peer.name, 'proxy', NOTIFY_BYTES, () => send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, codeName)));
-            });
-          }
-          peerValidator.busyPs += env.nowPs - arrivedPs;
-          peerValidator.blocks++;
-          integrity?.onCommitted(peer, block.header.number);
-          processNext();
-        }, txCount);
-      }, txCount);
+      peerEngines.charge(
+        prepareReceipt,
+        () => {
+          const validatedPs = env.nowPs;
+          const commitReceipt = emptyReceipt();
+          const commit = peer.commitPrepared(prepared, results, commitReceipt);
+          peerEngines.charge(
+            commitReceipt,
+            () => {
+              if (peer === notifier) {
+                blocksCommitted++;
+                blockTxs += block.data.length;
+                block.data.forEach((envelope, i) => {
+                  const tx = inFlight.get(envelope);
+                  if (tx === undefined) return;
+                  inFlight.delete(envelope);
+                  tx.blockAtPeerPs = arrivedPs;
+                  tx.validatedPs = validatedPs;
+                  tx.committedPs = env.nowPs;
+                  const codeName = validationCodeName(commit.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
+                  send(peer.name, 'proxy', NOTIFY_BYTES, () =>
+                    send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, codeName)),
+                  );
+                });
+              }
+              peerValidator.busyPs += env.nowPs - arrivedPs;
+              peerValidator.blocks++;
+              integrity?.onCommitted(peer, block.header.number);
+              processNext();
+            },
+            txCount,
+          );
+        },
+        txCount,
+      );
     };
     peerInboxes.set(peer, (block: Block) => {
       // A joined peer may be handed a block it already committed while catching up.
@@ -406,11 +467,13 @@ export function runSystem(options: SystemRunOptions): ArchResult {
         );
   const submitToCluster = (envelope: Uint8Array): void => {
     if (cluster === null) return;
-    const targets = ordering === 'pbft' ? Array.from({ length: cluster.nodeCount }, (_, id) => id) : [Math.max(0, cluster.leader())];
+    const targets =
+      ordering === 'pbft' ? Array.from({ length: cluster.nodeCount }, (_, id) => id) : [Math.max(0, cluster.leader())];
     for (const id of targets) send('proxy', 'orderer', envelope.length, () => cluster.submit(id, envelope));
   };
   if (cluster !== null) {
-    for (const event of options.faults?.events ?? []) if (event.kind !== 'corrupt-write') env.schedule(msToPs(event.atMs), () => applyFault(cluster, event));
+    for (const event of options.faults?.events ?? [])
+      if (event.kind !== 'corrupt-write') env.schedule(msToPs(event.atMs), () => applyFault(cluster, event));
     cluster.onFirstDecide((batch) => {
       const receipt = emptyReceipt();
       const block = network.orderer.createBlock(batch.envelopes, receipt);
@@ -420,7 +483,13 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   }
 
   // ---- the proxy: endorse, assemble, submit ------------------------------------------------------
-  const atProxy = (clientIndex: number, proposal: Proposal, signed: Parameters<Peer['endorse']>[0], proposalBytes: number, tx: TxRecord): void => {
+  const atProxy = (
+    clientIndex: number,
+    proposal: Proposal,
+    signed: Parameters<Peer['endorse']>[0],
+    proposalBytes: number,
+    tx: TxRecord,
+  ): void => {
     tx.atProxyPs = env.nowPs;
     const ledgerClient = network.clients[clientIndex % network.clients.length];
     if (ledgerClient === undefined) throw new Error('no ledger client');
@@ -442,7 +511,12 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       });
     });
   };
-  const assembleAndSubmit = (ledgerClient: Network['clients'][number], proposal: Proposal, responses: ProposalResponse[], tx: TxRecord): void => {
+  const assembleAndSubmit = (
+    ledgerClient: Network['clients'][number],
+    proposal: Proposal,
+    responses: ProposalResponse[],
+    tx: TxRecord,
+  ): void => {
     tx.endorsedPs = env.nowPs;
     const assembled = ledgerClient.assemble(proposal, responses);
     proxyEngines.charge(assembled.receipt, () => {
@@ -462,7 +536,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
         const broadcast = network.orderer.broadcast(envelope);
         if (!broadcast.accepted) {
           chargeOrderer(broadcast.receipt, []);
-          send('orderer', 'proxy', NOTIFY_BYTES, () => send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, 'ORDERER_REJECTED')));
+          send('orderer', 'proxy', NOTIFY_BYTES, () =>
+            send('proxy', 'clients', NOTIFY_BYTES, () => finishTx(tx, 'ORDERER_REJECTED')),
+          );
           return;
         }
         inFlight.set(envelope, tx);
@@ -480,7 +556,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
         arch,
         network,
         livePeers: [...network.peers],
-        enginesOf: (name) => (name === 'orderer' ? ordererEngines : name === 'proxy' ? proxyEngines : (engines.get(name) as NodeEngines)),
+        enginesOf: (name) =>
+          name === 'orderer' ? ordererEngines : name === 'proxy' ? proxyEngines : (engines.get(name) as NodeEngines),
         newEngines: (name) => {
           const created = new NodeEngines(env, arch, name);
           if (options.timeline !== undefined) created.traceTo(options.timeline);
@@ -514,9 +591,24 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     const ledgerClient = network.clients[c % network.clients.length];
     if (ledgerClient === undefined) throw new Error('no ledger client');
     const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
-    options.recordTrace?.({ timeS: psToSeconds(env.nowPs), client: c, contract: request.chaincode, fn: request.fn, args: request.args });
+    options.recordTrace?.({
+      timeS: psToSeconds(env.nowPs),
+      client: c,
+      contract: request.chaincode,
+      fn: request.fn,
+      args: request.args,
+    });
     submitted++;
-    const tx: TxRecord = { client: c, submittedPs: env.nowPs, atProxyPs: 0, endorsedPs: 0, sentToOrdererPs: 0, blockAtPeerPs: 0, validatedPs: 0, committedPs: 0 };
+    const tx: TxRecord = {
+      client: c,
+      submittedPs: env.nowPs,
+      atProxyPs: 0,
+      endorsedPs: 0,
+      sentToOrdererPs: 0,
+      blockAtPeerPs: 0,
+      validatedPs: 0,
+      committedPs: 0,
+    };
     const bytes = proposed.receipt.messageBytes;
     send('clients', 'proxy', bytes, () => atProxy(c, proposed.proposal, proposed.signed, bytes, tx));
   };
@@ -550,7 +642,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       });
     };
     for (let c = 0; c < clientCount; c++) {
-      for (let k = 0; k < arrival.outstanding; k++) env.schedule(k + c, () => issue(c, workload.next(draws, sequence++)));
+      for (let k = 0; k < arrival.outstanding; k++)
+        env.schedule(k + c, () => issue(c, workload.next(draws, sequence++)));
     }
     // Closed-loop clients stop issuing at the end of the arrival period; the run then drains.
     env.schedule(options.durationPs + 1, () => {
@@ -578,7 +671,11 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     }
   }
 
-  const sampled: NodeEngines[] = [notifier === undefined ? null : engines.get(notifier.name), proxyEngines, ordererEngines].filter((e): e is NodeEngines => e !== undefined && e !== null);
+  const sampled: NodeEngines[] = [
+    notifier === undefined ? null : engines.get(notifier.name),
+    proxyEngines,
+    ordererEngines,
+  ].filter((e): e is NodeEngines => e !== undefined && e !== null);
   const utilisationSeries = new Map<string, number[]>();
   const lastBusy = new Map<string, number>();
   const sampleUtilisation = (): void => {
@@ -588,7 +685,9 @@ export function runSystem(options: SystemRunOptions): ArchResult {
       const series = utilisationSeries.get(key) ?? [];
       // A pipeline counts an operation's issue slot when it enters, so a window can read a hair
       // above 1 or below 0 at its edges; the series is clamped to [0, 1].
-      series.push(sixFigures(Math.min(1, Math.max(0, (busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)))));
+      series.push(
+        sixFigures(Math.min(1, Math.max(0, (busyPs - (lastBusy.get(key) ?? 0)) / (stats.lanes * seriesWindowPs)))),
+      );
       utilisationSeries.set(key, series);
       lastBusy.set(key, busyPs);
     }
@@ -610,14 +709,26 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     opsPerSec: env.nowPs > 0 ? (v.blocks * 1e12) / env.nowPs : 0,
     ops: v.blocks,
   }));
-  const engineStats = [...[...engines.values(), proxyEngines, ordererEngines].flatMap((e) => e.stats()), ...validatorStats, ...(cluster?.engineStats() ?? [])];
-  const bottleneck = engineStats.reduce((best, s) => (s.utilisation > best.utilisation ? s : best), engineStats[0] as EngineStats);
+  const engineStats = [
+    ...[...engines.values(), proxyEngines, ordererEngines].flatMap((e) => e.stats()),
+    ...validatorStats,
+    ...(cluster?.engineStats() ?? []),
+  ];
+  const bottleneck = engineStats.reduce(
+    (best, s) => (s.utilisation > best.utilisation ? s : best),
+    engineStats[0] as EngineStats,
+  );
   const contracts = new Set<string>();
   for (const e of engines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
   const summary = latency.summary();
-  const phase = (h: LatencyHistogram): PhaseSummary => ({ meanMs: sixFigures(h.mean / 1e6), p99Ms: sixFigures(h.quantile(0.99) / 1e6) });
+  const phase = (h: LatencyHistogram): PhaseSummary => ({
+    meanMs: sixFigures(h.mean / 1e6),
+    p99Ms: sixFigures(h.quantile(0.99) / 1e6),
+  });
   // Peers with an injected corrupt write differ by design (the audit reports them).
-  const hashes = new Set(network.peers.filter((p) => p.corruptWrites.length === 0).map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
+  const hashes = new Set(
+    network.peers.filter((p) => p.corruptWrites.length === 0).map((p) => `${p.blockHashHex}/${p.stateHashHex}`),
+  );
   const utilisation: Record<string, number[]> = {};
   for (const [key, series] of utilisationSeries) if (series.some((u) => u > 0)) utilisation[key] = series;
   const timeSeries = {
@@ -625,13 +736,17 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     committedPerSec: commitWindows.points().map((p) => sixFigures(p.perSec)),
     utilisation,
   };
-  const latencyCdf = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1].map((q) => ({ q, ms: sixFigures(latency.quantile(q) / 1e6) }));
+  const latencyCdf = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1].map((q) => ({
+    q,
+    ms: sixFigures(latency.quantile(q) / 1e6),
+  }));
   const validationCodes: Record<string, number> = {};
   for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
   return {
     architecture: arch.name,
     // A trace's offered rate is what it held over the arrival period.
-    offeredTps: options.trace === undefined ? options.ratePerSec : sixFigures(submitted / psToSeconds(options.durationPs)),
+    offeredTps:
+      options.trace === undefined ? options.ratePerSec : sixFigures(submitted / psToSeconds(options.durationPs)),
     submittedTxs: submitted,
     committedTxs: committedValid,
     committedTps: sixFigures(committedInWindow / windowSeconds),
@@ -641,11 +756,28 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     parallelContractExecutionsPerSec: sixFigures(contracts.size > 1 ? executionsInWindow / windowSeconds : 0),
     rejectedAtEndorsement,
     unfinishedTxs: submitted - finished,
-    latencyMs: { p50: sixFigures(summary.p50 / 1e6), p95: sixFigures(summary.p95 / 1e6), p99: sixFigures(summary.p99 / 1e6), max: sixFigures(summary.max / 1e6), mean: sixFigures(summary.mean / 1e6) },
-    phasesMs: { endorse: phase(phases.endorse), order: phase(phases.order), validate: phase(phases.validate), commit: phase(phases.commit), network: phase(phases.network) },
+    latencyMs: {
+      p50: sixFigures(summary.p50 / 1e6),
+      p95: sixFigures(summary.p95 / 1e6),
+      p99: sixFigures(summary.p99 / 1e6),
+      max: sixFigures(summary.max / 1e6),
+      mean: sixFigures(summary.mean / 1e6),
+    },
+    phasesMs: {
+      endorse: phase(phases.endorse),
+      order: phase(phases.order),
+      validate: phase(phases.validate),
+      commit: phase(phases.commit),
+      network: phase(phases.network),
+    },
     blocks: blocksCommitted,
     meanBlockTxs: sixFigures(blocksCommitted > 0 ? blockTxs / blocksCommitted : 0),
-    engines: engineStats.map((s) => ({ ...s, utilisation: sixFigures(s.utilisation), meanQueueLength: sixFigures(s.meanQueueLength), opsPerSec: sixFigures(s.opsPerSec) })),
+    engines: engineStats.map((s) => ({
+      ...s,
+      utilisation: sixFigures(s.utilisation),
+      meanQueueLength: sixFigures(s.meanQueueLength),
+      opsPerSec: sixFigures(s.opsPerSec),
+    })),
     bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
     validationCodes,
     blockHash: notifier.blockHashHex,
@@ -675,7 +807,12 @@ function applyFault(cluster: ConsensusDriver, event: FaultEvent): void {
       cluster.heal();
       return;
     case 'network':
-      cluster.setNetworkFaults({ dropProbability: event.drop, duplicateProbability: event.duplicate, delayProbability: event.delay, delayMaxMs: event.delayMaxMs });
+      cluster.setNetworkFaults({
+        dropProbability: event.drop,
+        duplicateProbability: event.duplicate,
+        delayProbability: event.delay,
+        delayMaxMs: event.delayMaxMs,
+      });
       return;
     case 'slow':
       cluster.slow(event.node, event.extraMsPerMessage);
@@ -699,7 +836,8 @@ function nodeCostAndPower(arch: Architecture): { nodeCostUsd: number; nodePowerW
   };
   add(e.cpu);
   add(e.crypto);
-  for (const table of [e.crypto?.sign, e.crypto?.verify]) for (const spec of Object.values(table ?? {})) add(spec, spec?.lanes ?? 0);
+  for (const table of [e.crypto?.sign, e.crypto?.verify])
+    for (const spec of Object.values(table ?? {})) add(spec, spec?.lanes ?? 0);
   add(e.db);
   add(e.sc, e.sc?.boards ?? 0);
   add(e.serde);
@@ -713,7 +851,12 @@ function nodeCostAndPower(arch: Architecture): { nodeCostUsd: number; nodePowerW
 function feesOf(validTransfers: number, network: Network): NonNullable<ArchResult['fees']> {
   const { feeUsdPerTps, usdPerMdm } = network.config.mdm;
   const mdmPerTx = Number(mdmFeeMicro(feeUsdPerTps, usdPerMdm)) / Number(MICRO_PER_MDM);
-  return { mdm: sixFigures(validTransfers * mdmPerTx), usd: sixFigures(validTransfers * mdmPerTx * usdPerMdm), mdmPerTx, usdPerMdm };
+  return {
+    mdm: sixFigures(validTransfers * mdmPerTx),
+    usd: sixFigures(validTransfers * mdmPerTx * usdPerMdm),
+    mdmPerTx,
+    usdPerMdm,
+  };
 }
 
 function blockBytes(block: Block): number {
@@ -721,5 +864,3 @@ function blockBytes(block: Block): number {
   for (const envelope of block.data) bytes += envelope.length;
   return bytes;
 }
-
-

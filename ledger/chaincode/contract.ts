@@ -40,7 +40,8 @@ export function ok(payload: Uint8Array | string = EMPTY): ChaincodeResponse {
 
 export function argInt(args: readonly string[], index: number, name: string): number {
   const raw = args[index];
-  if (raw === undefined || !/^-?[0-9]+$/.test(raw)) throw new ChaincodeError(`argument ${index} (${name}): expected an integer, got '${raw ?? ''}'`, 400);
+  if (raw === undefined || !/^-?[0-9]+$/.test(raw))
+    throw new ChaincodeError(`argument ${index} (${name}): expected an integer, got '${raw ?? ''}'`, 400);
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new ChaincodeError(`argument ${index} (${name}): out of range`, 400);
   return value;

@@ -15,22 +15,32 @@ import { smallbankContract } from './contracts/smallbank.js';
 import type { ChaincodeStub } from './stub.js';
 
 export const BUILTIN_CONTRACTS: ReadonlyMap<string, Contract> = new Map(
-  [kvContract, smallbankContract, donothingContract, cpuheavyContract, ioheavyContract, mdmTokenContract].map((c) => [c.name, c]),
+  [kvContract, smallbankContract, donothingContract, cpuheavyContract, ioheavyContract, mdmTokenContract].map((c) => [
+    c.name,
+    c,
+  ]),
 );
 
 export function builtinContract(name: string): Contract {
   const contract = BUILTIN_CONTRACTS.get(name);
-  if (contract === undefined) throw new LedgerInputError(`chaincode '${name}': expected one of ${[...BUILTIN_CONTRACTS.keys()].join(', ')}`);
+  if (contract === undefined)
+    throw new LedgerInputError(`chaincode '${name}': expected one of ${[...BUILTIN_CONTRACTS.keys()].join(', ')}`);
   return contract;
 }
 
 const encoder = new TextEncoder();
 
-export function runContract(contract: Contract, stub: ChaincodeStub, fn: string, args: readonly string[]): ChaincodeResponse {
+export function runContract(
+  contract: Contract,
+  stub: ChaincodeStub,
+  fn: string,
+  args: readonly string[],
+): ChaincodeResponse {
   try {
     return contract.invoke(stub, fn, args);
   } catch (error) {
-    if (error instanceof ChaincodeError) return { status: error.status, message: error.message, payload: encoder.encode(error.message) };
+    if (error instanceof ChaincodeError)
+      return { status: error.status, message: error.message, payload: encoder.encode(error.message) };
     throw error;
   }
 }

@@ -51,7 +51,11 @@ function readTuple(read: KvRead): ReadTuple {
   return read.version === null ? [read.key, -1, -1] : [read.key, read.version.blockNum, read.version.txNum];
 }
 
-export type RwSetTuple = readonly [readonly ReadTuple[], readonly (readonly [string, string, readonly ReadTuple[]])[], readonly (readonly [string, Uint8Array | null])[]];
+export type RwSetTuple = readonly [
+  readonly ReadTuple[],
+  readonly (readonly [string, string, readonly ReadTuple[]])[],
+  readonly (readonly [string, Uint8Array | null])[],
+];
 
 export function rwsetToTuple(rwset: RwSet): RwSetTuple {
   return [

@@ -65,7 +65,8 @@ export class ChaincodeStub {
     this.checkKey(key);
     this.step(1);
     this.writes.set(key, { key, value });
-    if (this.writes.size > writesPerTxMax) throw new ChaincodeError(`more than ${writesPerTxMax} writes in one transaction`);
+    if (this.writes.size > writesPerTxMax)
+      throw new ChaincodeError(`more than ${writesPerTxMax} writes in one transaction`);
   }
 
   delState(key: string): void {
@@ -86,7 +87,10 @@ export class ChaincodeStub {
     const out: [string, Uint8Array][] = [];
     const prefixLength = this.namespace.length + 1;
     let exhausted = true;
-    for (const [composite, entry] of this.state.range(compositeKey(this.namespace, startKey), compositeEnd(this.namespace, endKey))) {
+    for (const [composite, entry] of this.state.range(
+      compositeKey(this.namespace, startKey),
+      compositeEnd(this.namespace, endKey),
+    )) {
       if (out.length >= Math.min(limit, rangeRowsMax)) {
         exhausted = false;
         break;
@@ -133,6 +137,10 @@ export class ChaincodeStub {
   }
 
   private checkKey(key: string): void {
-    if (!isValidKey(key)) throw new ChaincodeError(`invalid key '${key.slice(0, 64)}': keys are 1..1024 chars without U+0000 or chars ≥ U+D800`, 400);
+    if (!isValidKey(key))
+      throw new ChaincodeError(
+        `invalid key '${key.slice(0, 64)}': keys are 1..1024 chars without U+0000 or chars ≥ U+D800`,
+        400,
+      );
   }
 }

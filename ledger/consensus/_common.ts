@@ -19,7 +19,8 @@ import type { ConsensusMessage, DecidedBatch, Effects, NodeId, Send, TimerReques
  * objects the same way. Sorting makes the layout independent of the order fields were written in.
  */
 export function toCanonical(value: unknown): Canonical {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return value;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string')
+    return value;
   if (value instanceof Uint8Array) return value;
   if (Array.isArray(value)) return value.map(toCanonical);
   assert(typeof value === 'object' && value !== undefined, `consensus: cannot encode a ${typeof value}`);
@@ -205,7 +206,10 @@ export function signBody(provider: CryptoProvider, key: KeyPair, body: Canonical
 }
 
 const bodyCache = new WeakMap<object, Uint8Array>();
-const verdictCache = new WeakMap<object, { readonly scheme: Scheme; readonly publicKey: Uint8Array; readonly signature: Uint8Array; readonly ok: boolean }>();
+const verdictCache = new WeakMap<
+  object,
+  { readonly scheme: Scheme; readonly publicKey: Uint8Array; readonly signature: Uint8Array; readonly ok: boolean }
+>();
 
 /**
  * Verifies `message`'s signature over its signed fields (`body`). Each call counts the receiver's
@@ -231,7 +235,12 @@ export function verifyMessage(
   }
   receipt.encodeBytes += bytes.length;
   const cached = verdictCache.get(message);
-  if (cached !== undefined && cached.scheme === scheme && cached.signature === signature && bytesEqual(cached.publicKey, publicKey)) {
+  if (
+    cached !== undefined &&
+    cached.scheme === scheme &&
+    cached.signature === signature &&
+    bytesEqual(cached.publicKey, publicKey)
+  ) {
     countVerify(receipt, scheme);
     if (scheme === 'p256') receipt.hashBytes += bytes.length;
     return cached.ok;
@@ -242,9 +251,15 @@ export function verifyMessage(
 }
 
 /** Deterministic key pairs for n replicas under a root seed (label `consensus/<protocol>/<id>`). */
-export function consensusKeys(provider: CryptoProvider, n: number, rootSeed: string, scheme: Scheme = 'ed25519'): KeyPair[] {
+export function consensusKeys(
+  provider: CryptoProvider,
+  n: number,
+  rootSeed: string,
+  scheme: Scheme = 'ed25519',
+): KeyPair[] {
   const keys: KeyPair[] = [];
-  for (let id = 0; id < n; id += 1) keys.push(provider.keyPairFromSeed(scheme, deriveSeed(rootSeed, `consensus/replica/${id}/${scheme}`)));
+  for (let id = 0; id < n; id += 1)
+    keys.push(provider.keyPairFromSeed(scheme, deriveSeed(rootSeed, `consensus/replica/${id}/${scheme}`)));
   return keys;
 }
 

@@ -49,7 +49,17 @@ import { BlockCutter } from '../block-cutter.js';
 import type { CryptoProvider, KeyPair } from '../crypto/provider.js';
 import { sha256, toHex, utf8 } from '../hash.js';
 import type { WorkReceipt } from '../receipt.js';
-import { EffectsBuilder, batchDigest, consensusKeys, countDecode, isBytes, isNat, signBody, toCanonical, verifyMessage } from './_common.js';
+import {
+  EffectsBuilder,
+  batchDigest,
+  consensusKeys,
+  countDecode,
+  isBytes,
+  isNat,
+  signBody,
+  toCanonical,
+  verifyMessage,
+} from './_common.js';
 import type { ByzantineMode, ConsensusMessage, ConsensusNode, Effects, NodeId, PbftConfig } from './types.js';
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -189,7 +199,13 @@ export interface PbftPersisted {
   readonly accepted: readonly (readonly [number, number, string])[];
 }
 
-export const PBFT_TIMERS = { request: 'request', viewChange: 'view-change', batch: 'batch', fetch: 'fetch', status: 'status' } as const;
+export const PBFT_TIMERS = {
+  request: 'request',
+  viewChange: 'view-change',
+  batch: 'batch',
+  fetch: 'fetch',
+  status: 'status',
+} as const;
 
 /** Undecided envelopes a replica holds; later ones are dropped (the client retries). */
 export const pbftPoolCountMax = 100_000;
@@ -229,22 +245,38 @@ function body(message: ConsensusMessage): ReturnType<typeof toCanonical> {
 }
 
 function header(message: PbftPrePrepare): PbftPrePrepare {
-  return { type: message.type, from: message.from, view: message.view, seq: message.seq, digest: message.digest, sig: message.sig };
+  return {
+    type: message.type,
+    from: message.from,
+    view: message.view,
+    seq: message.seq,
+    digest: message.digest,
+    sig: message.sig,
+  };
 }
 
 function checkConfig(config: PbftConfig): void {
   const where = `pbft node ${config.id}`;
   assert(Number.isSafeInteger(config.n) && config.n >= 1, `${where}: n must be an integer ≥ 1, got ${config.n}`);
-  assert(Number.isSafeInteger(config.id) && config.id >= 0 && config.id < config.n, `${where}: id must be in 0…${config.n - 1}`);
+  assert(
+    Number.isSafeInteger(config.id) && config.id >= 0 && config.id < config.n,
+    `${where}: id must be in 0…${config.n - 1}`,
+  );
   assert(config.batchTimeoutMs > 0, `${where}: batchTimeoutMs must be > 0`);
   assert(config.requestTimeoutMs > 0, `${where}: requestTimeoutMs must be > 0`);
-  assert(Number.isSafeInteger(config.checkpointInterval) && config.checkpointInterval >= 1, `${where}: checkpointInterval must be an integer ≥ 1`);
   assert(
-    Number.isSafeInteger(config.watermarkWindow) && config.watermarkWindow >= config.checkpointInterval && config.watermarkWindow % config.checkpointInterval === 0,
+    Number.isSafeInteger(config.checkpointInterval) && config.checkpointInterval >= 1,
+    `${where}: checkpointInterval must be an integer ≥ 1`,
+  );
+  assert(
+    Number.isSafeInteger(config.watermarkWindow) &&
+      config.watermarkWindow >= config.checkpointInterval &&
+      config.watermarkWindow % config.checkpointInterval === 0,
     `${where}: watermarkWindow must be a multiple of checkpointInterval (${config.checkpointInterval}), got ${config.watermarkWindow}`,
   );
   assert(config.keys !== undefined || config.seed !== undefined, `${where}: give keys or seed`);
-  if (config.keys !== undefined) assert(config.keys.length === config.n, `${where}: expected ${config.n} keys, got ${config.keys.length}`);
+  if (config.keys !== undefined)
+    assert(config.keys.length === config.n, `${where}: expected ${config.n} keys, got ${config.keys.length}`);
 }
 
 class PbftNode implements ConsensusNode {
@@ -363,7 +395,13 @@ class PbftNode implements ConsensusNode {
         this.onStatus(fx, m);
         break;
       case 'pbft/stable':
-        if (isNat(m.seq) && m.seq > this.stable && typeof m.state === 'string' && Array.isArray(m.proof) && this.validStableProof(m.seq, m.state, m.proof, fx)) {
+        if (
+          isNat(m.seq) &&
+          m.seq > this.stable &&
+          typeof m.state === 'string' &&
+          Array.isArray(m.proof) &&
+          this.validStableProof(m.seq, m.state, m.proof, fx)
+        ) {
           this.adoptStable(fx, m.seq, m.state, m.proof.slice());
         }
         break;
@@ -400,7 +438,14 @@ class PbftNode implements ConsensusNode {
       case PBFT_TIMERS.status:
         fx.setTimer(PBFT_TIMERS.status, this.statusPeriodMs());
         if (!this.progressed && this.waiting()) {
-          fx.broadcast({ type: 'pbft/status', from: this.id, view: this.view, active: this.active, stable: this.stable, lastExecuted: this.lastExecuted } satisfies PbftStatus);
+          fx.broadcast({
+            type: 'pbft/status',
+            from: this.id,
+            view: this.view,
+            active: this.active,
+            stable: this.stable,
+            lastExecuted: this.lastExecuted,
+          } satisfies PbftStatus);
           this.retransmit(fx);
         }
         this.progressed = false;
@@ -423,7 +468,8 @@ class PbftNode implements ConsensusNode {
 
   persisted(): PbftPersisted {
     const accepted: [number, number, string][] = [];
-    for (const [seq, slot] of this.slots) for (const [view, pp] of slot.prePrepares) accepted.push([seq, view, pp.digest]);
+    for (const [seq, slot] of this.slots)
+      for (const [view, pp] of slot.prePrepares) accepted.push([seq, view, pp.digest]);
     return {
       view: this.view,
       active: this.active,
@@ -503,10 +549,19 @@ class PbftNode implements ConsensusNode {
       if (this.byzantine === 'withhold') continue;
       if (this.byzantine === 'bad-digest') {
         const bad = toHex(sha256(utf8(`bad/${digest}`), fx.receipt));
-        fx.broadcast({ ...this.signed<PbftPrePrepare>({ type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest: bad }, fx), batch });
+        fx.broadcast({
+          ...this.signed<PbftPrePrepare>(
+            { type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest: bad },
+            fx,
+          ),
+          batch,
+        });
         continue;
       }
-      const pp = this.signed<PbftPrePrepare>({ type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest }, fx);
+      const pp = this.signed<PbftPrePrepare>(
+        { type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest },
+        fx,
+      );
       this.acceptPrePrepare(fx, pp, batch);
       if (this.byzantine === 'equivocate') {
         const others = fx.others();
@@ -517,7 +572,10 @@ class PbftNode implements ConsensusNode {
           other = [];
           otherDigest = batchDigest(other, fx.receipt);
         }
-        const twin = this.signed<PbftPrePrepare>({ type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest: otherDigest }, fx);
+        const twin = this.signed<PbftPrePrepare>(
+          { type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest: otherDigest },
+          fx,
+        );
         fx.sendTo(others.slice(0, half), { ...pp, batch });
         fx.sendTo(others.slice(half), { ...twin, batch: other });
       } else {
@@ -551,10 +609,14 @@ class PbftNode implements ConsensusNode {
       // the sequence already executed here, e.g. re-proposed in a NEW-VIEW after a restart).
       for (const envelope of pp.seq > this.lastExecuted ? batch : []) {
         const key = envelopeKey(envelope);
-        if (!this.decidedKeys.has(key) && !this.pool.has(key) && this.pool.size < pbftPoolCountMax) this.pool.set(key, envelope);
+        if (!this.decidedKeys.has(key) && !this.pool.has(key) && this.pool.size < pbftPoolCountMax)
+          this.pool.set(key, envelope);
       }
       this.updateRequestTimer(fx);
-      const prepare = this.signed<PbftPrepare>({ type: 'pbft/prepare', from: this.id, view: pp.view, seq: pp.seq, digest: pp.digest }, fx);
+      const prepare = this.signed<PbftPrepare>(
+        { type: 'pbft/prepare', from: this.id, view: pp.view, seq: pp.seq, digest: pp.digest },
+        fx,
+      );
       this.addVote(slot.prepares, prepare);
       fx.broadcast(prepare);
     }
@@ -562,7 +624,14 @@ class PbftNode implements ConsensusNode {
   }
 
   private onVote(fx: EffectsBuilder, m: PbftPrepare | PbftCommit): void {
-    if (!isNat(m.view) || m.view < this.view || m.view > this.view + viewsAheadMax || !this.inWindow(m.seq) || typeof m.digest !== 'string') return;
+    if (
+      !isNat(m.view) ||
+      m.view < this.view ||
+      m.view > this.view + viewsAheadMax ||
+      !this.inWindow(m.seq) ||
+      typeof m.digest !== 'string'
+    )
+      return;
     if (m.type === 'pbft/prepare' && m.from === this.primary(m.view)) return;
     const slot = this.slot(m.seq);
     const votes = m.type === 'pbft/prepare' ? slot.prepares : slot.commits;
@@ -599,7 +668,10 @@ class PbftNode implements ConsensusNode {
     }
     if (!slot.commitSent.has(this.view)) {
       slot.commitSent.add(this.view);
-      const commit = this.signed<PbftCommit>({ type: 'pbft/commit', from: this.id, view: this.view, seq, digest: pp.digest }, fx);
+      const commit = this.signed<PbftCommit>(
+        { type: 'pbft/commit', from: this.id, view: this.view, seq, digest: pp.digest },
+        fx,
+      );
       this.addVote(slot.commits, commit);
       fx.broadcast(commit);
     }
@@ -645,13 +717,17 @@ class PbftNode implements ConsensusNode {
       this.inFlight.delete(key);
       if (!this.decidedKeys.has(key)) {
         this.decidedKeys.add(key);
-        if (this.decidedKeys.size > pbftDecidedKeyCountMax) this.decidedKeys.delete(this.decidedKeys.values().next().value as string);
+        if (this.decidedKeys.size > pbftDecidedKeyCountMax)
+          this.decidedKeys.delete(this.decidedKeys.values().next().value as string);
       }
     }
     if (seq % this.config.checkpointInterval === 0) {
       this.stateAt.set(seq, this.state);
       if (seq > this.stable) {
-        const checkpoint = this.signed<PbftCheckpoint>({ type: 'pbft/checkpoint', from: this.id, seq, state: this.state }, fx);
+        const checkpoint = this.signed<PbftCheckpoint>(
+          { type: 'pbft/checkpoint', from: this.id, seq, state: this.state },
+          fx,
+        );
         this.ownCheckpoints.set(seq, checkpoint);
         fx.broadcast(checkpoint);
         this.addCheckpoint(fx, checkpoint);
@@ -666,7 +742,13 @@ class PbftNode implements ConsensusNode {
   // ---- checkpoints and state transfer -------------------------------------------------------
 
   private onCheckpoint(fx: EffectsBuilder, m: PbftCheckpoint): void {
-    if (!isNat(m.seq) || m.seq <= this.stable || m.seq % this.config.checkpointInterval !== 0 || typeof m.state !== 'string') return;
+    if (
+      !isNat(m.seq) ||
+      m.seq <= this.stable ||
+      m.seq % this.config.checkpointInterval !== 0 ||
+      typeof m.state !== 'string'
+    )
+      return;
     if (m.seq > this.stable + 2 * this.config.watermarkWindow) {
       // Far ahead: this replica lags (it was down or cut off). Only each sender's latest is kept, so
       // memory stays bounded; q of them agreeing make a stable checkpoint to catch up to.
@@ -703,7 +785,10 @@ class PbftNode implements ConsensusNode {
     if (seq <= this.stable) return;
     if (this.lastExecuted >= seq) {
       const own = this.stateAt.get(seq);
-      assert(own === undefined || own === state, `pbft node ${this.id}: state at ${seq} differs from a quorum's checkpoint`);
+      assert(
+        own === undefined || own === state,
+        `pbft node ${this.id}: state at ${seq} differs from a quorum's checkpoint`,
+      );
     }
     this.stable = seq;
     this.stableState = state;
@@ -726,7 +811,12 @@ class PbftNode implements ConsensusNode {
     const transfer = this.transfer;
     if (transfer === null || transfer.signers.length === 0) return;
     const to = transfer.signers[transfer.attempt % transfer.signers.length] as NodeId;
-    fx.send(to, { type: 'pbft/fetch', from: this.id, fromSeq: this.lastExecuted + 1, toSeq: transfer.seq } satisfies PbftFetch);
+    fx.send(to, {
+      type: 'pbft/fetch',
+      from: this.id,
+      fromSeq: this.lastExecuted + 1,
+      toSeq: transfer.seq,
+    } satisfies PbftFetch);
     fx.setTimer(PBFT_TIMERS.fetch, this.config.requestTimeoutMs);
   }
 
@@ -736,7 +826,8 @@ class PbftNode implements ConsensusNode {
    * the requester's target.
    */
   private onFetch(fx: EffectsBuilder, m: PbftFetch): void {
-    if (!isNat(m.fromSeq) || !isNat(m.toSeq) || m.fromSeq < 1 || m.toSeq < m.fromSeq || m.toSeq > this.lastExecuted) return;
+    if (!isNat(m.fromSeq) || !isNat(m.toSeq) || m.fromSeq < 1 || m.toSeq < m.fromSeq || m.toSeq > this.lastExecuted)
+      return;
     let end = m.toSeq;
     let proof: readonly PbftCheckpoint[] = [];
     if (end - m.fromSeq >= this.config.watermarkWindow) {
@@ -802,26 +893,46 @@ class PbftNode implements ConsensusNode {
   private onStatus(fx: EffectsBuilder, m: PbftStatus): void {
     if (!isNat(m.view) || !isNat(m.stable) || !isNat(m.lastExecuted)) return;
     if (m.stable < this.stable) {
-      fx.send(m.from, { type: 'pbft/stable', from: this.id, seq: this.stable, state: this.stableState, proof: this.stableProof } satisfies PbftStable);
+      fx.send(m.from, {
+        type: 'pbft/stable',
+        from: this.id,
+        seq: this.stable,
+        state: this.stableState,
+        proof: this.stableProof,
+      } satisfies PbftStable);
     }
     // Lost CHECKPOINTs leave the stable checkpoint (and so the window) stuck: resend ours.
     for (const [seq, checkpoint] of this.ownCheckpoints) if (seq > m.stable) fx.send(m.from, checkpoint);
     // A peer behind our view change (it was down or cut off when we sent it) gets our VIEW-CHANGE,
     // so f+1 of them can pull it along and the new primary can gather a quorum.
-    if (!this.active && this.ownViewChange !== null && this.ownViewChange.view === this.view && (m.view < this.view || (m.view === this.view && !m.active))) {
+    if (
+      !this.active &&
+      this.ownViewChange !== null &&
+      this.ownViewChange.view === this.view &&
+      (m.view < this.view || (m.view === this.view && !m.active))
+    ) {
       fx.send(m.from, this.ownViewChange);
     }
-    if (this.active && this.newView !== null && (m.view < this.view || (m.view === this.view && !m.active))) fx.send(m.from, this.newView);
+    if (this.active && this.newView !== null && (m.view < this.view || (m.view === this.view && !m.active)))
+      fx.send(m.from, this.newView);
     let sent = 0;
     for (const [seq, slot] of this.slots) {
       if (seq <= m.lastExecuted || slot.committed === null || sent >= this.config.watermarkWindow) continue;
       const batch = slot.batches.get(slot.committed);
       let commits: PbftCommit[] | null = null;
       for (const [key, byNode] of slot.commits) {
-        if (byNode.size >= this.q && key.endsWith(`|${slot.committed}`)) commits = [...byNode.values()].slice(0, this.q);
+        if (byNode.size >= this.q && key.endsWith(`|${slot.committed}`))
+          commits = [...byNode.values()].slice(0, this.q);
       }
       if (batch === undefined || commits === null) continue;
-      fx.send(m.from, { type: 'pbft/commit-cert', from: this.id, seq, digest: slot.committed, commits, batch } satisfies PbftCommitCert);
+      fx.send(m.from, {
+        type: 'pbft/commit-cert',
+        from: this.id,
+        seq,
+        digest: slot.committed,
+        commits,
+        batch,
+      } satisfies PbftCommitCert);
       sent += 1;
     }
   }
@@ -844,14 +955,27 @@ class PbftNode implements ConsensusNode {
   }
 
   private onCommitCert(fx: EffectsBuilder, m: PbftCommitCert): void {
-    if (!this.inWindow(m.seq) || typeof m.digest !== 'string' || !Array.isArray(m.commits) || !Array.isArray(m.batch) || !m.batch.every(isBytes)) return;
+    if (
+      !this.inWindow(m.seq) ||
+      typeof m.digest !== 'string' ||
+      !Array.isArray(m.commits) ||
+      !Array.isArray(m.batch) ||
+      !m.batch.every(isBytes)
+    )
+      return;
     const slot = this.slot(m.seq);
     if (slot.committed !== null) return;
     const first = m.commits[0];
     if (first === undefined) return;
     const senders = new Set<NodeId>();
     for (const commit of m.commits) {
-      if (commit.type !== 'pbft/commit' || commit.seq !== m.seq || commit.digest !== m.digest || commit.view !== first.view) return;
+      if (
+        commit.type !== 'pbft/commit' ||
+        commit.seq !== m.seq ||
+        commit.digest !== m.digest ||
+        commit.view !== first.view
+      )
+        return;
       if (!isNat(commit.from) || commit.from >= this.n || senders.has(commit.from)) return;
       if (!this.verify(commit, fx)) return;
       senders.add(commit.from);
@@ -901,7 +1025,15 @@ class PbftNode implements ConsensusNode {
       batches.push({ digest: slot.cert.prePrepare.digest, envelopes: batch });
     }
     const vc = this.signed<PbftViewChange>(
-      { type: 'pbft/view-change', from: this.id, view, stable: this.stable, stableState: this.stableState, proof: this.stableProof, prepared },
+      {
+        type: 'pbft/view-change',
+        from: this.id,
+        view,
+        stable: this.stable,
+        stableState: this.stableState,
+        proof: this.stableProof,
+        prepared,
+      },
       fx,
     );
     this.ownViewChange = { ...vc, batches };
@@ -942,27 +1074,38 @@ class PbftNode implements ConsensusNode {
   }
 
   private validViewChange(m: PbftViewChange, fx: EffectsBuilder, withBatches: boolean): boolean {
-    if (!isNat(m.stable) || typeof m.stableState !== 'string' || !Array.isArray(m.proof) || !Array.isArray(m.prepared)) return false;
+    if (!isNat(m.stable) || typeof m.stableState !== 'string' || !Array.isArray(m.proof) || !Array.isArray(m.prepared))
+      return false;
     if (!this.verify(m, fx)) return false;
     if (!this.validStableProof(m.stable, m.stableState, m.proof, fx)) return false;
     const seen = new Set<number>();
     for (const cert of m.prepared) {
       const pp = cert.prePrepare;
-      if (pp.type !== 'pbft/pre-prepare' || !isNat(pp.seq) || !isNat(pp.view) || pp.view >= m.view || seen.has(pp.seq)) return false;
-      if (pp.seq <= m.stable || pp.seq > m.stable + this.config.watermarkWindow || pp.from !== this.primary(pp.view)) return false;
+      if (pp.type !== 'pbft/pre-prepare' || !isNat(pp.seq) || !isNat(pp.view) || pp.view >= m.view || seen.has(pp.seq))
+        return false;
+      if (pp.seq <= m.stable || pp.seq > m.stable + this.config.watermarkWindow || pp.from !== this.primary(pp.view))
+        return false;
       seen.add(pp.seq);
       if (!this.verify(pp, fx)) return false;
       const senders = new Set<NodeId>();
       for (const prepare of cert.prepares) {
-        if (prepare.type !== 'pbft/prepare' || prepare.view !== pp.view || prepare.seq !== pp.seq || prepare.digest !== pp.digest) return false;
-        if (prepare.from === pp.from || senders.has(prepare.from) || !isNat(prepare.from) || prepare.from >= this.n) return false;
+        if (
+          prepare.type !== 'pbft/prepare' ||
+          prepare.view !== pp.view ||
+          prepare.seq !== pp.seq ||
+          prepare.digest !== pp.digest
+        )
+          return false;
+        if (prepare.from === pp.from || senders.has(prepare.from) || !isNat(prepare.from) || prepare.from >= this.n)
+          return false;
         if (!this.verify(prepare, fx)) return false;
         senders.add(prepare.from);
       }
       if (senders.size < this.q - 1) return false;
       if (withBatches) {
         const carried = m.batches?.find((b) => b.digest === pp.digest);
-        if (carried === undefined || !Array.isArray(carried.envelopes) || !carried.envelopes.every(isBytes)) return false;
+        if (carried === undefined || !Array.isArray(carried.envelopes) || !carried.envelopes.every(isBytes))
+          return false;
         if (batchDigest(carried.envelopes, fx.receipt) !== pp.digest) return false;
       }
     }
@@ -983,7 +1126,15 @@ class PbftNode implements ConsensusNode {
   }
 
   /** The pre-prepares of a new view: (min-s, max-s] with the highest-view prepared digest or null. */
-  private computeO(viewChanges: readonly PbftViewChange[], fx: EffectsBuilder): { minS: number; stableState: string; proof: readonly PbftCheckpoint[]; chosen: { seq: number; digest: string }[] } {
+  private computeO(
+    viewChanges: readonly PbftViewChange[],
+    fx: EffectsBuilder,
+  ): {
+    minS: number;
+    stableState: string;
+    proof: readonly PbftCheckpoint[];
+    chosen: { seq: number; digest: string }[];
+  } {
     let minS = 0;
     let stableState = GENESIS_STATE;
     let proof: readonly PbftCheckpoint[] = [];
@@ -1002,7 +1153,8 @@ class PbftNode implements ConsensusNode {
       let best: PbftPrePrepare | null = null;
       for (const vc of viewChanges) {
         for (const cert of vc.prepared) {
-          if (cert.prePrepare.seq === seq && (best === null || cert.prePrepare.view > best.view)) best = cert.prePrepare;
+          if (cert.prePrepare.seq === seq && (best === null || cert.prePrepare.view > best.view))
+            best = cert.prePrepare;
         }
       }
       chosen.push({ seq, digest: best === null ? nullDigest : best.digest });
@@ -1018,8 +1170,11 @@ class PbftNode implements ConsensusNode {
     const { chosen } = this.computeO(chosenVcs, fx);
     const batchByDigest = new Map<string, readonly Uint8Array[]>();
     batchByDigest.set(batchDigest([], fx.receipt), []);
-    for (const vc of chosenVcs) for (const b of vc.batches ?? []) if (!batchByDigest.has(b.digest)) batchByDigest.set(b.digest, b.envelopes);
-    const prePrepares = chosen.map(({ seq, digest }) => this.signed<PbftPrePrepare>({ type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest }, fx));
+    for (const vc of chosenVcs)
+      for (const b of vc.batches ?? []) if (!batchByDigest.has(b.digest)) batchByDigest.set(b.digest, b.envelopes);
+    const prePrepares = chosen.map(({ seq, digest }) =>
+      this.signed<PbftPrePrepare>({ type: 'pbft/pre-prepare', from: this.id, view: this.view, seq, digest }, fx),
+    );
     const batches: PbftBatch[] = [];
     for (const { digest } of chosen) {
       const envelopes = batchByDigest.get(digest);
@@ -1027,18 +1182,34 @@ class PbftNode implements ConsensusNode {
       if (envelopes.length > 0 && !batches.some((b) => b.digest === digest)) batches.push({ digest, envelopes });
     }
     const stripped: PbftViewChange[] = chosenVcs.map(({ batches: _carried, ...vc }) => vc);
-    const nv = this.signed<PbftNewView>({ type: 'pbft/new-view', from: this.id, view: this.view, viewChanges: stripped, prePrepares, batches }, fx);
+    const nv = this.signed<PbftNewView>(
+      { type: 'pbft/new-view', from: this.id, view: this.view, viewChanges: stripped, prePrepares, batches },
+      fx,
+    );
     fx.broadcast(nv);
     this.enterView(fx, nv, batchByDigest);
   }
 
   private onNewView(fx: EffectsBuilder, m: PbftNewView): void {
-    if (!isNat(m.view) || m.view < this.view || (m.view === this.view && this.active) || m.from !== this.primary(m.view)) return;
+    if (
+      !isNat(m.view) ||
+      m.view < this.view ||
+      (m.view === this.view && this.active) ||
+      m.from !== this.primary(m.view)
+    )
+      return;
     if (!Array.isArray(m.viewChanges) || !Array.isArray(m.prePrepares) || !Array.isArray(m.batches)) return;
     if (!this.verify(m, fx)) return;
     const senders = new Set<NodeId>();
     for (const vc of m.viewChanges) {
-      if (vc.type !== 'pbft/view-change' || vc.view !== m.view || !isNat(vc.from) || vc.from >= this.n || senders.has(vc.from)) return;
+      if (
+        vc.type !== 'pbft/view-change' ||
+        vc.view !== m.view ||
+        !isNat(vc.from) ||
+        vc.from >= this.n ||
+        senders.has(vc.from)
+      )
+        return;
       if (!this.validViewChange(vc, fx, false)) return;
       senders.add(vc.from);
     }
@@ -1047,7 +1218,14 @@ class PbftNode implements ConsensusNode {
     if (chosen.length !== m.prePrepares.length) return;
     for (const [index, expected] of chosen.entries()) {
       const pp = m.prePrepares[index] as PbftPrePrepare;
-      if (pp.type !== 'pbft/pre-prepare' || pp.from !== m.from || pp.view !== m.view || pp.seq !== expected.seq || pp.digest !== expected.digest) return;
+      if (
+        pp.type !== 'pbft/pre-prepare' ||
+        pp.from !== m.from ||
+        pp.view !== m.view ||
+        pp.seq !== expected.seq ||
+        pp.digest !== expected.digest
+      )
+        return;
       if (!this.verify(pp, fx)) return;
     }
     const batchByDigest = new Map<string, readonly Uint8Array[]>();
@@ -1063,7 +1241,11 @@ class PbftNode implements ConsensusNode {
   }
 
   /** Installs a NEW-VIEW (ours or the primary's): the chosen pre-prepares, then normal operation. */
-  private enterView(fx: EffectsBuilder, nv: PbftNewView, batchByDigest: ReadonlyMap<string, readonly Uint8Array[]>): void {
+  private enterView(
+    fx: EffectsBuilder,
+    nv: PbftNewView,
+    batchByDigest: ReadonlyMap<string, readonly Uint8Array[]>,
+  ): void {
     const { minS, stableState, proof } = this.computeO(nv.viewChanges, fx);
     this.active = true;
     this.newView = nv;
@@ -1083,12 +1265,17 @@ class PbftNode implements ConsensusNode {
     if (this.isPrimary()) {
       this.seqNext = Math.max(maxS, this.lastExecuted) + 1;
       const chosenKeys = new Set<string>();
-      for (const pp of nv.prePrepares) for (const envelope of batchByDigest.get(pp.digest) ?? []) chosenKeys.add(envelopeKey(envelope));
+      for (const pp of nv.prePrepares)
+        for (const envelope of batchByDigest.get(pp.digest) ?? []) chosenKeys.add(envelopeKey(envelope));
       const pending = [...this.pool.entries()].filter(([key]) => !chosenKeys.has(key)).map(([, envelope]) => envelope);
       for (const key of chosenKeys) this.inFlight.add(key);
       this.order(fx, pending);
     } else if (this.pool.size > 0) {
-      fx.send(this.primary(this.view), { type: 'pbft/request', from: this.id, envelopes: [...this.pool.values()] } satisfies PbftRequest);
+      fx.send(this.primary(this.view), {
+        type: 'pbft/request',
+        from: this.id,
+        envelopes: [...this.pool.values()],
+      } satisfies PbftRequest);
     }
     this.updateRequestTimer(fx);
   }
@@ -1126,7 +1313,15 @@ class PbftNode implements ConsensusNode {
   private slot(seq: number): Slot {
     let slot = this.slots.get(seq);
     if (slot === undefined) {
-      slot = { prePrepares: new Map(), batches: new Map(), prepares: new Map(), commits: new Map(), commitSent: new Set(), cert: null, committed: null };
+      slot = {
+        prePrepares: new Map(),
+        batches: new Map(),
+        prepares: new Map(),
+        commits: new Map(),
+        commitSent: new Set(),
+        cert: null,
+        committed: null,
+      };
       this.slots.set(seq, slot);
     }
     return slot;
@@ -1150,8 +1345,18 @@ class PbftNode implements ConsensusNode {
   private restore(raw: unknown): void {
     assert(typeof raw === 'object' && raw !== null, 'pbft: persisted state must be an object');
     const saved = raw as PbftPersisted;
-    assert(isNat(saved.view) && isNat(saved.stable) && isNat(saved.lastExecuted) && isNat(saved.height) && isNat(saved.seqNext), 'pbft: persisted counters');
-    assert(typeof saved.state === 'string' && typeof saved.stableState === 'string' && Array.isArray(saved.accepted), 'pbft: persisted digests');
+    assert(
+      isNat(saved.view) &&
+        isNat(saved.stable) &&
+        isNat(saved.lastExecuted) &&
+        isNat(saved.height) &&
+        isNat(saved.seqNext),
+      'pbft: persisted counters',
+    );
+    assert(
+      typeof saved.state === 'string' && typeof saved.stableState === 'string' && Array.isArray(saved.accepted),
+      'pbft: persisted digests',
+    );
     this.view = saved.view;
     this.active = saved.active;
     this.stable = saved.stable;
@@ -1166,11 +1371,20 @@ class PbftNode implements ConsensusNode {
     // checkpoints (state transfer) or the next view change.
     for (const [seq, view, digest] of saved.accepted) {
       if (seq <= this.stable) continue;
-      this.slot(seq).prePrepares.set(view, { type: 'pbft/pre-prepare', from: this.primary(view), view, seq, digest, sig: new Uint8Array(0) });
+      this.slot(seq).prePrepares.set(view, {
+        type: 'pbft/pre-prepare',
+        from: this.primary(view),
+        view,
+        seq,
+        digest,
+        sig: new Uint8Array(0),
+      });
     }
   }
 }
 
-export function createPbftNode(config: PbftConfig): ConsensusNode & { readonly currentView: number; readonly lowWatermark: number; readonly logSize: number } {
+export function createPbftNode(
+  config: PbftConfig,
+): ConsensusNode & { readonly currentView: number; readonly lowWatermark: number; readonly logSize: number } {
   return new PbftNode(config);
 }

@@ -25,7 +25,16 @@
 import { assert } from '../assert.js';
 import { BlockCutter } from '../block-cutter.js';
 import type { KeyPair } from '../crypto/provider.js';
-import { EffectsBuilder, batchDigest, countDecode, isBytes, isNat, signBody, toCanonical, verifyMessage } from './_common.js';
+import {
+  EffectsBuilder,
+  batchDigest,
+  countDecode,
+  isBytes,
+  isNat,
+  signBody,
+  toCanonical,
+  verifyMessage,
+} from './_common.js';
 import type { ConsensusMessage, ConsensusNode, Effects, NodeId, RaftConfig } from './types.js';
 
 export interface RaftEntry {
@@ -88,17 +97,28 @@ export const raftEntriesPerAppendMax = 8;
 /** Envelopes a node without a known leader holds before dropping new ones. */
 export const raftHoldCountMax = 10_000;
 
-export const RAFT_TIMERS = { election: 'election', heartbeat: 'heartbeat', checkQuorum: 'check-quorum', batch: 'batch' } as const;
+export const RAFT_TIMERS = {
+  election: 'election',
+  heartbeat: 'heartbeat',
+  checkQuorum: 'check-quorum',
+  batch: 'batch',
+} as const;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
 function checkConfig(config: RaftConfig): void {
   const where = `raft node ${config.id}`;
   assert(Number.isSafeInteger(config.n) && config.n >= 1, `${where}: n must be an integer ≥ 1, got ${config.n}`);
-  assert(Number.isSafeInteger(config.id) && config.id >= 0 && config.id < config.n, `${where}: id must be in 0…${config.n - 1}`);
+  assert(
+    Number.isSafeInteger(config.id) && config.id >= 0 && config.id < config.n,
+    `${where}: id must be in 0…${config.n - 1}`,
+  );
   const [min, max] = config.electionTimeoutMs;
   assert(min > 0 && max >= min, `${where}: electionTimeoutMs must be 0 < min ≤ max, got [${min}, ${max}]`);
-  assert(config.heartbeatMs > 0 && config.heartbeatMs < min, `${where}: heartbeatMs must be in (0, ${min}), got ${config.heartbeatMs}`);
+  assert(
+    config.heartbeatMs > 0 && config.heartbeatMs < min,
+    `${where}: heartbeatMs must be in (0, ${min}), got ${config.heartbeatMs}`,
+  );
   assert(config.batchTimeoutMs > 0, `${where}: batchTimeoutMs must be > 0, got ${config.batchTimeoutMs}`);
   if (config.keys !== undefined) {
     assert(config.crypto !== undefined, `${where}: keys given without crypto`);
@@ -114,7 +134,13 @@ function readPersisted(raw: unknown, n: number): RaftPersisted {
   assert(Array.isArray(state.log), 'raft: persisted log');
   assert(isNat(state.appliedIndex) && state.appliedIndex <= state.log.length, 'raft: persisted appliedIndex');
   assert(isNat(state.height), 'raft: persisted height');
-  return { term: state.term, votedFor: state.votedFor ?? null, log: state.log.slice(), appliedIndex: state.appliedIndex, height: state.height };
+  return {
+    term: state.term,
+    votedFor: state.votedFor ?? null,
+    log: state.log.slice(),
+    appliedIndex: state.appliedIndex,
+    height: state.height,
+  };
 }
 
 class RaftNode implements ConsensusNode {
@@ -242,7 +268,13 @@ class RaftNode implements ConsensusNode {
   }
 
   persisted(): RaftPersisted {
-    return { term: this.term, votedFor: this.votedFor, log: this.log.slice(), appliedIndex: this.appliedIndex, height: this.height };
+    return {
+      term: this.term,
+      votedFor: this.votedFor,
+      log: this.log.slice(),
+      appliedIndex: this.appliedIndex,
+      height: this.height,
+    };
   }
 
   /** For tests and the driver's diagnostics. */
@@ -282,7 +314,18 @@ class RaftNode implements ConsensusNode {
       this.becomeLeader(fx);
       return;
     }
-    fx.broadcast(this.sign({ type: 'raft/vote-request', from: this.id, term: this.term, lastLogIndex: this.log.length, lastLogTerm: this.lastTerm() }, fx));
+    fx.broadcast(
+      this.sign(
+        {
+          type: 'raft/vote-request',
+          from: this.id,
+          term: this.term,
+          lastLogIndex: this.log.length,
+          lastLogTerm: this.lastTerm(),
+        },
+        fx,
+      ),
+    );
   }
 
   private becomeLeader(fx: EffectsBuilder): void {
@@ -370,13 +413,33 @@ class RaftNode implements ConsensusNode {
     if (last < next && !heartbeat) return;
     const prevIndex = next - 1;
     const entries = this.log.slice(prevIndex, last);
-    fx.send(peer, this.sign({ type: 'raft/append', from: this.id, term: this.term, prevIndex, prevTerm: this.termAt(prevIndex), entries, leaderCommit: this.commitIndex }, fx));
+    fx.send(
+      peer,
+      this.sign(
+        {
+          type: 'raft/append',
+          from: this.id,
+          term: this.term,
+          prevIndex,
+          prevTerm: this.termAt(prevIndex),
+          entries,
+          leaderCommit: this.commitIndex,
+        },
+        fx,
+      ),
+    );
     this.nextIndex[peer] = prevIndex + entries.length + 1;
   }
 
   private onAppend(fx: EffectsBuilder, m: RaftAppend): void {
     if (m.term < this.term) {
-      fx.send(m.from, this.sign({ type: 'raft/append-ack', from: this.id, term: this.term, success: false, index: this.log.length }, fx));
+      fx.send(
+        m.from,
+        this.sign(
+          { type: 'raft/append-ack', from: this.id, term: this.term, success: false, index: this.log.length },
+          fx,
+        ),
+      );
       return;
     }
     if (m.term > this.term || this.role !== 'follower' || this.leaderId !== m.from) {
@@ -393,7 +456,10 @@ class RaftNode implements ConsensusNode {
         while (hint > this.commitIndex && this.termAt(hint) === conflictTerm) hint -= 1;
       }
       hint = Math.max(hint, Math.min(this.commitIndex, m.prevIndex - 1));
-      fx.send(m.from, this.sign({ type: 'raft/append-ack', from: this.id, term: this.term, success: false, index: hint }, fx));
+      fx.send(
+        m.from,
+        this.sign({ type: 'raft/append-ack', from: this.id, term: this.term, success: false, index: hint }, fx),
+      );
       return;
     }
     let index = m.prevIndex;
@@ -412,7 +478,10 @@ class RaftNode implements ConsensusNode {
       this.commitIndex = commit;
       this.apply(fx);
     }
-    fx.send(m.from, this.sign({ type: 'raft/append-ack', from: this.id, term: this.term, success: true, index: matched }, fx));
+    fx.send(
+      m.from,
+      this.sign({ type: 'raft/append-ack', from: this.id, term: this.term, success: true, index: matched }, fx),
+    );
   }
 
   private onAppendAck(fx: EffectsBuilder, m: RaftAppendAck): void {
@@ -430,10 +499,14 @@ class RaftNode implements ConsensusNode {
       }
       if ((this.nextIndex[m.from] ?? 1) <= m.index) this.nextIndex[m.from] = m.index + 1;
       // Keep streaming to a follower that is behind instead of waiting for the next heartbeat.
-      if (m.index < this.log.length && (this.nextIndex[m.from] ?? 1) === m.index + 1) this.replicateTo(fx, m.from, false);
+      if (m.index < this.log.length && (this.nextIndex[m.from] ?? 1) === m.index + 1)
+        this.replicateTo(fx, m.from, false);
       return;
     }
-    this.nextIndex[m.from] = Math.max((this.matchIndex[m.from] ?? 0) + 1, Math.min(this.nextIndex[m.from] ?? 1, m.index + 1));
+    this.nextIndex[m.from] = Math.max(
+      (this.matchIndex[m.from] ?? 0) + 1,
+      Math.min(this.nextIndex[m.from] ?? 1, m.index + 1),
+    );
     this.replicateTo(fx, m.from, true);
   }
 
@@ -453,7 +526,11 @@ class RaftNode implements ConsensusNode {
       assert(entry !== undefined, `raft node ${this.id}: committed index ${this.appliedIndex} missing`);
       if (entry.envelopes.length === 0) continue;
       this.height += 1;
-      fx.decided.push({ height: this.height, envelopes: entry.envelopes, digest: batchDigest(entry.envelopes, fx.receipt) });
+      fx.decided.push({
+        height: this.height,
+        envelopes: entry.envelopes,
+        digest: batchDigest(entry.envelopes, fx.receipt),
+      });
     }
   }
 
@@ -461,7 +538,8 @@ class RaftNode implements ConsensusNode {
 
   private onVoteRequest(fx: EffectsBuilder, m: RaftVoteRequest): void {
     if (m.term > this.term) this.becomeFollower(fx, m.term, null);
-    const upToDate = m.lastLogTerm > this.lastTerm() || (m.lastLogTerm === this.lastTerm() && m.lastLogIndex >= this.log.length);
+    const upToDate =
+      m.lastLogTerm > this.lastTerm() || (m.lastLogTerm === this.lastTerm() && m.lastLogIndex >= this.log.length);
     const granted = m.term === this.term && upToDate && (this.votedFor === null || this.votedFor === m.from);
     if (granted) {
       this.votedFor = m.from;
@@ -507,7 +585,15 @@ class RaftNode implements ConsensusNode {
     if (crypto === undefined || keys === undefined) return true;
     const key = keys[m.from] as KeyPair;
     if (!isBytes(m.sig)) return false;
-    return verifyMessage(crypto, key.scheme, key.publicKey, m, () => toCanonical({ ...m, sig: undefined }), m.sig, fx.receipt);
+    return verifyMessage(
+      crypto,
+      key.scheme,
+      key.publicKey,
+      m,
+      () => toCanonical({ ...m, sig: undefined }),
+      m.sig,
+      fx.receipt,
+    );
   }
 }
 

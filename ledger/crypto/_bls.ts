@@ -43,7 +43,11 @@ export function blsAggregate(signatures: readonly Uint8Array[]): Uint8Array | nu
   }
 }
 
-export function blsVerifyAggregate(publicKeys: readonly Uint8Array[], message: Uint8Array, aggregate: Uint8Array): boolean {
+export function blsVerifyAggregate(
+  publicKeys: readonly Uint8Array[],
+  message: Uint8Array,
+  aggregate: Uint8Array,
+): boolean {
   if (publicKeys.length === 0) return false;
   try {
     const key = bls.aggregatePublicKeys(publicKeys.map((pk) => bls12_381.G1.Point.fromBytes(pk)));

@@ -38,7 +38,10 @@ export function decodeDerSignature(sig: Uint8Array): [bigint, bigint] | null {
 }
 
 /** Half the P-256 group order, big-endian, for the low-S check without BigInt. */
-const P256_HALF_ORDER = Buffer.from('7fffffff800000007fffffffffffffff de737d56d38bcf4279dce5617e3192a8'.replace(/ /g, ''), 'hex');
+const P256_HALF_ORDER = Buffer.from(
+  '7fffffff800000007fffffffffffffff de737d56d38bcf4279dce5617e3192a8'.replace(/ /g, ''),
+  'hex',
+);
 
 /**
  * True iff `sig` is a strict DER signature whose s is in [1, n/2] (Fabric's low-S rule). Byte

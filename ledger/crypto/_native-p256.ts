@@ -91,7 +91,8 @@ function load(): NativeP256 | null {
     const major = (version: number) => Math.floor(version / 2 ** 28);
     if (major(binding.opensslVersionNumber()) !== major(binding.headerVersionNumber())) return null;
     const test = selfTestCase();
-    if (test === null || !passes(binding, test, false) || binding.publicKey(test.point.subarray(1)) !== null) return null;
+    if (test === null || !passes(binding, test, false) || binding.publicKey(test.point.subarray(1)) !== null)
+      return null;
     selfTest = test;
     return binding;
   } catch {

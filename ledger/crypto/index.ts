@@ -21,7 +21,8 @@ export function createCryptoProvider(mode: CryptoMode): CryptoProvider {
 
 export function parseCryptoMode(raw: string, where: string): CryptoMode {
   const mode = CRYPTO_MODES.find((candidate) => candidate === raw);
-  if (mode === undefined) throw new LedgerInputError(`${where}: expected one of ${CRYPTO_MODES.join(', ')}, got '${raw}'`);
+  if (mode === undefined)
+    throw new LedgerInputError(`${where}: expected one of ${CRYPTO_MODES.join(', ')}, got '${raw}'`);
   return mode;
 }
 

@@ -17,7 +17,8 @@ const SIGNATURE_BYTES: Record<Scheme, number> = { p256: 71, ed25519: 64, bls: 96
 
 function expand(tag: Buffer, length: number): Uint8Array {
   const out = Buffer.alloc(length);
-  for (let offset = 0; offset < length; offset += tag.length) tag.copy(out, offset, 0, Math.min(tag.length, length - offset));
+  for (let offset = 0; offset < length; offset += tag.length)
+    tag.copy(out, offset, 0, Math.min(tag.length, length - offset));
   return out;
 }
 
@@ -48,7 +49,10 @@ export class ModeledCryptoProvider implements CryptoProvider {
 
   keyPairFromSeed(scheme: Scheme, seed: Uint8Array): KeyPair {
     const secretKey = createHash('sha256').update('bpusim/modeled-secret/').update(scheme).update(seed).digest();
-    const publicKey = expand(createHash('sha256').update('bpusim/modeled-public/').update(secretKey).digest(), PUBLIC_KEY_BYTES[scheme]);
+    const publicKey = expand(
+      createHash('sha256').update('bpusim/modeled-public/').update(secretKey).digest(),
+      PUBLIC_KEY_BYTES[scheme],
+    );
     return { scheme, secretKey: Uint8Array.from(secretKey), publicKey };
   }
 

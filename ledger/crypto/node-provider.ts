@@ -40,7 +40,10 @@ interface NativeKeyEntry {
 
 export class NodeCryptoProvider implements CryptoProvider {
   readonly mode = 'node' as const;
-  private readonly publicKeyObjects = { p256: new BytesMap<KeyObject | null>(keyObjectCountMax), ed25519: new BytesMap<KeyObject | null>(keyObjectCountMax) };
+  private readonly publicKeyObjects = {
+    p256: new BytesMap<KeyObject | null>(keyObjectCountMax),
+    ed25519: new BytesMap<KeyObject | null>(keyObjectCountMax),
+  };
   private readonly ed25519PrivateKeys = new WeakMap<KeyPair, KeyObject>();
   private readonly native: NativeP256 | null = nativeP256();
   private readonly nativeKeys = new BytesMap<NativeKeyEntry | null>(keyObjectCountMax);
@@ -54,7 +57,11 @@ export class NodeCryptoProvider implements CryptoProvider {
       }
       case 'ed25519': {
         const secretKey = Uint8Array.from(seed);
-        const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+        const privateKey = createPrivateKey({
+          key: Buffer.concat([ED25519_PKCS8_PREFIX, secretKey]),
+          format: 'der',
+          type: 'pkcs8',
+        });
         const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
         return { scheme, secretKey, publicKey: Uint8Array.from(spki.subarray(ED25519_SPKI_PREFIX.length)) };
       }
@@ -109,7 +116,11 @@ export class NodeCryptoProvider implements CryptoProvider {
   private ed25519PrivateKey(key: KeyPair): KeyObject {
     let keyObject = this.ed25519PrivateKeys.get(key);
     if (keyObject === undefined) {
-      keyObject = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, key.secretKey]), format: 'der', type: 'pkcs8' });
+      keyObject = createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, key.secretKey]),
+        format: 'der',
+        type: 'pkcs8',
+      });
       this.ed25519PrivateKeys.set(key, keyObject);
     }
     return keyObject;
@@ -126,7 +137,13 @@ export class NodeCryptoProvider implements CryptoProvider {
     }
     if (entry !== null) {
       entry.verifies += 1;
-      if (entry.verifies === TABLE_AFTER_VERIFIES && this.tabledKeys < TABLED_KEYS_MAX && nativeTablesWork() && native.precompute(entry.key)) this.tabledKeys += 1;
+      if (
+        entry.verifies === TABLE_AFTER_VERIFIES &&
+        this.tabledKeys < TABLED_KEYS_MAX &&
+        nativeTablesWork() &&
+        native.precompute(entry.key)
+      )
+        this.tabledKeys += 1;
     }
     return entry;
   }

@@ -8,7 +8,12 @@ import { countSign, countVerify } from '../receipt.js';
 import type { CryptoProvider, KeyPair } from './provider.js';
 import type { VerifyCache } from './verify-cache.js';
 
-export function signCounted(provider: CryptoProvider, key: KeyPair, message: Uint8Array, receipt: WorkReceipt): Uint8Array {
+export function signCounted(
+  provider: CryptoProvider,
+  key: KeyPair,
+  message: Uint8Array,
+  receipt: WorkReceipt,
+): Uint8Array {
   countSign(receipt, key.scheme);
   if (key.scheme === 'p256') receipt.hashBytes += message.length;
   return provider.sign(key, message);

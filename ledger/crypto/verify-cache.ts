@@ -18,7 +18,13 @@ export class VerifyCache {
   constructor(private readonly entryCountMax = entryCountMaxDefault) {}
 
   /** Returns the cached result, computing it with `check` on a miss. */
-  lookup(scheme: Scheme, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, check: () => boolean): boolean {
+  lookup(
+    scheme: Scheme,
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+    check: () => boolean,
+  ): boolean {
     const digest = createHash('sha256').update(message).digest().toString('latin1');
     const key = scheme + Buffer.from(publicKey).toString('latin1') + digest + Buffer.from(signature).toString('latin1');
     const cached = this.results.get(key);

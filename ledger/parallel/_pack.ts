@@ -32,7 +32,12 @@ function packedSize(jobs: readonly VerifyJob[], start: number, end: number): num
  * Packs jobs[start, end) into the buffer `allocate` gives for the bytes they need (a new one by
  * default; the verify pool hands out a reused one of at least that size).
  */
-export function packJobs(jobs: readonly VerifyJob[], start: number, end: number, allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): ArrayBuffer {
+export function packJobs(
+  jobs: readonly VerifyJob[],
+  start: number,
+  end: number,
+  allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes),
+): ArrayBuffer {
   const size = packedSize(jobs, start, end);
   const buffer = allocate(size);
   if (buffer.byteLength < size) throw new RangeError(`packJobs: buffer of ${buffer.byteLength} bytes, ${size} needed`);
@@ -68,7 +73,14 @@ export function packJobs(jobs: readonly VerifyJob[], start: number, end: number,
 }
 
 /** One job as laid out in a packed buffer: views into it, nothing copied. */
-type PackedJobVisitor = (index: number, scheme: Scheme, aggregate: boolean, publicKeys: readonly Uint8Array[], message: Uint8Array, signature: Uint8Array) => void;
+type PackedJobVisitor = (
+  index: number,
+  scheme: Scheme,
+  aggregate: boolean,
+  publicKeys: readonly Uint8Array[],
+  message: Uint8Array,
+  signature: Uint8Array,
+) => void;
 
 /** Walks the jobs of a packed buffer in order. */
 function forEachPackedJob(buffer: ArrayBuffer, visit: PackedJobVisitor): void {
@@ -97,7 +109,9 @@ function forEachPackedJob(buffer: ArrayBuffer, visit: PackedJobVisitor): void {
 
 export function unpackJobs(buffer: ArrayBuffer): VerifyJob[] {
   const jobs: VerifyJob[] = [];
-  forEachPackedJob(buffer, (_, scheme, aggregate, publicKeys, message, signature) => jobs.push({ scheme, aggregate, publicKeys, message, signature }));
+  forEachPackedJob(buffer, (_, scheme, aggregate, publicKeys, message, signature) =>
+    jobs.push({ scheme, aggregate, publicKeys, message, signature }),
+  );
   return jobs;
 }
 

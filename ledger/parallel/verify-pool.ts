@@ -54,7 +54,13 @@ export class VerifyPool {
   ) {
     this.threads = options.threads ?? availableParallelism();
     this.chunksPerThread = options.chunksPerThread ?? 2;
-    this.pool = new Piscina({ filename: compiledWorkerPath(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, concurrentTasksPerWorker: options.tasksPerThread ?? 4 });
+    this.pool = new Piscina({
+      filename: compiledWorkerPath(),
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: options.tasksPerThread ?? 4,
+    });
   }
 
   /** Verifies the jobs on the workers; results[i] is 1 when job i verified. */
@@ -71,7 +77,10 @@ export class VerifyPool {
       pending.push(
         (this.pool.run(task, { transferList: [packed] }) as Promise<ArrayBuffer>).then((returned) => {
           const chunk = packedResults(returned);
-          assert(chunk.length === end - start, `verify worker returned ${chunk.length} results for ${end - start} jobs`);
+          assert(
+            chunk.length === end - start,
+            `verify worker returned ${chunk.length} results for ${end - start} jobs`,
+          );
           results.set(chunk, start);
           // Bounded: a burst of many chunks at once (the bench's crypto bound sends 20 blocks
           // together) must not leave all their buffers held.

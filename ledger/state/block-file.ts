@@ -16,7 +16,17 @@
  * only then may the caller acknowledge it. Measured on the ledger bench (190 blocks of 500 txs):
  * the per-block fsyncSync held the committing thread ≈1.5 s of ≈31 s.
  */
-import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { assert } from '../assert.js';
@@ -79,7 +89,10 @@ export class FileBlockStore implements BlockStore {
 
   /** Writes the frame, then its index entry (both reach the OS before this returns). */
   private writeBlock(block: Block, receipt: WorkReceipt): number {
-    assert(block.header.number === this.offsets.length, `block file: expected block ${this.offsets.length}, got ${block.header.number}`);
+    assert(
+      block.header.number === this.offsets.length,
+      `block file: expected block ${this.offsets.length}, got ${block.header.number}`,
+    );
     // Encode straight into the frame (no intermediate copy of the block's bytes).
     const sizeBytes = encodedBlockSizeBytes(block);
     assert(sizeBytes <= blockBytesMax, `block file: block ${block.header.number} is ${sizeBytes} bytes`);
@@ -106,8 +119,9 @@ export class FileBlockStore implements BlockStore {
     this.syncInFlight = true;
     fdatasync(this.dataFd, (error) => {
       this.syncInFlight = false;
-      for (const waiter of covered) if (error === null) waiter.resolve();
-      else waiter.reject(error);
+      for (const waiter of covered)
+        if (error === null) waiter.resolve();
+        else waiter.reject(error);
       this.startGroupSync();
     });
   }
@@ -116,7 +130,10 @@ export class FileBlockStore implements BlockStore {
     const bytes = this.readFrame(blockNum);
     assert(bytes !== null, `block file: block ${blockNum} is missing or fails its CRC`);
     const block = decodeBlock(bytes, receipt);
-    assert(block !== null && block.header.number === blockNum, `block file: block ${blockNum} does not decode to itself`);
+    assert(
+      block !== null && block.header.number === blockNum,
+      `block file: block ${blockNum} does not decode to itself`,
+    );
     return block;
   }
 

@@ -46,7 +46,10 @@ export class MemoryBlockStore implements BlockStore {
   }
 
   append(block: Block, receipt: WorkReceipt): number {
-    assert(block.header.number === this.height(), `block store: expected block ${this.height()}, got ${block.header.number}`);
+    assert(
+      block.header.number === this.height(),
+      `block store: expected block ${this.height()}, got ${block.header.number}`,
+    );
     const bytes = encodeBlock(block, receipt);
     this.blocks.push(bytes);
     return bytes.length;
@@ -59,7 +62,10 @@ export class MemoryBlockStore implements BlockStore {
   }
 
   read(blockNum: number, receipt: WorkReceipt): Block {
-    assert(blockNum >= this.firstBlockNum, `block store: block ${blockNum} precedes the first block held (${this.firstBlockNum}, joined from a snapshot)`);
+    assert(
+      blockNum >= this.firstBlockNum,
+      `block store: block ${blockNum} precedes the first block held (${this.firstBlockNum}, joined from a snapshot)`,
+    );
     const bytes = this.blocks[blockNum - this.firstBlockNum];
     assert(bytes !== undefined, `block store: no block ${blockNum}`);
     const block = decodeBlock(bytes, receipt);

@@ -90,7 +90,10 @@ export interface StateCheckpoint {
 
 /** The 32-byte digest of node `index` of a checkpoint's tree (a view, not a copy). */
 export function checkpointNode(checkpoint: StateCheckpoint, index: number): Uint8Array {
-  assert(Number.isInteger(index) && index >= 1 && index < 2 * checkpoint.bucketCount, `tree node ${index} outside [1, ${2 * checkpoint.bucketCount})`);
+  assert(
+    Number.isInteger(index) && index >= 1 && index < 2 * checkpoint.bucketCount,
+    `tree node ${index} outside [1, ${2 * checkpoint.bucketCount})`,
+  );
   return checkpoint.tree.subarray(index * COMMITMENT_NODE_BYTES, (index + 1) * COMMITMENT_NODE_BYTES);
 }
 
@@ -121,12 +124,21 @@ export function bucketOfKey(key: string, bucketCount: number): number {
 /** Checks and fills in defaults once (STYLE.md: relations asserted at load, exact messages). */
 export function resolveCommitmentOptions(options: CommitmentOptions): Required<CommitmentOptions> {
   const bucketCount = options.bucketCount ?? COMMITMENT_BUCKETS_DEFAULT;
-  if (!Number.isInteger(bucketCount) || bucketCount < COMMITMENT_BUCKETS_MIN || bucketCount > COMMITMENT_BUCKETS_MAX || (bucketCount & (bucketCount - 1)) !== 0) {
-    throw new LedgerInputError(`state commitment: bucketCount: expected a power of two in [${COMMITMENT_BUCKETS_MIN}, ${COMMITMENT_BUCKETS_MAX}], got ${bucketCount}`);
+  if (
+    !Number.isInteger(bucketCount) ||
+    bucketCount < COMMITMENT_BUCKETS_MIN ||
+    bucketCount > COMMITMENT_BUCKETS_MAX ||
+    (bucketCount & (bucketCount - 1)) !== 0
+  ) {
+    throw new LedgerInputError(
+      `state commitment: bucketCount: expected a power of two in [${COMMITMENT_BUCKETS_MIN}, ${COMMITMENT_BUCKETS_MAX}], got ${bucketCount}`,
+    );
   }
   const checkpointEveryBlocks = options.checkpointEveryBlocks ?? 0;
   if (!Number.isSafeInteger(checkpointEveryBlocks) || checkpointEveryBlocks < 0) {
-    throw new LedgerInputError(`state commitment: checkpointEveryBlocks: expected an integer ≥ 0, got ${checkpointEveryBlocks}`);
+    throw new LedgerInputError(
+      `state commitment: checkpointEveryBlocks: expected an integer ≥ 0, got ${checkpointEveryBlocks}`,
+    );
   }
   const checkpointsKept = options.checkpointsKept ?? COMMITMENT_CHECKPOINTS_KEPT_DEFAULT;
   if (!Number.isSafeInteger(checkpointsKept) || checkpointsKept < 1) {
@@ -134,7 +146,9 @@ export function resolveCommitmentOptions(options: CommitmentOptions): Required<C
   }
   const rootHistoryBlocks = options.rootHistoryBlocks ?? Number.POSITIVE_INFINITY;
   if (!(rootHistoryBlocks >= 1) || (Number.isFinite(rootHistoryBlocks) && !Number.isSafeInteger(rootHistoryBlocks))) {
-    throw new LedgerInputError(`state commitment: rootHistoryBlocks: expected an integer ≥ 1 (or absent for all), got ${rootHistoryBlocks}`);
+    throw new LedgerInputError(
+      `state commitment: rootHistoryBlocks: expected an integer ≥ 1 (or absent for all), got ${rootHistoryBlocks}`,
+    );
   }
   const rootEveryBlock = options.rootEveryBlock ?? true;
   return { bucketCount, checkpointEveryBlocks, checkpointsKept, rootHistoryBlocks, rootEveryBlock };
@@ -153,7 +167,10 @@ class RootHistory {
 
   push(blockNum: number, root: Uint8Array): void {
     if (this.count === 0) this.firstBlockNum = blockNum;
-    assert(blockNum === this.firstBlockNum + this.count, `root history: block ${blockNum} after block ${this.firstBlockNum + this.count - 1}`);
+    assert(
+      blockNum === this.firstBlockNum + this.count,
+      `root history: block ${blockNum} after block ${this.firstBlockNum + this.count - 1}`,
+    );
     const slot = this.count % ROOTS_PER_CHUNK;
     if (slot === 0) this.chunks.push(new Uint8Array(ROOTS_PER_CHUNK * COMMITMENT_NODE_BYTES));
     this.chunks[this.chunks.length - 1]!.set(root, slot * COMMITMENT_NODE_BYTES);
@@ -225,7 +242,12 @@ export class StateCommitment {
    * existing state, or enabling the commitment late) and seals it at `blockNum`. Counts every row
    * scanned (rangeRows), every entry hashed (hashBytes) and the tree's hashes (integrityHashBytes) into `receipt`.
    */
-  static fromState(state: WorldState, blockNum: number, options: CommitmentOptions, receipt: WorkReceipt): { commitment: StateCommitment; stateHash: StateHash } {
+  static fromState(
+    state: WorldState,
+    blockNum: number,
+    options: CommitmentOptions,
+    receipt: WorkReceipt,
+  ): { commitment: StateCommitment; stateHash: StateHash } {
     const commitment = new StateCommitment(options);
     const stateHash = new StateHash();
     for (const [key, entry] of state.range('', STATE_KEY_END)) {
@@ -253,7 +275,10 @@ export class StateCommitment {
    * when none was computed. Counts the inner nodes' hashed bytes.
    */
   seal(blockNum: number, receipt: WorkReceipt): Uint8Array | null {
-    assert(Number.isSafeInteger(blockNum) && blockNum > this.sealedBlockNum, `state commitment: seal of block ${blockNum} after block ${this.sealedBlockNum}`);
+    assert(
+      Number.isSafeInteger(blockNum) && blockNum > this.sealedBlockNum,
+      `state commitment: seal of block ${blockNum} after block ${this.sealedBlockNum}`,
+    );
     this.sealedBlockNum = blockNum;
     this.unsealed = false;
     const periodic = this.options.checkpointEveryBlocks > 0 && blockNum % this.options.checkpointEveryBlocks === 0;
@@ -301,7 +326,10 @@ export class StateCommitment {
 
   /** The root after the last sealed block (a copy); see `rootNow` when it may need rehashing. */
   get root(): Uint8Array {
-    assert(this.rootIsCurrent, `state commitment: no current root after block ${this.sealedBlockNum} (rootEveryBlock is off: use rootNow)`);
+    assert(
+      this.rootIsCurrent,
+      `state commitment: no current root after block ${this.sealedBlockNum} (rootEveryBlock is off: use rootNow)`,
+    );
     return Uint8Array.from(this.tree.subarray(COMMITMENT_NODE_BYTES, 2 * COMMITMENT_NODE_BYTES));
   }
 
@@ -329,7 +357,8 @@ export class StateCommitment {
    * for a past block not kept.
    */
   retain(blockNum: number, receipt: WorkReceipt = emptyReceipt()): void {
-    if (!Number.isSafeInteger(blockNum) || blockNum < 0) throw new LedgerInputError(`state commitment: retain: expected a block number ≥ 0, got ${blockNum}`);
+    if (!Number.isSafeInteger(blockNum) || blockNum < 0)
+      throw new LedgerInputError(`state commitment: retain: expected a block number ≥ 0, got ${blockNum}`);
     if (blockNum > this.sealedBlockNum) {
       this.requested.add(blockNum);
       return;
@@ -338,7 +367,10 @@ export class StateCommitment {
       this.rootNow(receipt);
       this.checkpoints.set(blockNum, this.currentCheckpoint());
     }
-    if (!this.checkpoints.has(blockNum)) throw new LedgerInputError(`state commitment: retain: block ${blockNum} is past (last sealed ${this.sealedBlockNum}) and its checkpoint was not kept`);
+    if (!this.checkpoints.has(blockNum))
+      throw new LedgerInputError(
+        `state commitment: retain: block ${blockNum} is past (last sealed ${this.sealedBlockNum}) and its checkpoint was not kept`,
+      );
     // An explicit retain outlives the periodic window.
     const at = this.periodicKept.indexOf(blockNum);
     if (at >= 0) this.periodicKept.splice(at, 1);
@@ -364,7 +396,10 @@ export class StateCommitment {
 
   /** A copy of the tree as of the last sealed block (see `rootNow` when it may need rehashing). */
   currentCheckpoint(): StateCheckpoint {
-    assert(this.rootIsCurrent, `state commitment: no current tree after block ${this.sealedBlockNum} (use rootNow first)`);
+    assert(
+      this.rootIsCurrent,
+      `state commitment: no current tree after block ${this.sealedBlockNum} (use rootNow first)`,
+    );
     return { blockNum: this.sealedBlockNum, bucketCount: this.bucketCount, tree: Uint8Array.from(this.tree) };
   }
 
@@ -372,7 +407,8 @@ export class StateCommitment {
   lanesSum(): Uint8Array {
     const sum = new Uint32Array(STATE_HASH_LANE_COUNT);
     for (let bucket = 0; bucket < this.bucketCount; bucket += 1) {
-      for (let i = 0; i < STATE_HASH_LANE_COUNT; i += 1) sum[i] = ((sum[i] ?? 0) + (this.lanes[bucket * STATE_HASH_LANE_COUNT + i] ?? 0)) >>> 0;
+      for (let i = 0; i < STATE_HASH_LANE_COUNT; i += 1)
+        sum[i] = ((sum[i] ?? 0) + (this.lanes[bucket * STATE_HASH_LANE_COUNT + i] ?? 0)) >>> 0;
     }
     const out = new Uint8Array(STATE_HASH_LANE_COUNT * 4);
     const view = new DataView(out.buffer);
@@ -400,7 +436,12 @@ export class StateCommitment {
     for (const bucket of this.dirtyBuckets) {
       this.bucketDirty[bucket] = 0;
       const node = this.bucketCount + bucket;
-      for (let i = 0; i < STATE_HASH_LANE_COUNT; i += 1) this.treeView.setUint32(node * COMMITMENT_NODE_BYTES + i * 4, this.lanes[bucket * STATE_HASH_LANE_COUNT + i] ?? 0, false);
+      for (let i = 0; i < STATE_HASH_LANE_COUNT; i += 1)
+        this.treeView.setUint32(
+          node * COMMITMENT_NODE_BYTES + i * 4,
+          this.lanes[bucket * STATE_HASH_LANE_COUNT + i] ?? 0,
+          false,
+        );
       level.push(node);
     }
     this.dirtyBuckets = [];
@@ -415,7 +456,10 @@ export class StateCommitment {
       for (const parent of parents) {
         this.nodeQueued[parent] = 0;
         // Children 2p and 2p + 1 are adjacent, so their 64 bytes are one subarray: one-shot hash, no copy.
-        const children = this.tree.subarray(2 * parent * COMMITMENT_NODE_BYTES, (2 * parent + 2) * COMMITMENT_NODE_BYTES);
+        const children = this.tree.subarray(
+          2 * parent * COMMITMENT_NODE_BYTES,
+          (2 * parent + 2) * COMMITMENT_NODE_BYTES,
+        );
         receipt.integrityHashBytes += children.length;
         this.tree.set(hash('sha256', children, 'buffer'), parent * COMMITMENT_NODE_BYTES);
       }
@@ -434,7 +478,10 @@ export class StateCommitment {
 
 /** Recomputes a tree's inner node from its two children (what an auditor checks). */
 export function innerNodeDigest(checkpoint: StateCheckpoint, index: number, receipt: WorkReceipt): Uint8Array {
-  assert(index >= 1 && index < checkpoint.bucketCount, `node ${index} is not an inner node of a ${checkpoint.bucketCount}-bucket tree`);
+  assert(
+    index >= 1 && index < checkpoint.bucketCount,
+    `node ${index} is not an inner node of a ${checkpoint.bucketCount}-bucket tree`,
+  );
   const children = checkpoint.tree.subarray(2 * index * COMMITMENT_NODE_BYTES, (2 * index + 2) * COMMITMENT_NODE_BYTES);
   receipt.integrityHashBytes += children.length;
   return hash('sha256', children, 'buffer');
@@ -451,8 +498,14 @@ export interface RangeContentHash {
  * construction as the state hash (order-independent, versions excluded), so the range ['',
  * STATE_KEY_END) hashes to the peer's state hash. Counts rangeRows and hashBytes.
  */
-export function rangeContentHash(state: WorldState, startKey: string, endKey: string, receipt: WorkReceipt): RangeContentHash {
-  if (!(startKey <= endKey)) throw new LedgerInputError(`range hash: expected startKey ≤ endKey, got '${startKey}' > '${endKey}'`);
+export function rangeContentHash(
+  state: WorldState,
+  startKey: string,
+  endKey: string,
+  receipt: WorkReceipt,
+): RangeContentHash {
+  if (!(startKey <= endKey))
+    throw new LedgerInputError(`range hash: expected startKey ≤ endKey, got '${startKey}' > '${endKey}'`);
   const acc = new StateHash();
   let rowCount = 0;
   for (const [key, entry] of state.range(startKey, endKey)) {
@@ -464,4 +517,3 @@ export function rangeContentHash(state: WorldState, startKey: string, endKey: st
   receipt.hashBytes += lanes.length;
   return { digest: hash('sha256', lanes, 'buffer'), rowCount };
 }
-

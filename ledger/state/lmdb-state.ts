@@ -39,7 +39,10 @@ function encodeEntry(blockNum: number, txNum: number, value: Uint8Array): Buffer
 
 function decodeEntry(raw: Uint8Array): VersionedValue {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  return { version: { blockNum: buf.readUInt32BE(0), txNum: buf.readUInt32BE(4) }, value: Uint8Array.prototype.slice.call(buf, VERSION_BYTES) };
+  return {
+    version: { blockNum: buf.readUInt32BE(0), txNum: buf.readUInt32BE(4) },
+    value: Uint8Array.prototype.slice.call(buf, VERSION_BYTES),
+  };
 }
 
 export interface LmdbWorldStateOptions {
@@ -81,9 +84,14 @@ export class LmdbWorldState implements WorldState {
   *range(startKey: string, endKey: string): Iterable<readonly [string, VersionedValue]> {
     // Staged entries in the range, merged into LMDB's rows in key order (string order is byte order
     // for valid keys, see world-state.ts); a staged entry replaces or deletes the stored row.
-    const staged = [...this.overlay.entries()].filter(([key]) => key >= startKey && key < endKey).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const staged = [...this.overlay.entries()]
+      .filter(([key]) => key >= startKey && key < endKey)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     let next = 0;
-    for (const { key, value } of this.stateDb.getRange({ start: Buffer.from(startKey, 'utf8'), end: Buffer.from(endKey, 'utf8') })) {
+    for (const { key, value } of this.stateDb.getRange({
+      start: Buffer.from(startKey, 'utf8'),
+      end: Buffer.from(endKey, 'utf8'),
+    })) {
       const stored = key.toString('utf8');
       for (; next < staged.length && (staged[next]?.[0] ?? '') < stored; next += 1) {
         const [stagedKey, { entry }] = staged[next]!;
@@ -125,7 +133,11 @@ export class LmdbWorldState implements WorldState {
     this.checkNoFailure();
     this.stagedSeq += 1;
     const seq = this.stagedSeq;
-    for (const update of batch.updates) this.overlay.set(update.key, { entry: update.value === null ? null : { value: update.value, version: update.version }, seq });
+    for (const update of batch.updates)
+      this.overlay.set(update.key, {
+        entry: update.value === null ? null : { value: update.value, version: update.version },
+        seq,
+      });
     for (const txId of batch.txIds) this.overlayTxIds.set(txId, seq);
     this.cachedSavepoint = batch.savepoint;
     this.unpersisted += 1;
@@ -152,7 +164,8 @@ export class LmdbWorldState implements WorldState {
       () => {
         // Reads must see the committed transaction before its overlay entries go.
         this.root.resetReadTxn();
-        for (const update of batch.updates) if (this.overlay.get(update.key)?.seq === seq) this.overlay.delete(update.key);
+        for (const update of batch.updates)
+          if (this.overlay.get(update.key)?.seq === seq) this.overlay.delete(update.key);
         for (const txId of batch.txIds) if (this.overlayTxIds.get(txId) === seq) this.overlayTxIds.delete(txId);
         this.unpersisted -= 1;
       },
@@ -168,13 +181,17 @@ export class LmdbWorldState implements WorldState {
   }
 
   private savepointBytes(batch: CommitBatch): Buffer {
-    return Buffer.from(encode([batch.savepoint.blockNum, batch.savepoint.stateHashLanes, batch.savepoint.blockHash], emptyReceipt()));
+    return Buffer.from(
+      encode([batch.savepoint.blockNum, batch.savepoint.stateHashLanes, batch.savepoint.blockHash], emptyReceipt()),
+    );
   }
 
   commit(batch: CommitBatch): void {
     this.checkNoFailure();
     assert(this.unpersisted === 0, 'LMDB state: synchronous commit while staged batches are unwritten');
-    const savepointBytes = Buffer.from(encode([batch.savepoint.blockNum, batch.savepoint.stateHashLanes, batch.savepoint.blockHash], emptyReceipt()));
+    const savepointBytes = Buffer.from(
+      encode([batch.savepoint.blockNum, batch.savepoint.stateHashLanes, batch.savepoint.blockHash], emptyReceipt()),
+    );
     this.root.transactionSync(() => {
       for (const update of batch.updates) {
         const key = Buffer.from(update.key, 'utf8');
@@ -198,7 +215,10 @@ export class LmdbWorldState implements WorldState {
     const fields = decode(raw, emptyReceipt());
     assert(Array.isArray(fields) && fields.length === 3, 'LMDB savepoint does not decode');
     const [blockNum, stateHashLanes, blockHash] = fields as unknown[];
-    assert(typeof blockNum === 'number' && stateHashLanes instanceof Uint8Array && blockHash instanceof Uint8Array, 'LMDB savepoint has bad fields');
+    assert(
+      typeof blockNum === 'number' && stateHashLanes instanceof Uint8Array && blockHash instanceof Uint8Array,
+      'LMDB savepoint has bad fields',
+    );
     return { blockNum, stateHashLanes: Uint8Array.from(stateHashLanes), blockHash: Uint8Array.from(blockHash) };
   }
 }

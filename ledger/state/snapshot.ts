@@ -83,7 +83,15 @@ export interface SnapshotTrust {
   readonly blockHash?: Uint8Array | null;
 }
 
-export type SnapshotCheck = 'format' | 'channel' | 'rows' | 'commitment-root' | 'trusted-root' | 'state-hash' | 'block-hash' | 'tx-ids';
+export type SnapshotCheck =
+  | 'format'
+  | 'channel'
+  | 'rows'
+  | 'commitment-root'
+  | 'trusted-root'
+  | 'state-hash'
+  | 'block-hash'
+  | 'tx-ids';
 
 /** A snapshot the importer refused; nothing was written. */
 export class SnapshotVerificationError extends Error {
@@ -102,7 +110,9 @@ export class SnapshotVerificationError extends Error {
 function resolveRowsPerChunk(options: SnapshotOptions): number {
   const rowsPerChunk = options.rowsPerChunk ?? SNAPSHOT_ROWS_PER_CHUNK_DEFAULT;
   if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1 || rowsPerChunk > SNAPSHOT_ROWS_PER_CHUNK_MAX) {
-    throw new LedgerInputError(`state snapshot: rowsPerChunk: expected an integer in [1, ${SNAPSHOT_ROWS_PER_CHUNK_MAX}], got ${rowsPerChunk}`);
+    throw new LedgerInputError(
+      `state snapshot: rowsPerChunk: expected an integer in [1, ${SNAPSHOT_ROWS_PER_CHUNK_MAX}], got ${rowsPerChunk}`,
+    );
   }
   return rowsPerChunk;
 }
@@ -123,7 +133,9 @@ export function exportSnapshot(source: SnapshotSource, options: SnapshotOptions,
   const rowsPerChunk = resolveRowsPerChunk(options);
   const commitment = source.commitment;
   if (commitment !== null && commitment.blockNum !== source.blockNum) {
-    throw new LedgerInputError(`state snapshot: the commitment is sealed at block ${commitment.blockNum}, the state at block ${source.blockNum}`);
+    throw new LedgerInputError(
+      `state snapshot: the commitment is sealed at block ${commitment.blockNum}, the state at block ${source.blockNum}`,
+    );
   }
   const computed = commitment === null ? new StateCommitment({ bucketCount: source.bucketCount }) : null;
   const stateHash = computed === null ? null : new StateHash();
@@ -145,13 +157,25 @@ export function exportSnapshot(source: SnapshotSource, options: SnapshotOptions,
   const txIds = [...source.state.txIds()].sort();
   receipt.rangeRows += txIds.length;
   const txIdChunks: Uint8Array[] = [];
-  for (let at = 0; at < txIds.length; at += rowsPerChunk) txIdChunks.push(encode(txIds.slice(at, at + rowsPerChunk), receipt));
+  for (let at = 0; at < txIds.length; at += rowsPerChunk)
+    txIdChunks.push(encode(txIds.slice(at, at + rowsPerChunk), receipt));
   const txIdsDigest = chunkDigest(txIdChunks, receipt);
   const bucketCount = commitment?.bucketCount ?? source.bucketCount;
   if (computed !== null) computed.seal(source.blockNum, receipt);
   const commitmentRoot = (commitment ?? (computed as StateCommitment)).rootNow(receipt);
   const header = encode(
-    [SNAPSHOT_FORMAT, source.channelId, source.blockNum, source.blockHash, source.stateHashLanes, bucketCount, commitmentRoot, entryCount, txIds.length, txIdsDigest],
+    [
+      SNAPSHOT_FORMAT,
+      source.channelId,
+      source.blockNum,
+      source.blockHash,
+      source.stateHashLanes,
+      bucketCount,
+      commitmentRoot,
+      entryCount,
+      txIds.length,
+      txIdsDigest,
+    ],
     receipt,
   );
   let sizeBytes = header.length;
@@ -198,24 +222,52 @@ export interface VerifyOptions {
  * claimed ones and the trusted ones. Throws `SnapshotVerificationError`; never writes anything.
  * Counts decodeBytes for the header and chunks, hashBytes for every entry and tree node.
  */
-export function verifySnapshot(snapshot: StateSnapshot, options: VerifyOptions, receipt: WorkReceipt): VerifiedSnapshot {
+export function verifySnapshot(
+  snapshot: StateSnapshot,
+  options: VerifyOptions,
+  receipt: WorkReceipt,
+): VerifiedSnapshot {
   const blockNum = snapshot.blockNum;
   const refuse = (check: SnapshotCheck, expected: string, actual: string, detail: string): never => {
     throw new SnapshotVerificationError(check, blockNum, expected, actual, detail);
   };
   const header = decodeOrRefuse(snapshot.header, receipt, blockNum, 'header');
-  const claimed = [SNAPSHOT_FORMAT, snapshot.channelId, snapshot.blockNum, snapshot.blockHash, snapshot.stateHashLanes, snapshot.bucketCount, snapshot.commitmentRoot, snapshot.entryCount, snapshot.txIdCount, snapshot.txIdsDigest];
-  if (!Array.isArray(header) || header.length !== claimed.length || !claimed.every((field, i) => sameField(field, header[i]))) {
-    refuse('format', 'the header tuple to match the snapshot fields', 'a different header', 'header does not match the snapshot fields');
+  const claimed = [
+    SNAPSHOT_FORMAT,
+    snapshot.channelId,
+    snapshot.blockNum,
+    snapshot.blockHash,
+    snapshot.stateHashLanes,
+    snapshot.bucketCount,
+    snapshot.commitmentRoot,
+    snapshot.entryCount,
+    snapshot.txIdCount,
+    snapshot.txIdsDigest,
+  ];
+  if (
+    !Array.isArray(header) ||
+    header.length !== claimed.length ||
+    !claimed.every((field, i) => sameField(field, header[i]))
+  ) {
+    refuse(
+      'format',
+      'the header tuple to match the snapshot fields',
+      'a different header',
+      'header does not match the snapshot fields',
+    );
   }
-  if (snapshot.channelId !== options.channelId) refuse('channel', options.channelId, snapshot.channelId, 'snapshot of another channel');
-  if (!Number.isSafeInteger(blockNum) || blockNum < 0) refuse('format', 'a block number ≥ 0', String(blockNum), 'bad block number');
+  if (snapshot.channelId !== options.channelId)
+    refuse('channel', options.channelId, snapshot.channelId, 'snapshot of another channel');
+  if (!Number.isSafeInteger(blockNum) || blockNum < 0)
+    refuse('format', 'a block number ≥ 0', String(blockNum), 'bad block number');
 
-  if (!Number.isSafeInteger(snapshot.bucketCount)) refuse('format', 'an integer bucket count', String(snapshot.bucketCount), 'bad bucket count');
+  if (!Number.isSafeInteger(snapshot.bucketCount))
+    refuse('format', 'an integer bucket count', String(snapshot.bucketCount), 'bad bucket count');
   // The importer's own commitment (its options: history, checkpoints) doubles as the verifier when
   // the bucket counts match; otherwise a second one is fed the same entry digests (no extra hashing).
   const importer = options.commitment === null ? null : new StateCommitment(options.commitment);
-  const verifier = importer !== null && importer.bucketCount === snapshot.bucketCount ? importer : verifierFor(snapshot);
+  const verifier =
+    importer !== null && importer.bucketCount === snapshot.bucketCount ? importer : verifierFor(snapshot);
   const stateHash = new StateHash();
   const entries: StateUpdate[] = [];
   let previousKey: string | null = null;
@@ -223,14 +275,22 @@ export function verifySnapshot(snapshot: StateSnapshot, options: VerifyOptions, 
     const rows = decodeOrRefuse(chunk, receipt, blockNum, 'state chunk');
     if (!Array.isArray(rows)) return refuse('rows', 'an array of rows', typeof rows, 'state chunk is not an array');
     for (const row of rows as unknown[]) {
-      if (!Array.isArray(row) || row.length !== 4) return refuse('rows', '[key, value, blockNum, txNum]', JSON.stringify(row).slice(0, 120), 'malformed row');
+      if (!Array.isArray(row) || row.length !== 4)
+        return refuse('rows', '[key, value, blockNum, txNum]', JSON.stringify(row).slice(0, 120), 'malformed row');
       const [key, value, versionBlock, versionTx] = row as unknown[];
-      if (typeof key !== 'string' || !(value instanceof Uint8Array) || !isVersionPart(versionBlock) || !isVersionPart(versionTx)) {
+      if (
+        typeof key !== 'string' ||
+        !(value instanceof Uint8Array) ||
+        !isVersionPart(versionBlock) ||
+        !isVersionPart(versionTx)
+      ) {
         return refuse('rows', '[string, bytes, u32, u32]', JSON.stringify(row).slice(0, 120), 'malformed row');
       }
       const [namespace, chaincodeKey] = splitCompositeKey(key);
-      if (namespace.length === 0 || !isValidKey(chaincodeKey) || versionBlock > blockNum) refuse('rows', 'a valid composite key written at or before the snapshot block', key, 'bad row');
-      if (previousKey !== null && !(previousKey < key)) refuse('rows', `a key after '${previousKey}'`, key, 'rows out of key order');
+      if (namespace.length === 0 || !isValidKey(chaincodeKey) || versionBlock > blockNum)
+        refuse('rows', 'a valid composite key written at or before the snapshot block', key, 'bad row');
+      if (previousKey !== null && !(previousKey < key))
+        refuse('rows', `a key after '${previousKey}'`, key, 'rows out of key order');
       previousKey = key;
       const digest = stateHash.add(key, value, receipt);
       verifier.add(key, digest);
@@ -238,25 +298,53 @@ export function verifySnapshot(snapshot: StateSnapshot, options: VerifyOptions, 
       entries.push({ key, value: Uint8Array.from(value), version: { blockNum: versionBlock, txNum: versionTx } });
     }
   }
-  if (entries.length !== snapshot.entryCount) refuse('rows', `${snapshot.entryCount} rows`, `${entries.length} rows`, 'row count differs from the header');
+  if (entries.length !== snapshot.entryCount)
+    refuse('rows', `${snapshot.entryCount} rows`, `${entries.length} rows`, 'row count differs from the header');
   verifier.seal(blockNum, receipt);
   const root = verifier.rootNow(receipt);
-  if (!bytesEqual(root, snapshot.commitmentRoot)) refuse('commitment-root', toHex(snapshot.commitmentRoot), toHex(root), 'the commitment root recomputed from its rows differs from the root it claims');
+  if (!bytesEqual(root, snapshot.commitmentRoot))
+    refuse(
+      'commitment-root',
+      toHex(snapshot.commitmentRoot),
+      toHex(root),
+      'the commitment root recomputed from its rows differs from the root it claims',
+    );
   const trustedRoot = options.trust.commitmentRoot ?? null;
-  if (trustedRoot !== null && !bytesEqual(root, trustedRoot)) refuse('trusted-root', toHex(trustedRoot), toHex(root), "its commitment root differs from the root the channel's other peers agree on");
-  if (!bytesEqual(stateHash.lanesBytes(), snapshot.stateHashLanes)) refuse('state-hash', toHex(snapshot.stateHashLanes), toHex(stateHash.lanesBytes()), 'the state hash recomputed from its rows differs from the one it claims');
+  if (trustedRoot !== null && !bytesEqual(root, trustedRoot))
+    refuse(
+      'trusted-root',
+      toHex(trustedRoot),
+      toHex(root),
+      "its commitment root differs from the root the channel's other peers agree on",
+    );
+  if (!bytesEqual(stateHash.lanesBytes(), snapshot.stateHashLanes))
+    refuse(
+      'state-hash',
+      toHex(snapshot.stateHashLanes),
+      toHex(stateHash.lanesBytes()),
+      'the state hash recomputed from its rows differs from the one it claims',
+    );
   const trustedBlockHash = options.trust.blockHash ?? null;
-  if (trustedBlockHash !== null && !bytesEqual(trustedBlockHash, snapshot.blockHash)) refuse('block-hash', toHex(trustedBlockHash), toHex(snapshot.blockHash), 'its block hash differs from the trusted one');
+  if (trustedBlockHash !== null && !bytesEqual(trustedBlockHash, snapshot.blockHash))
+    refuse(
+      'block-hash',
+      toHex(trustedBlockHash),
+      toHex(snapshot.blockHash),
+      'its block hash differs from the trusted one',
+    );
 
   const txIdsDigest = chunkDigest(snapshot.txIdChunks, receipt);
-  if (!bytesEqual(txIdsDigest, snapshot.txIdsDigest)) refuse('tx-ids', toHex(snapshot.txIdsDigest), toHex(txIdsDigest), 'tx-id chunks do not match their digest');
+  if (!bytesEqual(txIdsDigest, snapshot.txIdsDigest))
+    refuse('tx-ids', toHex(snapshot.txIdsDigest), toHex(txIdsDigest), 'tx-id chunks do not match their digest');
   const txIds: string[] = [];
   for (const chunk of snapshot.txIdChunks) {
     const ids = decodeOrRefuse(chunk, receipt, blockNum, 'tx-id chunk');
-    if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id))) return refuse('tx-ids', 'hex tx ids', 'something else', 'malformed tx-id chunk');
+    if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)))
+      return refuse('tx-ids', 'hex tx ids', 'something else', 'malformed tx-id chunk');
     txIds.push(...ids);
   }
-  if (txIds.length !== snapshot.txIdCount) refuse('tx-ids', `${snapshot.txIdCount} tx ids`, `${txIds.length}`, 'tx-id count differs from the header');
+  if (txIds.length !== snapshot.txIdCount)
+    refuse('tx-ids', `${snapshot.txIdCount} tx ids`, `${txIds.length}`, 'tx-id count differs from the header');
 
   if (importer !== null && importer !== verifier) importer.seal(blockNum, receipt);
   return { blockNum, blockHash: Uint8Array.from(snapshot.blockHash), entries, txIds, stateHash, commitment: importer };
@@ -266,7 +354,13 @@ function verifierFor(snapshot: StateSnapshot): StateCommitment {
   try {
     return new StateCommitment({ bucketCount: snapshot.bucketCount });
   } catch (error) {
-    throw new SnapshotVerificationError('format', snapshot.blockNum, 'a valid bucket count', String(snapshot.bucketCount), String(error));
+    throw new SnapshotVerificationError(
+      'format',
+      snapshot.blockNum,
+      'a valid bucket count',
+      String(snapshot.bucketCount),
+      String(error),
+    );
   }
 }
 
@@ -274,7 +368,13 @@ function decodeOrRefuse(bytes: Uint8Array, receipt: WorkReceipt, blockNum: numbe
   try {
     return decode(bytes, receipt);
   } catch (error) {
-    throw new SnapshotVerificationError('format', blockNum, `a decodable ${what}`, String(error), `${what} does not decode`);
+    throw new SnapshotVerificationError(
+      'format',
+      blockNum,
+      `a decodable ${what}`,
+      String(error),
+      `${what} does not decode`,
+    );
   }
 }
 

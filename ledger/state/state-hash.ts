@@ -87,7 +87,12 @@ export function entryDigest(key: string, value: Uint8Array, receipt: WorkReceipt
 export function addLanes(lanes: Uint32Array, offset: number, digest: Uint8Array, sign: 1 | -1): void {
   for (let i = 0; i < STATE_HASH_LANE_COUNT; i += 1) {
     const at = i * 4;
-    const word = (((digest[at] ?? 0) << 24) | ((digest[at + 1] ?? 0) << 16) | ((digest[at + 2] ?? 0) << 8) | (digest[at + 3] ?? 0)) >>> 0;
+    const word =
+      (((digest[at] ?? 0) << 24) |
+        ((digest[at + 1] ?? 0) << 16) |
+        ((digest[at + 2] ?? 0) << 8) |
+        (digest[at + 3] ?? 0)) >>>
+      0;
     lanes[offset + i] = ((lanes[offset + i] ?? 0) + sign * word) >>> 0;
   }
 }

@@ -66,7 +66,8 @@ export class TxIdSet {
 
   /** Adds `txId` as committed in block `blockNum`; an id already present keeps its first block. */
   add(txId: string, blockNum = 0): void {
-    if (!Number.isSafeInteger(blockNum) || blockNum < 0 || blockNum > 0xffff_fffe) throw new RangeError(`TxIdSet.add: block number ${blockNum}`);
+    if (!Number.isSafeInteger(blockNum) || blockNum < 0 || blockNum > 0xffff_fffe)
+      throw new RangeError(`TxIdSet.add: block number ${blockNum}`);
     if (!HEX_ID.test(txId)) {
       if (!this.other.has(txId)) {
         this.count += 1;
@@ -99,7 +100,8 @@ export class TxIdSet {
     for (const segment of this.segments) {
       for (let slot = 0; slot < segment.capacity; slot += 1) {
         const at = slot * ID_BYTES;
-        if (!isZero(segment.table, at) && (segment.blocks[slot] as number) < beforeBlock) yield Buffer.from(segment.table.buffer, segment.table.byteOffset + at, ID_BYTES).toString('hex');
+        if (!isZero(segment.table, at) && (segment.blocks[slot] as number) < beforeBlock)
+          yield Buffer.from(segment.table.buffer, segment.table.byteOffset + at, ID_BYTES).toString('hex');
       }
     }
     for (const [id, blockNum] of this.other) if (blockNum < beforeBlock) yield id;
@@ -132,7 +134,8 @@ function equalAt(table: Uint8Array, at: number, id: Uint8Array): boolean {
 function findSlot(segment: Segment, id: Uint8Array): number {
   // Bytes 1..4 pick the slot (byte 0 already picked the segment).
   const mask = segment.capacity - 1;
-  let slot = (((id[1] as number) << 24) | ((id[2] as number) << 16) | ((id[3] as number) << 8) | (id[4] as number)) & mask;
+  let slot =
+    (((id[1] as number) << 24) | ((id[2] as number) << 16) | ((id[3] as number) << 8) | (id[4] as number)) & mask;
   for (;;) {
     const at = slot * ID_BYTES;
     if (isZero(segment.table, at) || equalAt(segment.table, at, id)) return slot;

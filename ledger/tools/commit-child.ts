@@ -35,12 +35,23 @@ export function crashTestNetwork(seed: string, stores?: Parameters<typeof create
 /** Opens a durable peer over `dir` (recovering it), with peer 0's identity of the crash network. */
 export function openDurablePeer(net: Network, dir: string, fsync = true): Peer {
   const identity = net.peers[0]!.identity;
-  return new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(join(dir, 'state')), blockStore: new FileBlockStore(join(dir, 'blocks'), { fsync }) });
+  return new Peer({
+    identity,
+    config: net.config,
+    crypto: net.crypto,
+    state: new LmdbWorldState(join(dir, 'state')),
+    blockStore: new FileBlockStore(join(dir, 'blocks'), { fsync }),
+  });
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   const [sourceDir, targetDir, seed, mode = 'inline'] = argv;
-  if (sourceDir === undefined || targetDir === undefined || seed === undefined || (mode !== 'inline' && mode !== 'pipelined')) {
+  if (
+    sourceDir === undefined ||
+    targetDir === undefined ||
+    seed === undefined ||
+    (mode !== 'inline' && mode !== 'pipelined')
+  ) {
     process.stderr.write('usage: commit-child <sourceDir> <targetDir> <seed> [inline|pipelined]\n');
     process.exitCode = 2;
     return;
@@ -52,14 +63,21 @@ async function main(argv: readonly string[]): Promise<void> {
     const pool = new VerifyPool('modeled', { threads: 2 });
     try {
       // Start both workers before 'ready', so kill delays fall while blocks are being committed.
-      const warmJob = { scheme: 'p256' as const, publicKeys: [new Uint8Array(65)], message: new Uint8Array(1), signature: new Uint8Array(8), aggregate: false };
+      const warmJob = {
+        scheme: 'p256' as const,
+        publicKeys: [new Uint8Array(65)],
+        message: new Uint8Array(1),
+        signature: new Uint8Array(8),
+        aggregate: false,
+      };
       await pool.verify(Array.from({ length: 8 }, () => warmJob));
       const committer = new PipelinedCommitter(peer, pool);
       const ack = (results: readonly { blockNum: number }[]) => {
         for (const result of results) process.stdout.write(`ack ${result.blockNum}\n`);
       };
       process.stdout.write(`ready ${peer.height}\n`);
-      for (let n = peer.height; n < source.height(); n += 1) ack(await committer.submit(source.read(n, emptyReceipt())));
+      for (let n = peer.height; n < source.height(); n += 1)
+        ack(await committer.submit(source.read(n, emptyReceipt())));
       ack(await committer.drain());
     } finally {
       await pool.close();

@@ -39,12 +39,17 @@ export class Batcher<T> {
 
   constructor(env: Environment, options: BatcherOptions, onBatch: BatchHandler<T>) {
     const where = `batcher ${options.name ?? ''}`.trim();
-    if (!Number.isInteger(options.maxCount) || options.maxCount < 1) throw new SimInputError(`${where}: maxCount must be an integer ≥ 1, got ${options.maxCount}`);
-    if (!(options.preferredMaxBytes > 0)) throw new SimInputError(`${where}: preferredMaxBytes must be > 0, got ${options.preferredMaxBytes}`);
+    if (!Number.isInteger(options.maxCount) || options.maxCount < 1)
+      throw new SimInputError(`${where}: maxCount must be an integer ≥ 1, got ${options.maxCount}`);
+    if (!(options.preferredMaxBytes > 0))
+      throw new SimInputError(`${where}: preferredMaxBytes must be > 0, got ${options.preferredMaxBytes}`);
     if (!(options.absoluteMaxBytes >= options.preferredMaxBytes)) {
-      throw new SimInputError(`${where}: absoluteMaxBytes (${options.absoluteMaxBytes}) must be ≥ preferredMaxBytes (${options.preferredMaxBytes})`);
+      throw new SimInputError(
+        `${where}: absoluteMaxBytes (${options.absoluteMaxBytes}) must be ≥ preferredMaxBytes (${options.preferredMaxBytes})`,
+      );
     }
-    if (!(options.timeoutPs > 0)) throw new SimInputError(`${where}: timeoutPs must be > 0 (Infinity for none), got ${options.timeoutPs}`);
+    if (!(options.timeoutPs > 0))
+      throw new SimInputError(`${where}: timeoutPs must be > 0 (Infinity for none), got ${options.timeoutPs}`);
     this.env = env;
     this.options = options;
     this.onBatch = onBatch;

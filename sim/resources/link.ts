@@ -44,9 +44,12 @@ export class Link {
 
   constructor(env: Environment, options: LinkOptions) {
     const where = `link ${options.name ?? ''}`.trim();
-    if (!(options.latencyPs >= 0) || !Number.isInteger(options.latencyPs)) throw new SimInputError(`${where}: latencyPs must be an integer ≥ 0, got ${options.latencyPs}`);
+    if (!(options.latencyPs >= 0) || !Number.isInteger(options.latencyPs))
+      throw new SimInputError(`${where}: latencyPs must be an integer ≥ 0, got ${options.latencyPs}`);
     if (!(options.bandwidthBitsPerSec > 0) || !Number.isFinite(options.bandwidthBitsPerSec)) {
-      throw new SimInputError(`${where}: bandwidthBitsPerSec must be a finite number > 0, got ${options.bandwidthBitsPerSec}`);
+      throw new SimInputError(
+        `${where}: bandwidthBitsPerSec must be a finite number > 0, got ${options.bandwidthBitsPerSec}`,
+      );
     }
     this.env = env;
     this.name = options.name ?? 'link';

@@ -53,14 +53,19 @@ export class Pipeline {
 
   constructor(env: Environment, options: PipelineOptions) {
     const where = `pipeline ${options.name ?? ''}`.trim();
-    if (!Number.isInteger(options.lanes) || options.lanes < 1) throw new SimInputError(`${where}: lanes must be an integer ≥ 1, got ${options.lanes}`);
-    if (!Number.isInteger(options.latencyPs) || options.latencyPs < 0) throw new SimInputError(`${where}: latencyPs must be an integer ≥ 0, got ${options.latencyPs}`);
+    if (!Number.isInteger(options.lanes) || options.lanes < 1)
+      throw new SimInputError(`${where}: lanes must be an integer ≥ 1, got ${options.lanes}`);
+    if (!Number.isInteger(options.latencyPs) || options.latencyPs < 0)
+      throw new SimInputError(`${where}: latencyPs must be an integer ≥ 0, got ${options.latencyPs}`);
     if (!Number.isInteger(options.initiationIntervalPs) || options.initiationIntervalPs < 1) {
-      throw new SimInputError(`${where}: initiationIntervalPs must be an integer ≥ 1, got ${options.initiationIntervalPs}`);
+      throw new SimInputError(
+        `${where}: initiationIntervalPs must be an integer ≥ 1, got ${options.initiationIntervalPs}`,
+      );
     }
     const depthDefault = Math.max(1, Math.ceil(options.latencyPs / options.initiationIntervalPs));
     const depth = options.depth ?? depthDefault;
-    if (!Number.isInteger(depth) || depth < 1) throw new SimInputError(`${where}: depth must be an integer ≥ 1, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1)
+      throw new SimInputError(`${where}: depth must be an integer ≥ 1, got ${depth}`);
     this.env = env;
     this.name = options.name ?? 'pipeline';
     this.lanes = options.lanes;

@@ -80,7 +80,14 @@ export class Server {
   private seqNext = 0;
 
   // Jobs held back by a full queue under 'block' (rare path: plain arrays).
-  private readonly blocked: { servicePs: number; handler: EventHandler | null; arg: unknown; priority: number; submittedPs: number; label: string | null }[] = [];
+  private readonly blocked: {
+    servicePs: number;
+    handler: EventHandler | null;
+    arg: unknown;
+    priority: number;
+    submittedPs: number;
+    label: string | null;
+  }[] = [];
 
   // Time-weighted statistics without a gauge update per event: busy lane-time is the service time
   // of started jobs minus what in-service jobs still have to do, and ∫ queue length dt is the sum
@@ -98,7 +105,8 @@ export class Server {
   constructor(env: Environment, options: ServerOptions) {
     const lanes = options.lanes;
     const where = `server ${options.name ?? ''}`.trim();
-    if (!Number.isInteger(lanes) || lanes < 1) throw new SimInputError(`${where}: lanes must be an integer ≥ 1, got ${lanes}`);
+    if (!Number.isInteger(lanes) || lanes < 1)
+      throw new SimInputError(`${where}: lanes must be an integer ≥ 1, got ${lanes}`);
     const queueCapacity = options.queueCapacity ?? Number.POSITIVE_INFINITY;
     if (!(queueCapacity >= 0)) throw new SimInputError(`${where}: queueCapacity must be ≥ 0, got ${queueCapacity}`);
     this.env = env;
@@ -140,7 +148,13 @@ export class Server {
    * Submits a job needing `servicePs` of one lane; `onDone(arg)` runs when it completes.
    * Returns whether it started at once, queued, was blocked by a full queue, or was rejected.
    */
-  submit(servicePs: number, onDone: EventHandler | null, arg: unknown = null, priority = 0, label: string | null = null): SubmitOutcome {
+  submit(
+    servicePs: number,
+    onDone: EventHandler | null,
+    arg: unknown = null,
+    priority = 0,
+    label: string | null = null,
+  ): SubmitOutcome {
     if (!(servicePs >= 0)) assert(false, `${this.name}: service time must be ≥ 0, got ${servicePs}`);
     this.countSubmitted++;
     const nowPs = this.env.nowPs;
@@ -197,7 +211,13 @@ export class Server {
     return this.waitSumPs + waitingPs;
   }
 
-  private start(servicePs: number, onDone: EventHandler | null, arg: unknown, submittedPs: number, label: string | null): void {
+  private start(
+    servicePs: number,
+    onDone: EventHandler | null,
+    arg: unknown,
+    submittedPs: number,
+    label: string | null,
+  ): void {
     const nowPs = this.env.nowPs;
     const lane = this.freeLanes[--this.freeLaneCount] as number;
     this.laneHandler[lane] = onDone;
@@ -248,7 +268,14 @@ export class Server {
     }
   }
 
-  private enqueue(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number, label: string | null): void {
+  private enqueue(
+    servicePs: number,
+    handler: EventHandler | null,
+    arg: unknown,
+    priority: number,
+    submittedPs: number,
+    label: string | null,
+  ): void {
     if (this.ringCount === this.ringServicePs.length) this.growRing();
     if (this.discipline === 'fifo') {
       const index = (this.ringHead + this.ringCount) & (this.ringServicePs.length - 1);
@@ -312,7 +339,14 @@ export class Server {
     swapIn(this.ringLabel, a, b);
   }
 
-  private heapPush(servicePs: number, handler: EventHandler | null, arg: unknown, priority: number, submittedPs: number, label: string | null): void {
+  private heapPush(
+    servicePs: number,
+    handler: EventHandler | null,
+    arg: unknown,
+    priority: number,
+    submittedPs: number,
+    label: string | null,
+  ): void {
     let i = this.ringCount;
     this.ringServicePs[i] = servicePs;
     this.ringSubmittedPs[i] = submittedPs;

@@ -27,15 +27,43 @@ describe('calibrate and validate', () => {
     expect(Object.keys(arch.engines)).toEqual(['cpu']);
     expect(arch.serves).toEqual({});
     const cycles = arch.engines.cpu.cycles;
-    for (const key of ['signP256', 'verifyP256', 'signEd25519', 'verifyEd25519', 'hashPerByte', 'encodePerByte', 'decodePerByte', 'stateRead', 'stateWrite', 'rangeRow'] as const) {
+    for (const key of [
+      'signP256',
+      'verifyP256',
+      'signEd25519',
+      'verifyEd25519',
+      'hashPerByte',
+      'encodePerByte',
+      'decodePerByte',
+      'stateRead',
+      'stateWrite',
+      'rangeRow',
+    ] as const) {
       expect(cycles[key], key).toBeGreaterThan(0);
     }
     // Signing P-256 on OpenSSL is far dearer than hashing one byte, whatever the host.
     expect(cycles.signP256).toBeGreaterThan(1_000 * cycles.hashPerByte);
-    expect(Object.keys(cycles.contractStepByContract ?? {}).sort()).toEqual(['cpuheavy', 'donothing', 'kv', 'smallbank']);
+    expect(Object.keys(cycles.contractStepByContract ?? {}).sort()).toEqual([
+      'cpuheavy',
+      'donothing',
+      'kv',
+      'smallbank',
+    ]);
     expect(cycles.workerHandoffPerJob).toBeGreaterThanOrEqual(0);
     const costs = arch.calibration?.costs ?? {};
-    for (const key of ['verifyP256', 'verifyP256.noble', 'hashPerByte', 'stateWrite', 'stateCommitSync', 'blockFsync', 'contractStep.cpuheavy', 'workerHandoffPerJob', 'proposal', 'txValidation', 'backgroundPerTx']) {
+    for (const key of [
+      'verifyP256',
+      'verifyP256.noble',
+      'hashPerByte',
+      'stateWrite',
+      'stateCommitSync',
+      'blockFsync',
+      'contractStep.cpuheavy',
+      'workerHandoffPerJob',
+      'proposal',
+      'txValidation',
+      'backgroundPerTx',
+    ]) {
       expect(costs[key], key).toBeDefined();
       expect(costs[key]?.trials).toBe(3);
       expect(costs[key]?.spreadPct).toBeGreaterThanOrEqual(0);
@@ -44,20 +72,47 @@ describe('calibrate and validate', () => {
   });
 
   it('validate prints measured vs predicted per phase for each case', { timeout: 180_000 }, () => {
-    const run = bpusim('validate', '--host', hostFile, '--txs', '1000', '--workloads', 'donothing,kv', '--workers', '1', '--json');
+    const run = bpusim(
+      'validate',
+      '--host',
+      hostFile,
+      '--txs',
+      '1000',
+      '--workloads',
+      'donothing,kv',
+      '--workers',
+      '1',
+      '--json',
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout) as { cases: { workload: string; workers: number; phase: string; measuredTps: number; predictedTps: number; errorPct: number }[]; maxAbsErrorPct: number };
+    const result = JSON.parse(run.stdout) as {
+      cases: {
+        workload: string;
+        workers: number;
+        phase: string;
+        measuredTps: number;
+        predictedTps: number;
+        errorPct: number;
+      }[];
+      maxAbsErrorPct: number;
+    };
     expect(result.cases.map((c) => `${c.workload}/${c.workers}/${c.phase}`)).toEqual([
-      'donothing/1/endorse', 'donothing/1/validate+commit', 'donothing/1/end-to-end',
-      'kv/1/endorse', 'kv/1/validate+commit', 'kv/1/end-to-end',
+      'donothing/1/endorse',
+      'donothing/1/validate+commit',
+      'donothing/1/end-to-end',
+      'kv/1/endorse',
+      'kv/1/validate+commit',
+      'kv/1/end-to-end',
     ]);
     for (const c of result.cases) {
       expect(c.measuredTps).toBeGreaterThan(0);
       expect(c.predictedTps).toBeGreaterThan(0);
       expect(c.errorPct).toBeCloseTo(((c.predictedTps - c.measuredTps) / c.measuredTps) * 100, 0);
     }
-    expect(result.maxAbsErrorPct).toBeGreaterThanOrEqual(Math.max(...result.cases.map((c) => Math.abs(c.errorPct))) - 1e-9);
+    expect(result.maxAbsErrorPct).toBeGreaterThanOrEqual(
+      Math.max(...result.cases.map((c) => Math.abs(c.errorPct))) - 1e-9,
+    );
   });
 
   it('bad input exits 2 with one message', () => {

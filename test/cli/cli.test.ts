@@ -16,7 +16,9 @@ function bpusim(...args: string[]) {
 
 describe('bpusim CLI', () => {
   it('prints its version and help', () => {
-    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
     const v = bpusim('--version');
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toBe(version);
@@ -26,10 +28,23 @@ describe('bpusim CLI', () => {
   });
 
   it('bench des --json: 3 events per customer and mean wait within 10 % of Erlang-C', () => {
-    const run = bpusim('bench', 'des', '--customers', '200000', '--servers', '8', '--rho', '0.9', '--seed', '3', '--json');
+    const run = bpusim(
+      'bench',
+      'des',
+      '--customers',
+      '200000',
+      '--servers',
+      '8',
+      '--rho',
+      '0.9',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, number>;
-    for (const key of ['customers', 'events', 'wallSeconds', 'eventsPerSec', 'meanWait', 'erlangCWait']) expect(result).toHaveProperty(key);
+    for (const key of ['customers', 'events', 'wallSeconds', 'eventsPerSec', 'meanWait', 'erlangCWait'])
+      expect(result).toHaveProperty(key);
     expect(result.events).toBe(600_000);
     expect(Math.abs((result.meanWait as number) / (result.erlangCWait as number) - 1)).toBeLessThan(0.1);
   });

@@ -21,11 +21,23 @@ const seeds = (count: number): number[] => Array.from({ length: count }, (_, i) 
 
 describe('fuzz consensus', () => {
   it('Raft: 250 seeds, no safety violation, live after faults clear', () => {
-    expect(fuzzMany('raft', seeds(250), bpu)).toEqual({ protocol: 'raft', seeds: 250, safetyViolations: 0, livenessFailures: 0, firstFailingSeed: null });
+    expect(fuzzMany('raft', seeds(250), bpu)).toEqual({
+      protocol: 'raft',
+      seeds: 250,
+      safetyViolations: 0,
+      livenessFailures: 0,
+      firstFailingSeed: null,
+    });
   });
 
   it('PBFT: 40 seeds, no safety violation, live after faults clear', () => {
-    expect(fuzzMany('pbft', seeds(40), bpu)).toEqual({ protocol: 'pbft', seeds: 40, safetyViolations: 0, livenessFailures: 0, firstFailingSeed: null });
+    expect(fuzzMany('pbft', seeds(40), bpu)).toEqual({
+      protocol: 'pbft',
+      seeds: 40,
+      safetyViolations: 0,
+      livenessFailures: 0,
+      firstFailingSeed: null,
+    });
   });
 });
 
@@ -77,7 +89,17 @@ describe('beyond the fault tolerance', () => {
 
   it('PBFT with f Byzantine (each mode as primary) still decides', () => {
     for (const mode of ['equivocate', 'withhold', 'bad-digest'] as const) {
-      const result = runConsensus({ protocol: 'pbft', n: 4, arch: bpu, seed: 9, ratePerSec: 500, durationPs: msToPs(3000), drainPs: msToPs(500), envelopeBytes: 256, byzantine: new Map([[0, mode]]) });
+      const result = runConsensus({
+        protocol: 'pbft',
+        n: 4,
+        arch: bpu,
+        seed: 9,
+        ratePerSec: 500,
+        durationPs: msToPs(3000),
+        drainPs: msToPs(500),
+        envelopeBytes: 256,
+        byzantine: new Map([[0, mode]]),
+      });
       expect(result.safetyViolations).toBe(0);
       expect(result.decidedHeight).toBeGreaterThan(10);
     }
@@ -87,7 +109,16 @@ describe('beyond the fault tolerance', () => {
 describe('sweep consensus', () => {
   it('PBFT latency grows with the orderer count on CPU cores, and the BFT engine keeps it lower', () => {
     const run = (n: number, arch: typeof bpu) =>
-      runConsensus({ protocol: 'pbft', n, arch, seed: 1, ratePerSec: 5000, durationPs: msToPs(400), drainPs: msToPs(400), envelopeBytes: 1000 });
+      runConsensus({
+        protocol: 'pbft',
+        n,
+        arch,
+        seed: 1,
+        ratePerSec: 5000,
+        durationPs: msToPs(400),
+        drainPs: msToPs(400),
+        envelopeBytes: 1000,
+      });
     const cpu4 = run(4, cpu);
     const cpu16 = run(16, cpu);
     const bpu16 = run(16, bpu);
@@ -121,7 +152,18 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
       const run = (ordering: string) =>
-        executeRun({ ...RUN_DEFAULTS, topology, workload: 'kv-insert', rate: 1000, arrival: 'fixed', duration: '99ms', drain: '3s', crypto: 'modeled', baseline: 'none', ordering } as RunFlags).results.arch;
+        executeRun({
+          ...RUN_DEFAULTS,
+          topology,
+          workload: 'kv-insert',
+          rate: 1000,
+          arrival: 'fixed',
+          duration: '99ms',
+          drain: '3s',
+          crypto: 'modeled',
+          baseline: 'none',
+          ordering,
+        } as RunFlags).results.arch;
       const solo = run('solo');
       const raft = run('raft');
       const pbft = run('pbft');
@@ -134,14 +176,31 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
       // A withholding primary and a crashed backup (f = 1 each way is too many for n = 4, so the
       // crash heals first): the view change replaces the primary and every transaction commits.
       const faults = join(dir, 'faults.yaml');
-      writeFileSync(faults, 'byzantine: { "0": withhold }\nevents:\n  - { atMs: 10, kind: crash, node: 1 }\n  - { atMs: 60, kind: restart, node: 1 }\n');
-      const faulty = executeRun({ ...RUN_DEFAULTS, topology, workload: 'kv-insert', rate: 1000, arrival: 'fixed', duration: '99ms', drain: '5s', crypto: 'modeled', baseline: 'none', ordering: 'pbft', faults } as RunFlags).results.arch;
+      writeFileSync(
+        faults,
+        'byzantine: { "0": withhold }\nevents:\n  - { atMs: 10, kind: crash, node: 1 }\n  - { atMs: 60, kind: restart, node: 1 }\n',
+      );
+      const faulty = executeRun({
+        ...RUN_DEFAULTS,
+        topology,
+        workload: 'kv-insert',
+        rate: 1000,
+        arrival: 'fixed',
+        duration: '99ms',
+        drain: '5s',
+        crypto: 'modeled',
+        baseline: 'none',
+        ordering: 'pbft',
+        faults,
+      } as RunFlags).results.arch;
       expect(faulty.validationCodes).toEqual({ VALID: 100 });
       expect(faulty.stateHash).toBe(solo.stateHash);
       expect(faulty.latencyMs.p50).toBeGreaterThan(pbft.latencyMs.p50);
       const badFaults = join(dir, 'bad-faults.yaml');
       writeFileSync(badFaults, 'events:\n  - { atMs: 10, kind: explode, node: 1 }\n');
-      expect(() => executeRun({ ...RUN_DEFAULTS, topology, ordering: 'pbft', faults: badFaults } as RunFlags)).toThrow(/bad-faults\.yaml: events\.0\.kind/);
+      expect(() => executeRun({ ...RUN_DEFAULTS, topology, ordering: 'pbft', faults: badFaults } as RunFlags)).toThrow(
+        /bad-faults\.yaml: events\.0\.kind/,
+      );
     } finally {
       process.stdout.write = write;
     }

@@ -19,9 +19,23 @@ function host(cores: number, overrides: Partial<Architecture['engines']['cpu']['
         cores,
         clockGHz: 1,
         cycles: {
-          signP256: 60_000, verifyP256: 50_000, signEd25519: 30_000, verifyEd25519: 70_000, signBls: 1e6, verifyBls: 2e6,
-          hashPerByte: 2, encodePerByte: 1, decodePerByte: 1, stateRead: 2_000, stateWrite: 3_000, rangeRow: 1_500,
-          contractStep: 1_000, contextSwitch: 0, packet: 0, networkPerByte: 0, consensusMessage: 0,
+          signP256: 60_000,
+          verifyP256: 50_000,
+          signEd25519: 30_000,
+          verifyEd25519: 70_000,
+          signBls: 1e6,
+          verifyBls: 2e6,
+          hashPerByte: 2,
+          encodePerByte: 1,
+          decodePerByte: 1,
+          stateRead: 2_000,
+          stateWrite: 3_000,
+          rangeRow: 1_500,
+          contractStep: 1_000,
+          contextSwitch: 0,
+          packet: 0,
+          networkPerByte: 0,
+          consensusMessage: 0,
           ...overrides,
         },
       },
@@ -49,7 +63,11 @@ describe('host bench model', () => {
 
   it('phase 1 is serial: endorse tx/s = 1 / (time of one transaction’s endorsements)', () => {
     const arch = host(2);
-    const endorse: Work[] = Array.from({ length: 100 }, () => ({ ...emptyWork(), signs: { p256: 2 }, verifies: { p256: 2 } }));
+    const endorse: Work[] = Array.from({ length: 100 }, () => ({
+      ...emptyWork(),
+      signs: { p256: 2 },
+      verifies: { p256: 2 },
+    }));
     const p = predictHostBench(arch, endorse, emptyWork(), [block(100, 3, 0)], { threads: 1 });
     expect(relative(p.endorseTps, 1e9 / (2 * 60_000 + 2 * 50_000))).toBeLessThan(1e-9);
     expect(relative(p.endorseLatencyMs, (2 * 60_000 + 2 * 50_000) / 1e6)).toBeLessThan(1e-9);
@@ -72,7 +90,9 @@ describe('host bench model', () => {
     const bound = (2 * 1e9) / cpuNsPerTx;
     expect(p.validateCommitTps).toBeLessThanOrEqual(bound * (1 + 1e-9));
     expect(p.validateCommitTps).toBeGreaterThan(bound * 0.9);
-    expect(relative(p.phase2CpuMicrosPerTx.main + p.phase2CpuMicrosPerTx.workers, cpuNsPerTx / 1_000)).toBeLessThan(1e-6);
+    expect(relative(p.phase2CpuMicrosPerTx.main + p.phase2CpuMicrosPerTx.workers, cpuNsPerTx / 1_000)).toBeLessThan(
+      1e-6,
+    );
     // Two workers on two cores beat one worker, but not by 2× (the main thread shares the cores).
     const one = predictHostBench(arch, [], emptyWork(), blocks, { threads: 1 });
     expect(p.validateCommitTps / one.validateCommitTps).toBeGreaterThan(1.1);
@@ -82,6 +102,8 @@ describe('host bench model', () => {
   it('is deterministic', () => {
     const arch = host(2, { workerHandoffPerJob: 3_000, workerPackPerJob: 500, txValidation: 10_000 });
     const blocks = Array.from({ length: 10 }, (_, i) => block(100 + i, 3, 5_000));
-    expect(predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 })).toEqual(predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 }));
+    expect(predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 })).toEqual(
+      predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 }),
+    );
   });
 });

@@ -13,7 +13,12 @@ import { NodeEngines } from '../../engines/node-engines.js';
 import { emptyWork, type Work } from '../../engines/work.js';
 import { Environment, psToSeconds } from '../../sim/index.js';
 
-function saturate(archName: string, work: Work, count: number, parallelism = 1): { seconds: number; engines: NodeEngines } {
+function saturate(
+  archName: string,
+  work: Work,
+  count: number,
+  parallelism = 1,
+): { seconds: number; engines: NodeEngines } {
   const env = new Environment();
   const engines = new NodeEngines(env, loadArchitecture(archName), 'n');
   let done = 0;
@@ -79,7 +84,10 @@ describe('engines saturated alone', () => {
     const arch = loadArchitecture('cpu-64core');
     const engines = new NodeEngines(env, arch, 'n');
     let atPs = -1;
-    engines.charge({ ...emptyWork(), verifies: { p256: 1 }, signs: { p256: 1 }, stateReads: 2 }, () => (atPs = env.nowPs));
+    engines.charge(
+      { ...emptyWork(), verifies: { p256: 1 }, signs: { p256: 1 }, stateReads: 2 },
+      () => (atPs = env.nowPs),
+    );
     env.run();
     const c = arch.engines.cpu.cycles;
     const expectedSeconds = (c.verifyP256 + c.signP256 + 2 * c.stateRead) / (arch.engines.cpu.clockGHz * 1e9);
@@ -96,16 +104,33 @@ describe('architecture files', () => {
   };
 
   it('names the file, the field and what is allowed', () => {
-    const unknownEngine = write('a.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: crypto }\n');
-    expect(() => loadArchitecture(unknownEngine)).toThrow(/a\.yaml: serves\.verify: engine 'crypto' is not defined under engines; defined: cpu/);
-    const badLanes = write('b.json', JSON.stringify({ name: 'x', engines: { cpu: { cores: 0, clockGHz: 3, cycles: {} } } }));
+    const unknownEngine = write(
+      'a.yaml',
+      'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: crypto }\n',
+    );
+    expect(() => loadArchitecture(unknownEngine)).toThrow(
+      /a\.yaml: serves\.verify: engine 'crypto' is not defined under engines; defined: cpu/,
+    );
+    const badLanes = write(
+      'b.json',
+      JSON.stringify({ name: 'x', engines: { cpu: { cores: 0, clockGHz: 3, cycles: {} } } }),
+    );
     expect(() => loadArchitecture(badLanes)).toThrow(/b\.json: engines\.cpu\.cores: Too small/);
     const typo = write('c.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycls: {} }\n');
-    expect(() => loadArchitecture(typo)).toThrow(/c\.yaml: engines\.cpu: unknown field 'cycls'; allowed: cores, clockGHz, cycles, costUsd, powerW/);
-    const wrongServe = write('d.yaml', 'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: gpu }\n');
-    expect(() => loadArchitecture(wrongServe)).toThrow(/d\.yaml: serves\.verify: Invalid option: expected one of "cpu"\|"crypto"/);
+    expect(() => loadArchitecture(typo)).toThrow(
+      /c\.yaml: engines\.cpu: unknown field 'cycls'; allowed: cores, clockGHz, cycles, costUsd, powerW/,
+    );
+    const wrongServe = write(
+      'd.yaml',
+      'name: x\nengines:\n  cpu: { cores: 4, clockGHz: 3, cycles: { signP256: 1, verifyP256: 1, signEd25519: 1, verifyEd25519: 1, signBls: 1, verifyBls: 1, hashPerByte: 1, encodePerByte: 1, decodePerByte: 1, stateRead: 1, stateWrite: 1, rangeRow: 1, contractStep: 1, contextSwitch: 1, packet: 1, networkPerByte: 1, consensusMessage: 1 } }\nserves: { verify: gpu }\n',
+    );
+    expect(() => loadArchitecture(wrongServe)).toThrow(
+      /d\.yaml: serves\.verify: Invalid option: expected one of "cpu"\|"crypto"/,
+    );
     expect(() => loadArchitecture(write('e.yaml', 'name: [unclosed'))).toThrow(/e\.yaml: not valid YAML/);
-    expect(() => loadArchitecture(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/);
+    expect(() => loadArchitecture(join(dir, 'missing.yaml'))).toThrow(
+      /missing\.yaml: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/,
+    );
   });
 
   it('every preset loads', () => {

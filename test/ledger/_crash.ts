@@ -33,7 +33,11 @@ export function buildSource(dir: string, seed: string, blockCount: number, txPer
     for (let t = 0; t < txPerBlock; t += 1) {
       const c = net.clients[t % 2]!;
       const a = account++ % 200;
-      const p = c.propose('smallbank', t % 3 === 0 ? 'send_payment' : 'deposit_checking', t % 3 === 0 ? [String(a), String((a + 7) % 200), '1'] : [String(a), '2']);
+      const p = c.propose(
+        'smallbank',
+        t % 3 === 0 ? 'send_payment' : 'deposit_checking',
+        t % 3 === 0 ? [String(a), String((a + 7) % 200), '1'] : [String(a), '2'],
+      );
       const responses = net.peers.map((peer) => peer.endorse(p.signed).response);
       const assembled = c.assemble(p.proposal, responses);
       if (assembled.result.ok) envelopes.push(assembled.result.envelope);
@@ -51,9 +55,17 @@ interface ChildRun {
 
 export type CommitMode = 'inline' | 'pipelined';
 
-function runChildUntilKilled(sourceDir: string, targetDir: string, seed: string, delayMs: number, mode: CommitMode): Promise<ChildRun> {
+function runChildUntilKilled(
+  sourceDir: string,
+  targetDir: string,
+  seed: string,
+  delayMs: number,
+  mode: CommitMode,
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, sourceDir, targetDir, seed, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, sourceDir, targetDir, seed, mode], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lastAck = -1;
     let done = false;
     let buffered = '';
@@ -86,7 +98,11 @@ export interface CrashOutcome {
   truncatedTails: number;
 }
 
-export async function crashRecovery(points: number, seedNumber: number, mode: CommitMode = 'inline'): Promise<CrashOutcome> {
+export async function crashRecovery(
+  points: number,
+  seedNumber: number,
+  mode: CommitMode = 'inline',
+): Promise<CrashOutcome> {
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run 'npx tsc -p tsconfig.json' (npm test does)`);
   const seed = `crash-${seedNumber}`;
   const root = mkdtempSync(join(tmpdir(), 'bpusim-crash-'));
@@ -107,10 +123,23 @@ export async function crashRecovery(points: number, seedNumber: number, mode: Co
       const store = recovered.blockStore as FileBlockStore;
       if (store.recovery.truncatedDataBytes > 0 || store.recovery.reindexedBlocks > 0) truncatedTails += 1;
       if (recovered.height > run.lastAck + 1) restartsWithRecovery += 1;
-      if (recovered.height < run.lastAck + 1) throw new Error(`${where}: acknowledged block ${run.lastAck} lost (height ${recovered.height})`);
-      const replay = new Peer({ identity: net.peers[1]!.identity, config: net.config, crypto: net.crypto, state: new MemoryWorldState(), blockStore: store });
-      if (replay.stateHashHex !== recovered.stateHashHex || replay.blockHashHex !== recovered.blockHashHex || replay.height !== recovered.height) {
-        throw new Error(`${where}: recovered state ${recovered.stateHashHex} @${recovered.height} differs from replay ${replay.stateHashHex} @${replay.height}`);
+      if (recovered.height < run.lastAck + 1)
+        throw new Error(`${where}: acknowledged block ${run.lastAck} lost (height ${recovered.height})`);
+      const replay = new Peer({
+        identity: net.peers[1]!.identity,
+        config: net.config,
+        crypto: net.crypto,
+        state: new MemoryWorldState(),
+        blockStore: store,
+      });
+      if (
+        replay.stateHashHex !== recovered.stateHashHex ||
+        replay.blockHashHex !== recovered.blockHashHex ||
+        replay.height !== recovered.height
+      ) {
+        throw new Error(
+          `${where}: recovered state ${recovered.stateHashHex} @${recovered.height} differs from replay ${replay.stateHashHex} @${replay.height}`,
+        );
       }
       recovered.close();
       if (run.done) {

@@ -10,7 +10,11 @@ export function smallNetwork(overrides: Partial<NetworkOptions> = {}): Network {
     orgCount: 3,
     crypto: 'node',
     chaincodes: [
-      { name: 'smallbank', policy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')", params: { accounts: 20 } },
+      {
+        name: 'smallbank',
+        policy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')",
+        params: { accounts: 20 },
+      },
       { name: 'kv', policy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')", params: { records: 50 } },
       { name: 'mdm-token', policy: "AND('Org1MSP.peer', 'Org2MSP.peer')" },
       { name: 'donothing', policy: "OR('Org1MSP.peer', 'Org2MSP.peer')" },

@@ -15,12 +15,22 @@ import type { WorldState } from '../../ledger/state/world-state.js';
 import { RandomStream } from '../../sim/index.js';
 
 export const INTEGRITY_CHAINCODES = [
-  { name: 'kv', policy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')", params: { records: 40, valueBytes: 24 } },
+  {
+    name: 'kv',
+    policy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')",
+    params: { records: 40, valueBytes: 24 },
+  },
   { name: 'donothing', policy: "OR('Org1MSP.peer', 'Org2MSP.peer')" },
 ];
 
 export function integrityNetwork(overrides: Partial<NetworkOptions> = {}): Network {
-  return createNetwork({ seed: 'integrity', orgCount: 3, crypto: 'modeled', chaincodes: INTEGRITY_CHAINCODES, ...overrides });
+  return createNetwork({
+    seed: 'integrity',
+    orgCount: 3,
+    crypto: 'modeled',
+    chaincodes: INTEGRITY_CHAINCODES,
+    ...overrides,
+  });
 }
 
 /** One transaction: which client, chaincode, function and arguments. */
@@ -36,9 +46,11 @@ export function commitBlock(net: Network, txs: readonly TxSpec[], peers: readonl
     const proposed = client.propose(chaincode, fn, args);
     const responses = net.gateway.chooseEndorsers(chaincode).map((peer) => peer.endorse(proposed.signed).response);
     const assembled = client.assemble(proposed.proposal, responses);
-    if (!assembled.result.ok) throw new Error(`tx ${chaincode}.${fn}(${args.join(', ')}) not assembled: ${assembled.result.reason}`);
+    if (!assembled.result.ok)
+      throw new Error(`tx ${chaincode}.${fn}(${args.join(', ')}) not assembled: ${assembled.result.reason}`);
     const broadcast = net.orderer.broadcast(assembled.result.envelope);
-    if (!broadcast.accepted || broadcast.blocks.length > 0) throw new Error(`tx ${chaincode}.${fn} refused or cut early by the orderer`);
+    if (!broadcast.accepted || broadcast.blocks.length > 0)
+      throw new Error(`tx ${chaincode}.${fn} refused or cut early by the orderer`);
   }
   const { block } = net.orderer.cutNow();
   if (block === null) throw new Error('no block cut');
@@ -47,7 +59,12 @@ export function commitBlock(net: Network, txs: readonly TxSpec[], peers: readonl
 }
 
 /** A fresh peer of org `orgIndex` (its own identity), not yet holding any block. */
-export function freshPeer(net: Network, name: string, options: Partial<Omit<PeerOptions, 'identity' | 'config' | 'crypto'>> = {}, orgIndex = 0): Peer {
+export function freshPeer(
+  net: Network,
+  name: string,
+  options: Partial<Omit<PeerOptions, 'identity' | 'config' | 'crypto'>> = {},
+  orgIndex = 0,
+): Peer {
   const identity = net.cas[orgIndex]!.issue(name, 'peer', 'p256', 'integrity');
   return new Peer({ identity, config: net.config, crypto: net.crypto, ...options });
 }
@@ -55,7 +72,8 @@ export function freshPeer(net: Network, name: string, options: Partial<Omit<Peer
 /** Every entry of a state (key, hex value, version), in key order: for entry-by-entry comparison. */
 export function stateEntries(state: WorldState): string[] {
   const out: string[] = [];
-  for (const [key, entry] of state.range('', STATE_KEY_END)) out.push(`${key}=${Buffer.from(entry.value).toString('hex')}@${entry.version.blockNum}.${entry.version.txNum}`);
+  for (const [key, entry] of state.range('', STATE_KEY_END))
+    out.push(`${key}=${Buffer.from(entry.value).toString('hex')}@${entry.version.blockNum}.${entry.version.txNum}`);
   return out;
 }
 
@@ -95,11 +113,20 @@ export function runAuditSeed(seed: number, scenario: AuditScenario): AuditOutcom
   const net = integrityNetwork({ seed: `audit-${seed}` });
   const rng = new RandomStream('audit-scenario', seed);
   // Odd seeds compute roots only at the audit blocks, so both ways of keeping the commitment are audited.
-  const options = { bucketCount: scenario.bucketCount, checkpointEveryBlocks: scenario.auditEveryBlocks, rootEveryBlock: seed % 2 === 0 };
+  const options = {
+    bucketCount: scenario.bucketCount,
+    checkpointEveryBlocks: scenario.auditEveryBlocks,
+    rootEveryBlock: seed % 2 === 0,
+  };
   for (const peer of net.peers) peer.enableCommitment(options);
   const victim = net.peers[rng.int(net.peers.length)]!;
   if (scenario.faulty) {
-    victim.injectCorruptWrite({ atBlock: 1 + rng.int(scenario.blockCount - 1), keyIndex: rng.int(8), byteIndex: rng.int(32), xorMask: 1 + rng.int(255) });
+    victim.injectCorruptWrite({
+      atBlock: 1 + rng.int(scenario.blockCount - 1),
+      keyIndex: rng.int(8),
+      byteIndex: rng.int(32),
+      xorMask: 1 + rng.int(255),
+    });
   }
   let detectedAtBlock: number | null = null;
   let audits = 0;
@@ -107,7 +134,8 @@ export function runAuditSeed(seed: number, scenario: AuditScenario): AuditOutcom
     // The last block always writes, so a pending fault always fires.
     const inserts = block === scenario.blockCount ? 1 + rng.int(3) : rng.int(4);
     const txs: TxSpec[] = [];
-    for (let i = 0; i < inserts; i += 1) txs.push([rng.int(3), 'kv', 'insert', [`s${seed}b${block}t${i}`, `value-${rng.int(1_000_000)}`]]);
+    for (let i = 0; i < inserts; i += 1)
+      txs.push([rng.int(3), 'kv', 'insert', [`s${seed}b${block}t${i}`, `value-${rng.int(1_000_000)}`]]);
     if (txs.length === 0 || rng.int(3) === 0) txs.push([rng.int(3), 'donothing', 'noop', []]);
     commitBlock(net, txs);
     if (block % scenario.auditEveryBlocks !== 0) continue;
@@ -124,20 +152,29 @@ export function runAuditSeed(seed: number, scenario: AuditScenario): AuditOutcom
     }
     if (detectedAtBlock !== null) continue;
     detectedAtBlock = block;
-    if (block - corrupt.blockNum >= scenario.auditEveryBlocks) fail(`detected at block ${block}, not the first audit after block ${corrupt.blockNum}`);
+    if (block - corrupt.blockNum >= scenario.auditEveryBlocks)
+      fail(`detected at block ${block}, not the first audit after block ${corrupt.blockNum}`);
     if (report.suspects.join() !== victim.name) fail(`suspects ${report.suspects.join(', ')}, expected ${victim.name}`);
     if (report.majorityPeers.length !== net.peers.length - 1) fail(`majority of ${report.majorityPeers.length}`);
     const bucket = bucketOfKey(corrupt.key, scenario.bucketCount);
-    if (report.divergentBuckets.length !== 1 || report.divergentBuckets[0]?.bucket !== bucket) fail(`diverging buckets ${report.divergentBuckets.map((b) => b.bucket).join(', ')}, expected ${bucket}`);
+    if (report.divergentBuckets.length !== 1 || report.divergentBuckets[0]?.bucket !== bucket)
+      fail(`diverging buckets ${report.divergentBuckets.map((b) => b.bucket).join(', ')}, expected ${bucket}`);
     const keys = locateDivergentKeys(report, net.peers);
     if (keys.peers.join() !== victim.name) fail(`drill-down names ${keys.peers.join(', ')}, expected ${victim.name}`);
     if (!keys.keys.some((k) => k.key === corrupt.key)) fail(`drill-down misses key ${JSON.stringify(corrupt.key)}`);
-    if (keys.minKey === null || keys.maxKey === null || !(keys.minKey <= corrupt.key && corrupt.key <= keys.maxKey)) fail(`range [${keys.minKey}, ${keys.maxKey}] misses ${JSON.stringify(corrupt.key)}`);
+    if (keys.minKey === null || keys.maxKey === null || !(keys.minKey <= corrupt.key && corrupt.key <= keys.maxKey))
+      fail(`range [${keys.minKey}, ${keys.maxKey}] misses ${JSON.stringify(corrupt.key)}`);
     if (keys.keys.length !== 1) fail(`${keys.keys.length} diverging keys, expected 1`);
   }
   const corruptBlock = victim.corruptWrites[0]?.blockNum ?? null;
   if (scenario.faulty && corruptBlock === null) fail('the fault never fired');
-  if (scenario.faulty && corruptBlock !== null && corruptBlock <= scenario.blockCount - (scenario.blockCount % scenario.auditEveryBlocks) && detectedAtBlock === null) fail('never detected');
+  if (
+    scenario.faulty &&
+    corruptBlock !== null &&
+    corruptBlock <= scenario.blockCount - (scenario.blockCount % scenario.auditEveryBlocks) &&
+    detectedAtBlock === null
+  )
+    fail('never detected');
   if (!scenario.faulty && victim.corruptWrites.length > 0) fail('a clean run corrupted a write');
   return { problems, corruptBlock, detectedAtBlock, audits };
 }

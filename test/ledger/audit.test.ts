@@ -23,7 +23,8 @@ describe('consistency audit over seeds', () => {
     for (let seed = 0; seed < SEEDS; seed += 1) {
       const outcome = runAuditSeed(seed, { ...scenario, faulty: true });
       problems.push(...outcome.problems);
-      if (outcome.corruptBlock !== null && outcome.detectedAtBlock !== null) lags.add(outcome.detectedAtBlock - outcome.corruptBlock);
+      if (outcome.corruptBlock !== null && outcome.detectedAtBlock !== null)
+        lags.add(outcome.detectedAtBlock - outcome.corruptBlock);
     }
     expect(problems).toEqual([]);
     // The faults landed at different offsets from the audit blocks (0 … 3 blocks before one).
@@ -48,7 +49,10 @@ function corruptedNetwork(bucketCount = 64) {
   const net = integrityNetwork();
   for (const peer of net.peers) peer.enableCommitment({ bucketCount, checkpointEveryBlocks: 2 });
   net.peers[1]!.injectCorruptWrite({ atBlock: 1, keyIndex: 2, byteIndex: 3, xorMask: 0x80 });
-  commitBlock(net, ['c0', 'c1', 'c2', 'c3'].map((key, i) => [i, 'kv', 'insert', [key, `value-of-${key}`]] as TxSpec));
+  commitBlock(
+    net,
+    ['c0', 'c1', 'c2', 'c3'].map((key, i) => [i, 'kv', 'insert', [key, `value-of-${key}`]] as TxSpec),
+  );
   commitBlock(net, [[0, 'donothing', 'noop', []]]);
   return net;
 }
@@ -65,11 +69,14 @@ describe('consistency audit: edges and work', () => {
     const levels = 6;
     expect(report.nodesVisited).toBe(1 + 2 * levels);
     expect(report.digestsCompared).toBe(3 * (1 + 2 * levels));
-    for (const receipt of report.peerReceipts.values()) expect(receipt.messageBytes).toBe(COMMITMENT_NODE_BYTES + levels * 2 * COMMITMENT_NODE_BYTES);
+    for (const receipt of report.peerReceipts.values())
+      expect(receipt.messageBytes).toBe(COMMITMENT_NODE_BYTES + levels * 2 * COMMITMENT_NODE_BYTES);
     expect(report.auditorReceipt.integrityHashBytes).toBe(3 * levels * 64);
     expect(report.majorityRoot).toEqual(net.peers[0]!.commitment!.rootAfter(2));
     const keys = locateDivergentKeys(report, net.peers);
-    expect(keys.keys.map((k) => [k.namespace, k.chaincodeKey, k.oddPeers])).toEqual([['kv', 'c2', [net.peers[1]!.name]]]);
+    expect(keys.keys.map((k) => [k.namespace, k.chaincodeKey, k.oddPeers])).toEqual([
+      ['kv', 'c2', [net.peers[1]!.name]],
+    ]);
     expect([keys.minKey, keys.maxKey]).toEqual(['kv\u0000c2', 'kv\u0000c2']);
     for (const peer of net.peers) {
       const receipt = keys.peerReceipts.get(peer.name)!;
@@ -100,7 +107,10 @@ describe('consistency audit: edges and work', () => {
     const net = integrityNetwork();
     for (const peer of net.peers) peer.enableCommitment({ bucketCount: 16 });
     commitBlock(net, [[0, 'kv', 'insert', ['m', 'x']]]);
-    const participants = net.peers.map((peer) => ({ peer: peer.name, checkpoint: peer.commitment!.currentCheckpoint() }));
+    const participants = net.peers.map((peer) => ({
+      peer: peer.name,
+      checkpoint: peer.commitment!.currentCheckpoint(),
+    }));
     const liar = participants[2]!;
     liar.checkpoint.tree[COMMITMENT_NODE_BYTES] = (liar.checkpoint.tree[COMMITMENT_NODE_BYTES] ?? 0) ^ 1; // its root
     const report = auditCheckpoints(participants);
@@ -124,11 +134,15 @@ describe('consistency audit: edges and work', () => {
   it('refuses audits that cannot compare, with what was expected', () => {
     const net = corruptedNetwork();
     const [a, b] = net.peers;
-    expect(() => auditCheckpoints([{ peer: a!.name, checkpoint: a!.commitment!.checkpointAfter(2)! }])).toThrow(/at least two peers/);
-    expect(() => auditCheckpoints([
-      { peer: a!.name, checkpoint: a!.commitment!.checkpointAfter(2)! },
-      { peer: b!.name, checkpoint: b!.commitment!.checkpointAfter(0)! },
-    ])).toThrow(/after block 0/);
+    expect(() => auditCheckpoints([{ peer: a!.name, checkpoint: a!.commitment!.checkpointAfter(2)! }])).toThrow(
+      /at least two peers/,
+    );
+    expect(() =>
+      auditCheckpoints([
+        { peer: a!.name, checkpoint: a!.commitment!.checkpointAfter(2)! },
+        { peer: b!.name, checkpoint: b!.commitment!.checkpointAfter(0)! },
+      ]),
+    ).toThrow(/after block 0/);
     expect(() => auditPeers(net.peers, 1)).toThrow(/kept no checkpoint after block 1 \(kept: 0, 2\)/);
     const report = auditPeers(net.peers, 2);
     commitBlock(net, [[0, 'donothing', 'noop', []]], [a!]);

@@ -11,12 +11,37 @@ const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 describe('bench ledger', () => {
   it('prints one JSON object with the required figures', () => {
-    const run = spawnSync(process.execPath, [MAIN, 'bench', 'ledger', '--txs', '600', '--block-size', '100', '--crypto', 'modeled', '--store', 'memory', '--json'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        'bench',
+        'ledger',
+        '--txs',
+        '600',
+        '--block-size',
+        '100',
+        '--crypto',
+        'modeled',
+        '--store',
+        'memory',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines.length).toBe(1);
     const result = JSON.parse(lines[0]!) as Record<string, unknown>;
-    for (const key of ['txs', 'validateCommitTxPerSec', 'endorseTxPerSec', 'cryptoBoundTxPerSec', 'rssMiB', 'stateHash']) expect(result).toHaveProperty(key);
+    for (const key of [
+      'txs',
+      'validateCommitTxPerSec',
+      'endorseTxPerSec',
+      'cryptoBoundTxPerSec',
+      'rssMiB',
+      'stateHash',
+    ])
+      expect(result).toHaveProperty(key);
     expect(result['txs']).toBe(600);
     expect(result['stateHash']).toMatch(/^[0-9a-f]{64}$/);
   });

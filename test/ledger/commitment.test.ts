@@ -14,7 +14,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LedgerAssertionError, LedgerInputError } from '../../ledger/assert.js';
 import { Peer } from '../../ledger/peer.js';
 import { emptyReceipt } from '../../ledger/receipt.js';
-import { STATE_KEY_END, StateCommitment, bucketOfKey, checkpointBucket, checkpointRoot, rangeContentHash } from '../../ledger/state/commitment.js';
+import {
+  STATE_KEY_END,
+  StateCommitment,
+  bucketOfKey,
+  checkpointBucket,
+  checkpointRoot,
+  rangeContentHash,
+} from '../../ledger/state/commitment.js';
 import { LmdbWorldState } from '../../ledger/state/lmdb-state.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
 import { StateHash, entryDigest } from '../../ledger/state/state-hash.js';
@@ -74,12 +81,17 @@ describe('state commitment: incremental equals batch', () => {
           incremental.seal(blockNum, receipt);
           const batch = fromScratch(live, bucketCount, blockNum);
           expect(hex(incremental.root), `buckets ${bucketCount} seed ${seed} block ${blockNum}`).toBe(hex(batch.root));
-          expect(hex(incremental.currentCheckpoint().tree), `buckets ${bucketCount} seed ${seed} block ${blockNum}: whole tree`).toBe(hex(batch.currentCheckpoint().tree));
+          expect(
+            hex(incremental.currentCheckpoint().tree),
+            `buckets ${bucketCount} seed ${seed} block ${blockNum}: whole tree`,
+          ).toBe(hex(batch.currentCheckpoint().tree));
         }
         // Emptied of every entry, the commitment is the empty one again (additive: nothing left over).
         for (const [key, value] of live) incremental.remove(key, entryDigest(key, value, receipt));
         incremental.seal(12, receipt);
-        expect(hex(incremental.root), `buckets ${bucketCount} seed ${seed}: emptied`).toBe(hex(fromScratch(new Map(), bucketCount, 0).root));
+        expect(hex(incremental.root), `buckets ${bucketCount} seed ${seed}: emptied`).toBe(
+          hex(fromScratch(new Map(), bucketCount, 0).root),
+        );
       }
     }
   });
@@ -93,13 +105,23 @@ describe('state commitment: incremental equals batch', () => {
       let earlyRoot = '';
       for (let block = 1; block <= 9; block += 1) {
         commitBlock(net, randomTxs(rng, block, 1 + rng.int(6)));
-        if (block === earlyBlock) earlyRoot = hex(StateCommitment.fromState(net.peers[0]!.state, block, { bucketCount: 64 }, emptyReceipt()).commitment.root);
+        if (block === earlyBlock)
+          earlyRoot = hex(
+            StateCommitment.fromState(net.peers[0]!.state, block, { bucketCount: 64 }, emptyReceipt()).commitment.root,
+          );
       }
       const peer = net.peers[0]!;
-      const recomputed = StateCommitment.fromState(peer.state, peer.height - 1, { bucketCount: 64 }, emptyReceipt()).commitment;
+      const recomputed = StateCommitment.fromState(
+        peer.state,
+        peer.height - 1,
+        { bucketCount: 64 },
+        emptyReceipt(),
+      ).commitment;
       expect(rootHex(peer.commitment), `seed ${seed}`).toBe(hex(recomputed.root));
       expect(new Set(net.peers.map((p) => p.commitmentRootHex)).size, `seed ${seed}: peers agree`).toBe(1);
-      expect(hex(peer.commitment!.rootAfter(earlyBlock)!), `seed ${seed}: kept root of block ${earlyBlock}`).toBe(earlyRoot);
+      expect(hex(peer.commitment!.rootAfter(earlyBlock)!), `seed ${seed}: kept root of block ${earlyBlock}`).toBe(
+        earlyRoot,
+      );
       expect(earlyRoot, `seed ${seed}: the state changed since block ${earlyBlock}`).not.toBe(rootHex(peer.commitment));
       // The buckets add up the same entry digests as the running state hash.
       expect(hex(peer.commitment!.lanesSum()), `seed ${seed}`).toBe(hex(peer.stateHashLanes));
@@ -115,7 +137,11 @@ describe('state commitment: on the commit path', () => {
     const [withCommitment, without] = [net.peers[0]!, net.peers[2]!];
     const follower = freshPeer(net, 'follower', { commitment: { bucketCount } });
     follower.validateAndCommit(net.genesisBlock);
-    const writes = commitBlock(net, [0, 1, 2, 3, 4].map((i) => [i, 'kv', 'insert', [`fresh${i}`, 'x']] as TxSpec), [...net.peers, follower]);
+    const writes = commitBlock(
+      net,
+      [0, 1, 2, 3, 4].map((i) => [i, 'kv', 'insert', [`fresh${i}`, 'x']] as TxSpec),
+      [...net.peers, follower],
+    );
     // Replay the same block at a fresh pair of peers, one with and one without, to compare receipts.
     const a = freshPeer(net, 'a', { commitment: { bucketCount } });
     const b = freshPeer(net, 'b');
@@ -130,7 +156,9 @@ describe('state commitment: on the commit path', () => {
     expect(extra % 64).toBe(0);
     expect(withReceipt.stateReads).toBe(withoutReceipt.stateReads);
     const idle = commitBlock(net, [[0, 'donothing', 'noop', []]], []);
-    expect(a.validateAndCommit(idle).receipt.integrityHashBytes).toBe(b.validateAndCommit(idle).receipt.integrityHashBytes);
+    expect(a.validateAndCommit(idle).receipt.integrityHashBytes).toBe(
+      b.validateAndCommit(idle).receipt.integrityHashBytes,
+    );
     expect(a.commitment!.rootAfter(2)).toEqual(a.commitment!.rootAfter(1));
     expect(withCommitment.commitmentRootHex).toBe(follower.commitmentRootHex);
     expect(without.commitmentRootHex).toBeNull();
@@ -147,7 +175,13 @@ describe('state commitment: on the commit path', () => {
     const before = rootHex(peer.commitment);
     const identity = peer.identity;
     peer.close();
-    peer = new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(path), commitment: options });
+    peer = new Peer({
+      identity,
+      config: net.config,
+      crypto: net.crypto,
+      state: new LmdbWorldState(path),
+      commitment: options,
+    });
     expect(peer.height).toBe(6);
     expect(rootHex(peer.commitment)).toBe(before);
     let rows = 0;
@@ -186,7 +220,13 @@ describe('state commitment: on the commit path', () => {
     await Promise.all(persisted);
     const identity = deferred.identity;
     deferred.close();
-    const reopened = new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(path), commitment: options });
+    const reopened = new Peer({
+      identity,
+      config: net.config,
+      crypto: net.crypto,
+      state: new LmdbWorldState(path),
+      commitment: options,
+    });
     expect(reopened.commitmentRootHex).toBe(inline.commitmentRootHex);
     reopened.close();
   });
@@ -199,7 +239,11 @@ describe('state commitment: on the commit path', () => {
     commitBlock(net, [[0, 'kv', 'insert', ['a', '1']]], [...net.peers, peer]);
     const key = 'kv\u0000a';
     const entry = state.get(key)!;
-    state.commit({ updates: [{ key, value: Uint8Array.of(0x32), version: entry.version }], txIds: [], savepoint: state.savepoint()! });
+    state.commit({
+      updates: [{ key, value: Uint8Array.of(0x32), version: entry.version }],
+      txIds: [],
+      savepoint: state.savepoint()!,
+    });
     expect(() => freshPeer(net, 'victim', { state, commitment: {} })).toThrow(LedgerAssertionError);
     expect(() => freshPeer(net, 'victim', { state, commitment: {} })).toThrow(/does not match the peer's state hash/);
   });
@@ -210,7 +254,9 @@ describe('state commitment: roots only at checkpoint blocks (rootEveryBlock: fal
     const net = integrityNetwork();
     const every = { bucketCount: 256, checkpointEveryBlocks: 4 };
     const sparse = { ...every, rootEveryBlock: false };
-    const [a, b, c] = ['every', 'sparse', 'none'].map((name) => freshPeer(net, name, name === 'every' ? { commitment: every } : name === 'sparse' ? { commitment: sparse } : {}));
+    const [a, b, c] = ['every', 'sparse', 'none'].map((name) =>
+      freshPeer(net, name, name === 'every' ? { commitment: every } : name === 'sparse' ? { commitment: sparse } : {}),
+    );
     const peers = [a!, b!, c!];
     for (const peer of peers) peer.validateAndCommit(net.genesisBlock);
     const rng = new RandomStream('sparse', 1);
@@ -219,8 +265,15 @@ describe('state commitment: roots only at checkpoint blocks (rootEveryBlock: fal
       const [withEvery, withSparse, without] = peers.map((peer) => peer.validateAndCommit(written));
       const checkpointBlock = block % 4 === 0;
       expect(withSparse!.commitmentRoot, `block ${block}`).toBe(checkpointBlock ? withEvery!.commitmentRoot : null);
-      if (!checkpointBlock) expect(withSparse!.receipt.integrityHashBytes, `block ${block}: no tree work`).toBe(without!.receipt.integrityHashBytes);
-      else expect(withSparse!.receipt.integrityHashBytes, `block ${block}: the interval's tree work at once`).toBeGreaterThan(without!.receipt.integrityHashBytes);
+      if (!checkpointBlock)
+        expect(withSparse!.receipt.integrityHashBytes, `block ${block}: no tree work`).toBe(
+          without!.receipt.integrityHashBytes,
+        );
+      else
+        expect(
+          withSparse!.receipt.integrityHashBytes,
+          `block ${block}: the interval's tree work at once`,
+        ).toBeGreaterThan(without!.receipt.integrityHashBytes);
     }
     const sparseCommitment = b!.commitment!;
     expect(sparseCommitment.rootAfter(7)).toBeNull();
@@ -243,14 +296,18 @@ describe('state commitment: range hashes, retention, buckets, options', () => {
   it('hashes key ranges by scan: the whole range is the state hash; a corrupt write shows only in ranges holding its key', () => {
     const net = integrityNetwork();
     net.peers[1]!.injectCorruptWrite({ atBlock: 1, keyIndex: 1 });
-    commitBlock(net, ['m1', 'm2', 'm3'].map((k, i) => [i, 'kv', 'insert', [k, `value-${k}`]] as TxSpec));
+    commitBlock(
+      net,
+      ['m1', 'm2', 'm3'].map((k, i) => [i, 'kv', 'insert', [k, `value-${k}`]] as TxSpec),
+    );
     const corrupted = net.peers[1]!.corruptWrites[0]!;
     expect(corrupted.key).toBe('kv\u0000m2');
     const whole = net.peers[0]!.stateRangeHash('', STATE_KEY_END);
     expect(hex(whole.digest)).toBe(net.peers[0]!.stateHashHex);
     expect(whole.receipt.rangeRows).toBe(whole.rowCount);
     expect(whole.rowCount).toBeGreaterThan(40);
-    const range = (peerIndex: number, start: string, end: string) => hex(net.peers[peerIndex]!.stateRangeHash(start, end).digest);
+    const range = (peerIndex: number, start: string, end: string) =>
+      hex(net.peers[peerIndex]!.stateRangeHash(start, end).digest);
     expect(range(0, 'kv\u0000m2', 'kv\u0000m3')).not.toBe(range(1, 'kv\u0000m2', 'kv\u0000m3'));
     expect(range(0, 'kv\u0000m2', 'kv\u0000m3')).toBe(range(2, 'kv\u0000m2', 'kv\u0000m3'));
     expect(range(0, 'kv\u0000a', 'kv\u0000m2')).toBe(range(1, 'kv\u0000a', 'kv\u0000m2'));
@@ -262,7 +319,12 @@ describe('state commitment: range hashes, retention, buckets, options', () => {
   });
 
   it('keeps the most recent periodic checkpoints and explicit retains, and a bounded root history', () => {
-    const commitment = new StateCommitment({ bucketCount: 4, checkpointEveryBlocks: 10, checkpointsKept: 2, rootHistoryBlocks: 1000 });
+    const commitment = new StateCommitment({
+      bucketCount: 4,
+      checkpointEveryBlocks: 10,
+      checkpointsKept: 2,
+      rootHistoryBlocks: 1000,
+    });
     const receipt = emptyReceipt();
     commitment.retain(15);
     for (let blockNum = 0; blockNum < 3000; blockNum += 1) {
@@ -302,7 +364,9 @@ describe('state commitment: range hashes, retention, buckets, options', () => {
   });
 
   it('refuses bad options with the field and what is allowed', () => {
-    expect(() => new StateCommitment({ bucketCount: 1000 })).toThrow(/bucketCount: expected a power of two in \[2, 1048576\], got 1000/);
+    expect(() => new StateCommitment({ bucketCount: 1000 })).toThrow(
+      /bucketCount: expected a power of two in \[2, 1048576\], got 1000/,
+    );
     expect(() => new StateCommitment({ bucketCount: 1 })).toThrow(LedgerInputError);
     expect(() => new StateCommitment({ checkpointEveryBlocks: -1 })).toThrow(/checkpointEveryBlocks/);
     expect(() => new StateCommitment({ rootHistoryBlocks: 0 })).toThrow(/rootHistoryBlocks/);

@@ -11,7 +11,9 @@ import { ValidationCode } from '../../ledger/validation-code.js';
 import { createNetwork } from '../../ledger/network.js';
 import type { NetworkOptions } from '../../ledger/network.js';
 
-const chaincodes = [{ name: 'smallbank', policy: "AND('Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')", params: { accounts: 10 } }];
+const chaincodes = [
+  { name: 'smallbank', policy: "AND('Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer')", params: { accounts: 10 } },
+];
 const net = (over: Partial<NetworkOptions>) => createNetwork({ seed: 'modes', orgCount: 3, chaincodes, ...over });
 
 describe('crypto modes', () => {
@@ -38,7 +40,9 @@ describe('crypto modes', () => {
     const forgedPayload = encode(fields as never, emptyReceipt());
     const forged = encode([forgedPayload, n.crypto.sign(c.identity.key, forgedPayload)], emptyReceipt());
     const block2 = n.orderer.createBlock([forged], emptyReceipt());
-    expect([...n.peers[0]!.validateAndCommit(block2).validationCodes]).toEqual([ValidationCode.ENDORSEMENT_POLICY_FAILURE]);
+    expect([...n.peers[0]!.validateAndCommit(block2).validationCodes]).toEqual([
+      ValidationCode.ENDORSEMENT_POLICY_FAILURE,
+    ]);
   });
 
   it('modeled crypto: same codes, state hash and signature counts as node crypto', () => {
@@ -48,7 +52,11 @@ describe('crypto modes', () => {
       let verifies = 0;
       let signs = 0;
       for (let i = 0; i < 6; i += 1) {
-        const out = n.gateway.submitAndCommit(n.clients[i % 3]!, 'smallbank', 'send_payment', [String(i), String(i + 1), '3']);
+        const out = n.gateway.submitAndCommit(n.clients[i % 3]!, 'smallbank', 'send_payment', [
+          String(i),
+          String(i + 1),
+          '3',
+        ]);
         outcomes.push(out.code);
         verifies += out.receipt.verifies.p256 ?? 0;
         signs += out.receipt.signs.p256 ?? 0;

@@ -40,7 +40,13 @@ function computeVectors(): SignatureVector[] {
     ] as const) {
       const key = node.keyPairFromSeed(scheme, seedOf(seedLabel));
       const msg = Buffer.from(message);
-      out.push({ scheme, seedLabel, messageHex: hex(msg), publicKeyHex: hex(key.publicKey), signatureHex: hex(node.sign(key, msg)) });
+      out.push({
+        scheme,
+        seedLabel,
+        messageHex: hex(msg),
+        publicKeyHex: hex(key.publicKey),
+        signatureHex: hex(node.sign(key, msg)),
+      });
     }
   }
   return out;
@@ -49,7 +55,8 @@ function computeVectors(): SignatureVector[] {
 describe('signature known-answer vectors', () => {
   it('node and noble reproduce the stored keys and signatures, and verify them', () => {
     const computed = computeVectors();
-    if (process.env['UPDATE_VECTORS'] === '1' || !existsSync(vectorsPath)) writeFileSync(vectorsPath, JSON.stringify(computed, null, 2) + '\n');
+    if (process.env['UPDATE_VECTORS'] === '1' || !existsSync(vectorsPath))
+      writeFileSync(vectorsPath, JSON.stringify(computed, null, 2) + '\n');
     const stored = JSON.parse(readFileSync(vectorsPath, 'utf8')) as SignatureVector[];
     expect(computed).toEqual(stored);
     for (const v of stored) {
@@ -95,33 +102,57 @@ describe('rejections', () => {
     expect(noble.verify('p256', key.publicKey, msg, highS)).toBe(false);
   });
 
-  it.each(['node', 'noble', 'modeled'] as CryptoMode[])('%s rejects tampered message, signature, key and garbage', (mode) => {
-    const provider = mode === 'node' ? node : mode === 'noble' ? noble : modeled;
-    for (const scheme of ['p256', 'ed25519'] as const) {
-      const key = provider.keyPairFromSeed(scheme, seedOf('tamper'));
-      const other = provider.keyPairFromSeed(scheme, seedOf('other'));
-      const msg = Buffer.from('pay 10 to bob');
-      const sig = provider.sign(key, msg);
-      expect(provider.verify(scheme, key.publicKey, msg, sig)).toBe(true);
-      expect(provider.verify(scheme, key.publicKey, Buffer.from('pay 99 to bob'), sig)).toBe(false);
-      const bad = Uint8Array.from(sig);
-      bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
-      expect(provider.verify(scheme, key.publicKey, msg, bad)).toBe(false);
-      expect(provider.verify(scheme, other.publicKey, msg, sig)).toBe(false);
-      expect(provider.verify(scheme, new Uint8Array(7), msg, sig)).toBe(false);
-      expect(provider.verify(scheme, key.publicKey, msg, new Uint8Array(3))).toBe(false);
-    }
-  });
+  it.each(['node', 'noble', 'modeled'] as CryptoMode[])(
+    '%s rejects tampered message, signature, key and garbage',
+    (mode) => {
+      const provider = mode === 'node' ? node : mode === 'noble' ? noble : modeled;
+      for (const scheme of ['p256', 'ed25519'] as const) {
+        const key = provider.keyPairFromSeed(scheme, seedOf('tamper'));
+        const other = provider.keyPairFromSeed(scheme, seedOf('other'));
+        const msg = Buffer.from('pay 10 to bob');
+        const sig = provider.sign(key, msg);
+        expect(provider.verify(scheme, key.publicKey, msg, sig)).toBe(true);
+        expect(provider.verify(scheme, key.publicKey, Buffer.from('pay 99 to bob'), sig)).toBe(false);
+        const bad = Uint8Array.from(sig);
+        bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
+        expect(provider.verify(scheme, key.publicKey, msg, bad)).toBe(false);
+        expect(provider.verify(scheme, other.publicKey, msg, sig)).toBe(false);
+        expect(provider.verify(scheme, new Uint8Array(7), msg, sig)).toBe(false);
+        expect(provider.verify(scheme, key.publicKey, msg, new Uint8Array(3))).toBe(false);
+      }
+    },
+  );
 });
 
 describe('BLS aggregate endorsements', () => {
-  it.each(['node', 'modeled'] as CryptoMode[])('%s: one aggregate check for three signers; a wrong signer or message fails', (mode) => {
-    const provider = mode === 'node' ? node : modeled;
-    const keys = ['e1', 'e2', 'e3'].map((s) => provider.keyPairFromSeed('bls', seedOf(s)));
-    const msg = Buffer.from('proposal response payload');
-    const agg = provider.aggregateBls(keys.map((k) => provider.sign(k, msg)))!;
-    expect(provider.verifyBlsAggregate(keys.map((k) => k.publicKey), msg, agg)).toBe(true);
-    expect(provider.verifyBlsAggregate(keys.slice(0, 2).map((k) => k.publicKey), msg, agg)).toBe(false);
-    expect(provider.verifyBlsAggregate(keys.map((k) => k.publicKey), Buffer.from('other'), agg)).toBe(false);
-  });
+  it.each(['node', 'modeled'] as CryptoMode[])(
+    '%s: one aggregate check for three signers; a wrong signer or message fails',
+    (mode) => {
+      const provider = mode === 'node' ? node : modeled;
+      const keys = ['e1', 'e2', 'e3'].map((s) => provider.keyPairFromSeed('bls', seedOf(s)));
+      const msg = Buffer.from('proposal response payload');
+      const agg = provider.aggregateBls(keys.map((k) => provider.sign(k, msg)))!;
+      expect(
+        provider.verifyBlsAggregate(
+          keys.map((k) => k.publicKey),
+          msg,
+          agg,
+        ),
+      ).toBe(true);
+      expect(
+        provider.verifyBlsAggregate(
+          keys.slice(0, 2).map((k) => k.publicKey),
+          msg,
+          agg,
+        ),
+      ).toBe(false);
+      expect(
+        provider.verifyBlsAggregate(
+          keys.map((k) => k.publicKey),
+          Buffer.from('other'),
+          agg,
+        ),
+      ).toBe(false);
+    },
+  );
 });

@@ -28,7 +28,10 @@ describe('transaction flow', () => {
       expect(receipt.contract).toBe('smallbank');
       expect(receipt.contractSteps).toBeGreaterThan(0);
     }
-    const assembled = client.assemble(proposed.proposal, results.map((r) => r.response));
+    const assembled = client.assemble(
+      proposed.proposal,
+      results.map((r) => r.response),
+    );
     expect(assembled.result.ok).toBe(true);
     if (!assembled.result.ok) return;
     expect(assembled.receipt.signs.p256).toBe(1);
@@ -95,7 +98,8 @@ describe('transaction flow', () => {
   it('same seed, same hashes; different seed, different hashes', () => {
     const run = (seed: string) => {
       const net = smallNetwork({ seed });
-      for (let i = 0; i < 5; i += 1) net.gateway.submitAndCommit(net.clients[i % 3]!, 'smallbank', 'deposit_checking', [String(i), '7']);
+      for (let i = 0; i < 5; i += 1)
+        net.gateway.submitAndCommit(net.clients[i % 3]!, 'smallbank', 'deposit_checking', [String(i), '7']);
       return [net.peers[0]!.blockHashHex, net.peers[0]!.stateHashHex];
     };
     expect(run('a')).toEqual(run('a'));

@@ -16,7 +16,8 @@ const accounts = ['sales', 'reserve', 'marketing', 'team', 'alice', 'bob'];
 
 function stateSum(net: Network, prefix: string): bigint {
   let sum = 0n;
-  for (const [, entry] of net.peers[0]!.state.range(`mdm-token\u0000${prefix}`, `mdm-token\u0000${prefix}\u007f`)) sum += BigInt(dec.decode(entry.value));
+  for (const [, entry] of net.peers[0]!.state.range(`mdm-token\u0000${prefix}`, `mdm-token\u0000${prefix}\u007f`))
+    sum += BigInt(dec.decode(entry.value));
   return sum;
 }
 
@@ -31,13 +32,30 @@ describe('mdm-token', () => {
   it('supply is conserved and fees are accounted under random transfers', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...accounts), fc.constantFrom(...accounts), fc.bigInt({ min: 1n, max: 400_000_000_000_000n })), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...accounts),
+            fc.constantFrom(...accounts),
+            fc.bigInt({ min: 1n, max: 400_000_000_000_000n }),
+          ),
+          { minLength: 1, maxLength: 12 },
+        ),
         fc.constantFrom(0, 0.0001, 0.37),
         (transfers, feeUsdPerTps) => {
-          const net = createNetwork({ seed: 'mdm-prop', orgCount: 3, crypto: 'modeled', mdm: { usdPerMdm: 0.013, feeUsdPerTps }, chaincodes: [{ name: 'mdm-token', policy: "OR('Org1MSP.peer')" }] });
+          const net = createNetwork({
+            seed: 'mdm-prop',
+            orgCount: 3,
+            crypto: 'modeled',
+            mdm: { usdPerMdm: 0.013, feeUsdPerTps },
+            chaincodes: [{ name: 'mdm-token', policy: "OR('Org1MSP.peer')" }],
+          });
           let succeeded = 0n;
           for (const [from, to, amount] of transfers) {
-            const out = net.gateway.submitAndCommit(net.clients[0]!, 'mdm-token', 'transfer', [from, to, amount.toString()]);
+            const out = net.gateway.submitAndCommit(net.clients[0]!, 'mdm-token', 'transfer', [
+              from,
+              to,
+              amount.toString(),
+            ]);
             if (out.code === ValidationCode.VALID) succeeded += 1n;
             else expect(out.error).toMatch(/insufficient|self/);
           }

@@ -21,11 +21,35 @@ afterAll(() => pool.close());
 describe('parallel verification', () => {
   it('packs and unpacks jobs', () => {
     const jobs = [
-      { scheme: 'p256' as const, publicKeys: [Uint8Array.of(1, 2)], message: Uint8Array.of(3), signature: Uint8Array.of(4, 5, 6), aggregate: false },
-      { scheme: 'bls' as const, publicKeys: [Uint8Array.of(7), Uint8Array.of(8)], message: new Uint8Array(0), signature: Uint8Array.of(9), aggregate: true },
+      {
+        scheme: 'p256' as const,
+        publicKeys: [Uint8Array.of(1, 2)],
+        message: Uint8Array.of(3),
+        signature: Uint8Array.of(4, 5, 6),
+        aggregate: false,
+      },
+      {
+        scheme: 'bls' as const,
+        publicKeys: [Uint8Array.of(7), Uint8Array.of(8)],
+        message: new Uint8Array(0),
+        signature: Uint8Array.of(9),
+        aggregate: true,
+      },
     ];
-    const round = unpackJobs(packJobs(jobs, 0, 2)).map((j) => ({ ...j, publicKeys: j.publicKeys.map((k) => [...k]), message: [...j.message], signature: [...j.signature] }));
-    expect(round).toEqual(jobs.map((j) => ({ ...j, publicKeys: j.publicKeys.map((k) => [...k]), message: [...j.message], signature: [...j.signature] })));
+    const round = unpackJobs(packJobs(jobs, 0, 2)).map((j) => ({
+      ...j,
+      publicKeys: j.publicKeys.map((k) => [...k]),
+      message: [...j.message],
+      signature: [...j.signature],
+    }));
+    expect(round).toEqual(
+      jobs.map((j) => ({
+        ...j,
+        publicKeys: j.publicKeys.map((k) => [...k]),
+        message: [...j.message],
+        signature: [...j.signature],
+      })),
+    );
   });
 
   it('verifying a packed chunk in place gives what unpacking and verifying gives', () => {
@@ -35,15 +59,41 @@ describe('parallel verification', () => {
     const message = Uint8Array.of(1, 2, 3);
     const aggregate = net.crypto.aggregateBls(bls.map((k) => net.crypto.sign(k, message)))!;
     const jobs = [
-      { scheme: 'p256' as const, publicKeys: [p256.publicKey], message, signature: net.crypto.sign(p256, message), aggregate: false },
-      { scheme: 'p256' as const, publicKeys: [p256.publicKey], message: Uint8Array.of(9), signature: net.crypto.sign(p256, message), aggregate: false },
+      {
+        scheme: 'p256' as const,
+        publicKeys: [p256.publicKey],
+        message,
+        signature: net.crypto.sign(p256, message),
+        aggregate: false,
+      },
+      {
+        scheme: 'p256' as const,
+        publicKeys: [p256.publicKey],
+        message: Uint8Array.of(9),
+        signature: net.crypto.sign(p256, message),
+        aggregate: false,
+      },
       { scheme: 'p256' as const, publicKeys: [], message, signature: net.crypto.sign(p256, message), aggregate: false },
-      { scheme: 'bls' as const, publicKeys: bls.map((k) => k.publicKey), message, signature: aggregate, aggregate: true },
-      { scheme: 'bls' as const, publicKeys: bls.slice(0, 1).map((k) => k.publicKey), message, signature: aggregate, aggregate: true },
+      {
+        scheme: 'bls' as const,
+        publicKeys: bls.map((k) => k.publicKey),
+        message,
+        signature: aggregate,
+        aggregate: true,
+      },
+      {
+        scheme: 'bls' as const,
+        publicKeys: bls.slice(0, 1).map((k) => k.publicKey),
+        message,
+        signature: aggregate,
+        aggregate: true,
+      },
     ];
     const packed = packJobs(jobs, 0, jobs.length);
     verifyPacked(net.crypto, packed);
-    expect([...packedResults(packed)]).toEqual([...runVerifyJobs(net.crypto, null, unpackJobs(packJobs(jobs, 0, jobs.length)))]);
+    expect([...packedResults(packed)]).toEqual([
+      ...runVerifyJobs(net.crypto, null, unpackJobs(packJobs(jobs, 0, jobs.length))),
+    ]);
     expect([...packedResults(packed)]).toEqual([1, 0, 0, 1, 0]);
   });
 
@@ -77,7 +127,11 @@ describe('parallel verification', () => {
       const envelopes: Uint8Array[] = [];
       for (let t = 0; t < 12; t += 1) {
         const c = net.clients[t % 3]!;
-        const p = c.propose('smallbank', t % 2 === 0 ? 'send_payment' : 'deposit_checking', t % 2 === 0 ? [String(t % 7), String((t + 3) % 7), '1'] : [String(t), '1']);
+        const p = c.propose(
+          'smallbank',
+          t % 2 === 0 ? 'send_payment' : 'deposit_checking',
+          t % 2 === 0 ? [String(t % 7), String((t + 3) % 7), '1'] : [String(t), '1'],
+        );
         const responses = net.gateway.chooseEndorsers('smallbank').map((peer) => peer.endorse(p.signed).response);
         const a = c.assemble(p.proposal, responses);
         if (a.result.ok) envelopes.push(a.result.envelope);
@@ -91,7 +145,12 @@ describe('parallel verification', () => {
       for (const peer of net.peers) peer.validateAndCommit(block);
       blocks.push(block);
     }
-    const fresh = () => new Peer({ identity: net.cas[0]!.issue('p9', 'peer', 'p256', 'test-seed'), config: net.config, crypto: net.crypto });
+    const fresh = () =>
+      new Peer({
+        identity: net.cas[0]!.issue('p9', 'peer', 'p256', 'test-seed'),
+        config: net.config,
+        crypto: net.crypto,
+      });
     const inline = fresh();
     const parallel = fresh();
     inline.validateAndCommit(net.genesisBlock);
@@ -101,7 +160,9 @@ describe('parallel verification', () => {
     const parallelResults = [];
     for (const b of blocks) parallelResults.push(...(await committer.submit(b)));
     parallelResults.push(...(await committer.drain()));
-    expect(parallelResults.map((r) => [...r.validationCodes])).toEqual(inlineResults.map((r) => [...r.validationCodes]));
+    expect(parallelResults.map((r) => [...r.validationCodes])).toEqual(
+      inlineResults.map((r) => [...r.validationCodes]),
+    );
     expect(parallelResults.map((r) => r.receipt)).toEqual(inlineResults.map((r) => r.receipt));
     expect([parallel.stateHashHex, parallel.blockHashHex]).toEqual([inline.stateHashHex, inline.blockHashHex]);
     expect(inlineResults.every((r) => r.validationCodes.includes(4))).toBe(true); // BAD_CREATOR_SIGNATURE present

@@ -47,7 +47,11 @@ function buildBlocks(): Block[] {
       for (let i = 0; i < 10; i += 1, t += 1) {
         const c = net.clients[t % 3]!;
         const a = t % 6;
-        const p = c.propose('smallbank', t % 2 === 0 ? 'send_payment' : 'deposit_checking', t % 2 === 0 ? [String(a), String((a + 1) % 6), '1'] : [String(a), '1']);
+        const p = c.propose(
+          'smallbank',
+          t % 2 === 0 ? 'send_payment' : 'deposit_checking',
+          t % 2 === 0 ? [String(a), String((a + 1) % 6), '1'] : [String(a), '1'],
+        );
         const responses = net.gateway.chooseEndorsers('smallbank').map((peer) => peer.endorse(p.signed).response);
         const assembled = c.assemble(p.proposal, responses);
         if (assembled.result.ok) envelopes.push(assembled.result.envelope);
@@ -74,7 +78,14 @@ describe('pipelined committer over durable stores', () => {
     const inlineResults = blocks.map((b) => inline.validateAndCommit(b));
 
     const dir = tempDir();
-    const open = () => new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(join(dir, 'state')), blockStore: new FileBlockStore(join(dir, 'blocks')) });
+    const open = () =>
+      new Peer({
+        identity,
+        config: net.config,
+        crypto: net.crypto,
+        state: new LmdbWorldState(join(dir, 'state')),
+        blockStore: new FileBlockStore(join(dir, 'blocks')),
+      });
     const durable = open();
     durable.validateAndCommit(net.genesisBlock);
     const committer = new PipelinedCommitter(durable, pool, 3, 2);
@@ -92,8 +103,15 @@ describe('pipelined committer over durable stores', () => {
     durable.close();
 
     const reopened = open();
-    expect([reopened.height, reopened.stateHashHex, reopened.blockHashHex]).toEqual([inline.height, inline.stateHashHex, inline.blockHashHex]);
-    for (const [i, b] of blocks.entries()) expect([...reopened.blockStore.read(b.header.number, emptyReceipt()).metadata.validationFlags]).toEqual([...inlineResults[i]!.validationCodes]);
+    expect([reopened.height, reopened.stateHashHex, reopened.blockHashHex]).toEqual([
+      inline.height,
+      inline.stateHashHex,
+      inline.blockHashHex,
+    ]);
+    for (const [i, b] of blocks.entries())
+      expect([...reopened.blockStore.read(b.header.number, emptyReceipt()).metadata.validationFlags]).toEqual([
+        ...inlineResults[i]!.validationCodes,
+      ]);
     reopened.close();
   });
 });
@@ -101,20 +119,54 @@ describe('pipelined committer over durable stores', () => {
 describe('LMDB write-behind overlay', () => {
   const value = (text: string) => new TextEncoder().encode(text);
   const batch = (blockNum: number, writes: [string, string | null][], txIds: string[]): CommitBatch => ({
-    updates: writes.map(([key, v], txNum) => ({ key: `ns\u0000${key}`, value: v === null ? null : value(v), version: { blockNum, txNum } })),
+    updates: writes.map(([key, v], txNum) => ({
+      key: `ns\u0000${key}`,
+      value: v === null ? null : value(v),
+      version: { blockNum, txNum },
+    })),
     txIds,
     savepoint: { blockNum, stateHashLanes: new Uint8Array(32), blockHash: new Uint8Array(32).fill(blockNum) },
   });
-  const rows = (state: { range(s: string, e: string): Iterable<readonly [string, { value: Uint8Array; version: unknown }]> }) =>
-    [...state.range('ns\u0000', 'ns\u0001')].map(([key, entry]) => [key, new TextDecoder().decode(entry.value), entry.version]);
+  const rows = (state: {
+    range(s: string, e: string): Iterable<readonly [string, { value: Uint8Array; version: unknown }]>;
+  }) =>
+    [...state.range('ns\u0000', 'ns\u0001')].map(([key, entry]) => [
+      key,
+      new TextDecoder().decode(entry.value),
+      entry.version,
+    ]);
 
   it('reads, tx ids and ranges see staged batches before and after they are written, as the in-memory store does', async () => {
     const lmdb = new LmdbWorldState(join(tempDir(), 'state'));
     const memory = new MemoryWorldState();
     const batches = [
-      batch(1, [['b', '1'], ['d', '1'], ['f', '1']], ['aa01']),
-      batch(2, [['a', '2'], ['d', null], ['e', '2']], ['aa02']),
-      batch(3, [['b', null], ['c', '3'], ['g', '3']], ['aa03']),
+      batch(
+        1,
+        [
+          ['b', '1'],
+          ['d', '1'],
+          ['f', '1'],
+        ],
+        ['aa01'],
+      ),
+      batch(
+        2,
+        [
+          ['a', '2'],
+          ['d', null],
+          ['e', '2'],
+        ],
+        ['aa02'],
+      ),
+      batch(
+        3,
+        [
+          ['b', null],
+          ['c', '3'],
+          ['g', '3'],
+        ],
+        ['aa03'],
+      ),
     ];
     lmdb.commit(batches[0]!);
     memory.commit(batches[0]!);
@@ -124,7 +176,8 @@ describe('LMDB write-behind overlay', () => {
     memory.commit(batches[2]!);
     const check = () => {
       expect(rows(lmdb)).toEqual(rows(memory));
-      for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) expect(lmdb.get(`ns\u0000${key}`)?.version ?? null).toEqual(memory.get(`ns\u0000${key}`)?.version ?? null);
+      for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])
+        expect(lmdb.get(`ns\u0000${key}`)?.version ?? null).toEqual(memory.get(`ns\u0000${key}`)?.version ?? null);
       for (const txId of ['aa01', 'aa02', 'aa03', 'aa04']) expect(lmdb.hasTxId(txId)).toBe(memory.hasTxId(txId));
     };
     check();
@@ -146,12 +199,18 @@ describe('block encoding', () => {
     for (let i = 0; i < 20; i += 1) {
       const c = net.clients[i % 3]!;
       const p = c.propose('smallbank', 'deposit_checking', [String(i), '1']);
-      const assembled = c.assemble(p.proposal, net.gateway.chooseEndorsers('smallbank').map((peer) => peer.endorse(p.signed).response));
+      const assembled = c.assemble(
+        p.proposal,
+        net.gateway.chooseEndorsers('smallbank').map((peer) => peer.endorse(p.signed).response),
+      );
       if (assembled.result.ok) envelopes.push(assembled.result.envelope);
     }
     const block = net.orderer.createBlock(envelopes, emptyReceipt());
     const decoded = decodeBlock(encodeBlock(block, emptyReceipt()), emptyReceipt())!;
-    const stored: Block = { ...decoded, metadata: { ...decoded.metadata, validationFlags: new Uint8Array(decoded.data.length).fill(11) } };
+    const stored: Block = {
+      ...decoded,
+      metadata: { ...decoded.metadata, validationFlags: new Uint8Array(decoded.data.length).fill(11) },
+    };
     const plain = encodeBlock({ ...stored, data: [...stored.data] }, emptyReceipt());
     const out = new Uint8Array(encodedBlockSizeBytes(stored) + 5);
     const receipt = emptyReceipt();

@@ -15,9 +15,29 @@ const peer = (mspId: string): PolicySigner => ({ mspId, role: 'peer' });
 describe('policy parser', () => {
   it.each([
     ["'Org1MSP.peer'", { kind: 'signedBy', principal: { mspId: 'Org1MSP', role: 'peer' } }],
-    ["AND('Org1MSP.peer', 'Org2MSP.member')", { kind: 'outOf', n: 2, rules: [{ kind: 'signedBy', principal: { mspId: 'Org1MSP', role: 'peer' } }, { kind: 'signedBy', principal: { mspId: 'Org2MSP', role: 'member' } }] }],
+    [
+      "AND('Org1MSP.peer', 'Org2MSP.member')",
+      {
+        kind: 'outOf',
+        n: 2,
+        rules: [
+          { kind: 'signedBy', principal: { mspId: 'Org1MSP', role: 'peer' } },
+          { kind: 'signedBy', principal: { mspId: 'Org2MSP', role: 'member' } },
+        ],
+      },
+    ],
     ['OR("A.admin")', { kind: 'outOf', n: 1, rules: [{ kind: 'signedBy', principal: { mspId: 'A', role: 'admin' } }] }],
-    ["OutOf('1', 'A.client', 'B.orderer')", { kind: 'outOf', n: 1, rules: [{ kind: 'signedBy', principal: { mspId: 'A', role: 'client' } }, { kind: 'signedBy', principal: { mspId: 'B', role: 'orderer' } }] }],
+    [
+      "OutOf('1', 'A.client', 'B.orderer')",
+      {
+        kind: 'outOf',
+        n: 1,
+        rules: [
+          { kind: 'signedBy', principal: { mspId: 'A', role: 'client' } },
+          { kind: 'signedBy', principal: { mspId: 'B', role: 'orderer' } },
+        ],
+      },
+    ],
   ])('parses %s', (text, tree) => {
     expect(parsePolicy(text)).toEqual(tree);
   });
@@ -81,7 +101,12 @@ describe('policy evaluation', () => {
         const policy = parsePolicy(text);
         const plan = planEndorsers(policy, new Set(available), rotation);
         if (plan !== null) {
-          expect(evaluatePolicy(policy, plan.map((p) => peer(p.mspId)))).toBe(true);
+          expect(
+            evaluatePolicy(
+              policy,
+              plan.map((p) => peer(p.mspId)),
+            ),
+          ).toBe(true);
         } else {
           // With two peers per available org (enough for any repeated principal of depth ≤ 3) the
           // policy is unsatisfiable only if it needs an unavailable org.

@@ -63,8 +63,17 @@ describe('rejection paths', () => {
     const net = smallNetwork();
     const { client, proposed, responses } = endorseAll(net, 0, 'smallbank', 'deposit_checking', ['1', '5']);
     const e = responses[1]!.endorsement!;
-    const forged: ProposalResponse = { ...responses[1]!, endorsement: { endorser: e.endorser, signature: flipByte(e.signature, e.signature.length - 2) } };
-    const assembled = assembleEnvelope(client.identity, net.crypto, proposed.proposal, [responses[0]!, forged], emptyReceipt());
+    const forged: ProposalResponse = {
+      ...responses[1]!,
+      endorsement: { endorser: e.endorser, signature: flipByte(e.signature, e.signature.length - 2) },
+    };
+    const assembled = assembleEnvelope(
+      client.identity,
+      net.crypto,
+      proposed.proposal,
+      [responses[0]!, forged],
+      emptyReceipt(),
+    );
     expect(assembled.ok).toBe(true);
     if (!assembled.ok) return;
     expect(commit(net, [assembled.envelope])).toEqual(['ENDORSEMENT_POLICY_FAILURE']);
@@ -137,12 +146,21 @@ describe('rejection paths', () => {
     const evilClient = evilCa.issue('mallory', 'client', 'p256', 'test-seed');
     const evilPeer = evilCa.issue('peer0', 'peer', 'p256', 'test-seed');
     // Endorsers refuse a proposal from an unknown MSP outright.
-    const refused = createSignedProposal(evilClient, net.crypto, { channelId: 'mychannel', chaincode: 'smallbank', fn: 'query', args: ['1'], nonce: new Uint8Array(24) }, emptyReceipt());
+    const refused = createSignedProposal(
+      evilClient,
+      net.crypto,
+      { channelId: 'mychannel', chaincode: 'smallbank', fn: 'query', args: ['1'], nonce: new Uint8Array(24) },
+      emptyReceipt(),
+    );
     expect(net.peers[0]!.endorse(refused.signed).response.status).toBe(403);
     // A committed envelope whose creator is from an unknown MSP.
     const { proposed, responses } = endorseAll(net, 0, 'smallbank', 'deposit_checking', ['1', '5']);
     const nonce = proposed.proposal.nonce;
-    const evilProposal = { ...proposed.proposal, creator: evilClient.bytes, txId: computeTxId(nonce, evilClient.bytes, emptyReceipt()) };
+    const evilProposal = {
+      ...proposed.proposal,
+      creator: evilClient.bytes,
+      txId: computeTxId(nonce, evilClient.bytes, emptyReceipt()),
+    };
     const evilEnvelope = assembleEnvelope(evilClient, net.crypto, evilProposal, responses, emptyReceipt());
     if (!evilEnvelope.ok) throw new Error('assemble failed');
     expect(commit(net, [evilEnvelope.envelope])).toEqual(['BAD_CREATOR_SIGNATURE']);
@@ -151,7 +169,13 @@ describe('rejection paths', () => {
     const prp = good.payloadBytes!;
     const evilSig = net.crypto.sign(evilPeer.key, Buffer.concat([prp, evilPeer.bytes]));
     const evilResponse: ProposalResponse = { ...good, endorsement: { endorser: evilPeer.bytes, signature: evilSig } };
-    const mixed = assembleEnvelope(net.clients[0]!.identity, net.crypto, proposed.proposal, [good, evilResponse], emptyReceipt());
+    const mixed = assembleEnvelope(
+      net.clients[0]!.identity,
+      net.crypto,
+      proposed.proposal,
+      [good, evilResponse],
+      emptyReceipt(),
+    );
     if (!mixed.ok) throw new Error('assemble failed');
     expect(commit(net, [mixed.envelope])).toEqual(['ENDORSEMENT_POLICY_FAILURE']);
   });
@@ -163,10 +187,18 @@ describe('rejection paths', () => {
     const fields = decode(payload, emptyReceipt()) as unknown[];
     fields[1] = 'ab'.repeat(32);
     const wrongTxIdPayload = encode(fields as never, emptyReceipt());
-    const wrongTxId = encode([wrongTxIdPayload, net.crypto.sign(net.clients[0]!.identity.key, wrongTxIdPayload)], emptyReceipt());
+    const wrongTxId = encode(
+      [wrongTxIdPayload, net.crypto.sign(net.clients[0]!.identity.key, wrongTxIdPayload)],
+      emptyReceipt(),
+    );
     const garbage = Uint8Array.from([0xc1, 0xff, 0x00, 0x13]);
     const truncated = good.subarray(0, good.length - 10);
-    expect(commit(net, [garbage, new Uint8Array(0), truncated, wrongTxId])).toEqual(['BAD_PAYLOAD', 'NIL_ENVELOPE', 'BAD_PAYLOAD', 'BAD_PROPOSAL_TXID']);
+    expect(commit(net, [garbage, new Uint8Array(0), truncated, wrongTxId])).toEqual([
+      'BAD_PAYLOAD',
+      'NIL_ENVELOPE',
+      'BAD_PAYLOAD',
+      'BAD_PROPOSAL_TXID',
+    ]);
   });
 
   it('the orderer refuses oversize envelopes and forged creator signatures at broadcast', () => {

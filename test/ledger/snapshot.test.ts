@@ -44,7 +44,8 @@ function randomTxs(rng: RandomStream, block: number): TxSpec[] {
   const txs: TxSpec[] = [];
   const count = 1 + rng.int(5);
   for (let i = 0; i < count; i += 1) {
-    if (rng.int(3) === 0) txs.push([i, 'kv', 'update', [`user${String(rng.int(40)).padStart(10, '0')}`, `u${block}.${i}`]]);
+    if (rng.int(3) === 0)
+      txs.push([i, 'kv', 'update', [`user${String(rng.int(40)).padStart(10, '0')}`, `u${block}.${i}`]]);
     else txs.push([i, 'kv', 'insert', [`b${block}t${i}`, `v${rng.int(10_000)}`]]);
   }
   return txs;
@@ -60,15 +61,37 @@ function channel(seed: number, blocks: number) {
 }
 
 function fingerprint(peer: Peer) {
-  return { height: peer.height, stateHash: peer.stateHashHex, root: peer.commitmentRootHex, blockHash: peer.blockHashHex };
+  return {
+    height: peer.height,
+    stateHash: peer.stateHashHex,
+    root: peer.commitmentRootHex,
+    blockHash: peer.blockHashHex,
+  };
 }
 
 const txIdsOf = (state: WorldState) => [...state.txIds()].sort();
 
 /** A copy of `snapshot` with some fields replaced and its header re-encoded to match (a consistent lie). */
-function reclaim(snapshot: StateSnapshot, patch: Partial<Pick<StateSnapshot, 'stateChunks' | 'txIdChunks' | 'commitmentRoot' | 'stateHashLanes'>>): StateSnapshot {
+function reclaim(
+  snapshot: StateSnapshot,
+  patch: Partial<Pick<StateSnapshot, 'stateChunks' | 'txIdChunks' | 'commitmentRoot' | 'stateHashLanes'>>,
+): StateSnapshot {
   const next = { ...snapshot, ...patch };
-  const header = encode([SNAPSHOT_FORMAT, next.channelId, next.blockNum, next.blockHash, next.stateHashLanes, next.bucketCount, next.commitmentRoot, next.entryCount, next.txIdCount, next.txIdsDigest], emptyReceipt());
+  const header = encode(
+    [
+      SNAPSHOT_FORMAT,
+      next.channelId,
+      next.blockNum,
+      next.blockHash,
+      next.stateHashLanes,
+      next.bucketCount,
+      next.commitmentRoot,
+      next.entryCount,
+      next.txIdCount,
+      next.txIdsDigest,
+    ],
+    emptyReceipt(),
+  );
   let sizeBytes = header.length;
   for (const chunk of [...next.stateChunks, ...next.txIdChunks]) sizeBytes += chunk.length;
   return { ...next, header, sizeBytes };
@@ -98,9 +121,16 @@ describe('snapshot plus later blocks equals replay from genesis', () => {
       for (let block = 7; block <= 12; block += 1) commitBlock(net, randomTxs(rng, block));
 
       const lmdbPath = kind === 'lmdb' ? freshDir() : '';
-      const fromSnapshot = freshPeer(net, 'joined', { state: kind === 'lmdb' ? new LmdbWorldState(lmdbPath) : openState(), commitment, blockStore: new MemoryBlockStore() });
+      const fromSnapshot = freshPeer(net, 'joined', {
+        state: kind === 'lmdb' ? new LmdbWorldState(lmdbPath) : openState(),
+        commitment,
+        blockStore: new MemoryBlockStore(),
+      });
       // The block hash is trusted from the block after the snapshot, which chains to it.
-      const importReceipt = fromSnapshot.importSnapshot(snapshot, { commitmentRoot: trusted, blockHash: source.blockStore.read(7, emptyReceipt()).header.previousHash });
+      const importReceipt = fromSnapshot.importSnapshot(snapshot, {
+        commitmentRoot: trusted,
+        blockHash: source.blockStore.read(7, emptyReceipt()).header.previousHash,
+      });
       expect(fromSnapshot.height).toBe(7);
       const after = replayBlocks(fromSnapshot, source.blockStore, 12);
       expect(after.blockCount).toBe(6);
@@ -122,14 +152,21 @@ describe('snapshot plus later blocks equals replay from genesis', () => {
       // An old transaction resubmitted is a duplicate at every peer, the snapshot-joined one too.
       const oldEnvelope = source.blockStore.read(2, emptyReceipt()).data[0]!;
       const replay = net.orderer.createBlock([oldEnvelope], emptyReceipt());
-      for (const peer of [...net.peers, fromSnapshot, fromGenesis]) expect([...peer.validateAndCommit(replay).validationCodes], peer.name).toEqual([ValidationCode.DUPLICATE_TXID]);
+      for (const peer of [...net.peers, fromSnapshot, fromGenesis])
+        expect([...peer.validateAndCommit(replay).validationCodes], peer.name).toEqual([ValidationCode.DUPLICATE_TXID]);
 
       if (kind === 'lmdb') {
         // Restart the snapshot-joined peer over its LMDB state and a head-only block store.
         const before = fingerprint(fromSnapshot);
         const identity = fromSnapshot.identity;
         fromSnapshot.close();
-        const reopened = new Peer({ identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(lmdbPath), commitment });
+        const reopened = new Peer({
+          identity,
+          config: net.config,
+          crypto: net.crypto,
+          state: new LmdbWorldState(lmdbPath),
+          commitment,
+        });
         expect(fingerprint(reopened)).toEqual(before);
         const next = commitBlock(net, [[0, 'kv', 'insert', ['after-restart', 'x']]], [...net.peers, reopened]);
         expect(next.header.number).toBe(14);
@@ -153,7 +190,9 @@ describe('snapshot plus later blocks equals replay from genesis', () => {
     expect(snapshot.stateChunks.length).toBe(Math.ceil(snapshot.entryCount / 10));
     expect(snapshot.entryCount).toBe(stateEntries(source.state).length);
     expect(snapshot.txIdCount).toBe(txIdsOf(source.state).length);
-    expect(snapshot.sizeBytes).toBe([snapshot.header, ...snapshot.stateChunks, ...snapshot.txIdChunks].reduce((sum, chunk) => sum + chunk.length, 0));
+    expect(snapshot.sizeBytes).toBe(
+      [snapshot.header, ...snapshot.stateChunks, ...snapshot.txIdChunks].reduce((sum, chunk) => sum + chunk.length, 0),
+    );
     expect(receipt.encodeBytes).toBe(snapshot.sizeBytes);
     expect(receipt.rangeRows).toBe(snapshot.entryCount + snapshot.txIdCount);
     expect(receipt.hashBytes).toBe(snapshot.txIdChunks.reduce((sum, chunk) => sum + chunk.length, 0));
@@ -194,7 +233,12 @@ describe('tampered snapshots are refused before anything is written', () => {
     expect(refusal.message).toContain(refusal.expected);
     expect(refusal.message).toContain(refusal.actual);
     // Nothing written: the peer is as fresh as before.
-    expect([joiner.height, joiner.state.savepoint(), stateEntries(joiner.state).length, joiner.blockStore.height()]).toEqual([0, null, 0, 0]);
+    expect([
+      joiner.height,
+      joiner.state.savepoint(),
+      stateEntries(joiner.state).length,
+      joiner.blockStore.height(),
+    ]).toEqual([0, null, 0, 0]);
     return refusal;
   };
 
@@ -209,7 +253,9 @@ describe('tampered snapshots are refused before anything is written', () => {
     const { net, snapshot } = setup();
     const wrongRoot = Uint8Array.from(snapshot.commitmentRoot);
     wrongRoot[31] = (wrongRoot[31] ?? 0) ^ 1;
-    expect(expectRefused(net, reclaim(snapshot, { commitmentRoot: wrongRoot }), 'commitment-root').actual).toBe(hex(snapshot.commitmentRoot));
+    expect(expectRefused(net, reclaim(snapshot, { commitmentRoot: wrongRoot }), 'commitment-root').actual).toBe(
+      hex(snapshot.commitmentRoot),
+    );
     const wrongLanes = Uint8Array.from(snapshot.stateHashLanes);
     wrongLanes[0] = (wrongLanes[0] ?? 0) ^ 1;
     expectRefused(net, reclaim(snapshot, { stateHashLanes: wrongLanes }), 'state-hash');
@@ -252,10 +298,17 @@ describe('joinPeer', () => {
     for (let block = 5; block <= 8; block += 1) commitBlock(net, randomTxs(rng, block));
     const joiner = freshPeer(net, 'newcomer', { commitment, blockStore: new MemoryBlockStore() });
     const result = joinPeer({ joiner, source, snapshot, witnesses: net.peers });
-    expect([result.path, result.refusal, result.snapshotBlockNum, result.blocksReplayed, result.blockNum]).toEqual(['snapshot', null, 4, 4, 8]);
+    expect([result.path, result.refusal, result.snapshotBlockNum, result.blocksReplayed, result.blockNum]).toEqual([
+      'snapshot',
+      null,
+      4,
+      4,
+      8,
+    ]);
     expect(fingerprint(joiner)).toEqual(fingerprint(source));
     let blockBytes = 0;
-    for (let n = 5; n <= 8; n += 1) blockBytes += source.blockStore.read(n, emptyReceipt()).data.reduce((sum, e) => sum + e.length, 0);
+    for (let n = 5; n <= 8; n += 1)
+      blockBytes += source.blockStore.read(n, emptyReceipt()).data.reduce((sum, e) => sum + e.length, 0);
     expect(result.sourceReceipt.messageBytes).toBeGreaterThan(snapshot.sizeBytes + blockBytes);
     expect(result.bytesTransferred).toBe(result.sourceReceipt.messageBytes + 3 * 32);
     expect(result.sourceReceipt.encodeBytes).toBe(0); // a snapshot taken earlier is not exported again

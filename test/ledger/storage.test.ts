@@ -24,8 +24,14 @@ const freshDir = () => join(root, `d${dirCount++}`);
 const chaincodes = [{ name: 'kv', policy: "OR('Org1MSP.peer', 'Org2MSP.peer')", params: { records: 30 } }];
 
 function chainInto(dir: string, blocks: number) {
-  const net = createNetwork({ seed: 'storage', crypto: 'modeled', chaincodes, stores: (i) => (i === 0 ? { blockStore: new FileBlockStore(dir) } : {}) });
-  for (let b = 0; b < blocks; b += 1) net.gateway.submitAndCommit(net.clients[0]!, 'kv', 'update', [`user000000000${b % 10}`, `v${b}`]);
+  const net = createNetwork({
+    seed: 'storage',
+    crypto: 'modeled',
+    chaincodes,
+    stores: (i) => (i === 0 ? { blockStore: new FileBlockStore(dir) } : {}),
+  });
+  for (let b = 0; b < blocks; b += 1)
+    net.gateway.submitAndCommit(net.clients[0]!, 'kv', 'update', [`user000000000${b % 10}`, `v${b}`]);
   const peer = net.peers[0]!;
   const result = { height: peer.height, stateHash: peer.stateHashHex, blockHash: peer.blockHashHex, net };
   peer.close();
@@ -60,7 +66,13 @@ describe('block file recovery', () => {
     const dir = freshDir();
     const { height, stateHash, blockHash, net } = chainInto(dir, 6);
     // A brand-new state (savepoint: none) over the full block file: everything is replayed.
-    const peer = new Peer({ identity: net.peers[0]!.identity, config: net.config, crypto: net.crypto, state: new LmdbWorldState(join(dir, 'fresh-state')), blockStore: new FileBlockStore(dir) });
+    const peer = new Peer({
+      identity: net.peers[0]!.identity,
+      config: net.config,
+      crypto: net.crypto,
+      state: new LmdbWorldState(join(dir, 'fresh-state')),
+      blockStore: new FileBlockStore(dir),
+    });
     expect([peer.height, peer.stateHashHex, peer.blockHashHex]).toEqual([height, stateHash, blockHash]);
     peer.close();
   });
@@ -80,7 +92,12 @@ describe('memory and LMDB state agree', () => {
         ),
         (ops) => {
           const dir = freshDir();
-          const net = createNetwork({ seed: 'agree', crypto: 'modeled', chaincodes, stores: (i) => (i === 0 ? { state: new LmdbWorldState(join(dir, 'state')) } : {}) });
+          const net = createNetwork({
+            seed: 'agree',
+            crypto: 'modeled',
+            chaincodes,
+            stores: (i) => (i === 0 ? { state: new LmdbWorldState(join(dir, 'state')) } : {}),
+          });
           for (const [fn, index, value] of ops) {
             const key = `user${String(index).padStart(10, '0')}${fn === 'insert' ? 'n' : ''}`;
             const args = fn === 'scan' ? [key, value] : [key, value];
@@ -93,7 +110,10 @@ describe('memory and LMDB state agree', () => {
           expect(lmdbPeer!.stateHashHex).toBe(memoryPeer!.stateHashHex);
           expect(lmdbPeer!.blockHashHex).toBe(memoryPeer!.blockHashHex);
           // Range scans agree row for row.
-          const rows = (s: typeof lmdbPeer) => [...s!.state.range('kv\u0000', 'kv\u0001')].map(([k, v]) => `${k}@${v.version.blockNum}.${v.version.txNum}`);
+          const rows = (s: typeof lmdbPeer) =>
+            [...s!.state.range('kv\u0000', 'kv\u0001')].map(
+              ([k, v]) => `${k}@${v.version.blockNum}.${v.version.txNum}`,
+            );
           expect(rows(lmdbPeer)).toEqual(rows(memoryPeer));
           lmdbPeer!.close();
         },
@@ -102,4 +122,3 @@ describe('memory and LMDB state agree', () => {
     );
   });
 });
-

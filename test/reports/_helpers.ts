@@ -36,7 +36,10 @@ export interface CliResult {
 export async function cli(...args: string[]): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const program = new Command().name('bpusim').exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+  const program = new Command()
+    .name('bpusim')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
   registerReports(program);
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));

@@ -7,23 +7,46 @@
  */
 
 export const SUPPORTED_KEYWORDS = new Set([
-  '$schema', '$id', '$defs', '$ref', 'title', 'description', // annotations and references
-  'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items',
-  'enum', 'const', 'anyOf', 'minimum', 'maximum', 'exclusiveMinimum',
+  '$schema',
+  '$id',
+  '$defs',
+  '$ref',
+  'title',
+  'description', // annotations and references
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
 ]);
 
 type Schema = Record<string, unknown> | boolean;
 
 function typeOk(value: unknown, type: string): boolean {
   switch (type) {
-    case 'object': return value !== null && typeof value === 'object' && !Array.isArray(value);
-    case 'array': return Array.isArray(value);
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    case 'boolean': return typeof value === 'boolean';
-    case 'null': return value === null;
-    default: throw new Error(`unsupported type ${type}`);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    default:
+      throw new Error(`unsupported type ${type}`);
   }
 }
 
@@ -46,11 +69,13 @@ export function validateJsonSchema(root: Record<string, unknown>, value: unknown
       if (!types.some((t) => typeOk(v, t))) return fail(path, `expected ${types.join('|')}`);
     }
     if (schema.const !== undefined && v !== schema.const) fail(path, `expected ${JSON.stringify(schema.const)}`);
-    if (Array.isArray(schema.enum) && !schema.enum.includes(v)) fail(path, `expected one of ${JSON.stringify(schema.enum)}`);
+    if (Array.isArray(schema.enum) && !schema.enum.includes(v))
+      fail(path, `expected one of ${JSON.stringify(schema.enum)}`);
     if (typeof v === 'number') {
       if (typeof schema.minimum === 'number' && v < schema.minimum) fail(path, `below minimum ${schema.minimum}`);
       if (typeof schema.maximum === 'number' && v > schema.maximum) fail(path, `above maximum ${schema.maximum}`);
-      if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) fail(path, `not above ${schema.exclusiveMinimum}`);
+      if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum)
+        fail(path, `not above ${schema.exclusiveMinimum}`);
     }
     if (Array.isArray(schema.anyOf)) {
       const saved = errors.length;
@@ -63,7 +88,8 @@ export function validateJsonSchema(root: Record<string, unknown>, value: unknown
       errors.length = saved;
       if (!ok) fail(path, 'matches no anyOf branch');
     }
-    if (Array.isArray(v) && schema.items !== undefined) v.forEach((item, i) => check(schema.items as Schema, item, `${path}[${i}]`));
+    if (Array.isArray(v) && schema.items !== undefined)
+      v.forEach((item, i) => check(schema.items as Schema, item, `${path}[${i}]`));
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const obj = v as Record<string, unknown>;
       const props = (schema.properties ?? {}) as Record<string, Schema>;
@@ -71,7 +97,8 @@ export function validateJsonSchema(root: Record<string, unknown>, value: unknown
       for (const [key, child] of Object.entries(obj)) {
         if (schema.propertyNames !== undefined) check(schema.propertyNames as Schema, key, `${path}.${key} (name)`);
         if (key in props) check(props[key] as Schema, child, `${path}.${key}`);
-        else if (schema.additionalProperties !== undefined) check(schema.additionalProperties as Schema, child, `${path}.${key}`);
+        else if (schema.additionalProperties !== undefined)
+          check(schema.additionalProperties as Schema, child, `${path}.${key}`);
       }
     }
     return errors.length === before;

@@ -28,7 +28,8 @@ export function decodePng(png: Buffer): Image {
       const bitDepth = data[8];
       const colorType = data[9];
       const interlace = data[12];
-      if (bitDepth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6)) throw new Error(`unsupported PNG: depth ${bitDepth}, colour type ${colorType}, interlace ${interlace}`);
+      if (bitDepth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6))
+        throw new Error(`unsupported PNG: depth ${bitDepth}, colour type ${colorType}, interlace ${interlace}`);
       channels = colorType === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
@@ -74,13 +75,19 @@ export function countColour(image: Image, hex: string, tolerance = 24): number {
   const b = parseInt(hex.slice(5, 7), 16);
   let n = 0;
   for (let i = 0; i < image.rgb.length; i += 3) {
-    if (Math.abs((image.rgb[i] ?? 0) - r) <= tolerance && Math.abs((image.rgb[i + 1] ?? 0) - g) <= tolerance && Math.abs((image.rgb[i + 2] ?? 0) - b) <= tolerance) n += 1;
+    if (
+      Math.abs((image.rgb[i] ?? 0) - r) <= tolerance &&
+      Math.abs((image.rgb[i + 1] ?? 0) - g) <= tolerance &&
+      Math.abs((image.rgb[i + 2] ?? 0) - b) <= tolerance
+    )
+      n += 1;
   }
   return n;
 }
 
 export function distinctColours(image: Image): number {
   const seen = new Set<number>();
-  for (let i = 0; i < image.rgb.length; i += 3) seen.add(((image.rgb[i] ?? 0) << 16) | ((image.rgb[i + 1] ?? 0) << 8) | (image.rgb[i + 2] ?? 0));
+  for (let i = 0; i < image.rgb.length; i += 3)
+    seen.add(((image.rgb[i] ?? 0) << 16) | ((image.rgb[i + 1] ?? 0) << 8) | (image.rgb[i + 2] ?? 0));
   return seen.size;
 }

@@ -30,7 +30,12 @@ const options = { maxRegressionPct: 5, baseName: 'base.json', nextName: 'new.jso
 describe('bpusim compare (exit codes and output)', () => {
   it('identical except host → exit 0, "identical", nothing flagged', async () => {
     const other = changed((r) => {
-      r.host = { wallSeconds: { arch: 99, baseline: 98 }, simulatedTxPerWallSecond: { arch: 1, baseline: 2 }, rssMiB: 4096, node: '22.0.0' };
+      r.host = {
+        wallSeconds: { arch: 99, baseline: 98 },
+        simulatedTxPerWallSecond: { arch: 1, baseline: 2 },
+        rssMiB: 4096,
+        node: '22.0.0',
+      };
     });
     const run = await cli('compare', REPORT_FIXTURE, other, '--max-regression', '5%');
     expect(run.status).toBe(0);
@@ -53,53 +58,101 @@ describe('bpusim compare (exit codes and output)', () => {
   });
 
   it('latency is lower-is-better: p99 up 10 % fails, p99 down 10 % passes as improved', async () => {
-    const worse = await cli('compare', REPORT_FIXTURE, changed((r) => { r.results.baseline!.latencyMs.p99 *= 1.1; }));
+    const worse = await cli(
+      'compare',
+      REPORT_FIXTURE,
+      changed((r) => {
+        r.results.baseline!.latencyMs.p99 *= 1.1;
+      }),
+    );
     expect(worse.status).toBe(1);
     expect(worse.stdout).toMatch(/\| latency p99 \(ms\) \| ↓ \|.*\| \+10\.0 % \| 🔴 \*\*REGRESSION\*\* \|/);
-    const better = await cli('compare', REPORT_FIXTURE, changed((r) => { r.results.baseline!.latencyMs.p99 *= 0.9; }));
+    const better = await cli(
+      'compare',
+      REPORT_FIXTURE,
+      changed((r) => {
+        r.results.baseline!.latencyMs.p99 *= 0.9;
+      }),
+    );
     expect(better.status).toBe(0);
     expect(better.stdout).toMatch(/\| latency p99 \(ms\) \| ↓ \|.*\| −10\.00? % \| 🟢 improved \|/);
     expect(better.stdout).not.toContain('identical');
   });
 
   it('a change in the worse direction within the threshold passes, marked worse', async () => {
-    const run = await cli('compare', REPORT_FIXTURE, changed((r) => { r.results.arch.contractExecutionsPerSec *= 0.97; }), '--max-regression', '5');
+    const run = await cli(
+      'compare',
+      REPORT_FIXTURE,
+      changed((r) => {
+        r.results.arch.contractExecutionsPerSec *= 0.97;
+      }),
+      '--max-regression',
+      '5',
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/contract executions\/s \|.*−3\.00 % \| 🟡 worse \(within threshold\)/);
   });
 
   it('the threshold is strict: exactly 5 % worse passes at --max-regression 5%, fails at 4.9%', async () => {
-    const file = changed((r) => { r.results.arch.latencyMs.p50 = 100; });
-    const base = changed((r) => { r.results.arch.latencyMs.p50 = 100 / 1.05; });
+    const file = changed((r) => {
+      r.results.arch.latencyMs.p50 = 100;
+    });
+    const base = changed((r) => {
+      r.results.arch.latencyMs.p50 = 100 / 1.05;
+    });
     expect((await cli('compare', base, file, '--max-regression', '5%')).status).toBe(0);
     expect((await cli('compare', base, file, '--max-regression', '4.9%')).status).toBe(1);
   });
 
   it('validation codes: more conflicts is worse, fewer VALID is worse; a new code counts from 0', async () => {
-    const run = await cli('compare', REPORT_FIXTURE, changed((r) => { r.results.arch.validationCodes.ENDORSEMENT_POLICY_FAILURE = 3; }));
+    const run = await cli(
+      'compare',
+      REPORT_FIXTURE,
+      changed((r) => {
+        r.results.arch.validationCodes.ENDORSEMENT_POLICY_FAILURE = 3;
+      }),
+    );
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/\| txs ENDORSEMENT_POLICY_FAILURE \| ↓ \| 0 \| 3 \| \+∞ \| 🔴 \*\*REGRESSION\*\* \|/);
   });
 
   it('a baseline only in one report is noted, not compared', async () => {
-    const run = await cli('compare', REPORT_FIXTURE, changed((r) => { r.results.baseline = null; r.ratios = null; }));
+    const run = await cli(
+      'compare',
+      REPORT_FIXTURE,
+      changed((r) => {
+        r.results.baseline = null;
+        r.ratios = null;
+      }),
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('only in base');
   });
 
   it.each([
-    [['compare', '/no/such/base.json', REPORT_FIXTURE], /^bpusim: \/no\/such\/base\.json: cannot read: no such file\n$/],
+    [
+      ['compare', '/no/such/base.json', REPORT_FIXTURE],
+      /^bpusim: \/no\/such\/base\.json: cannot read: no such file\n$/,
+    ],
     [['compare', REPORT_FIXTURE, 'NOTJSON'], /: not JSON: /],
-    [['compare', REPORT_FIXTURE, 'WRONGVERSION'], /: schemaVersion: expected 'bpusim-report\/1', got 'bpusim-report\/9'\n$/],
+    [
+      ['compare', REPORT_FIXTURE, 'WRONGVERSION'],
+      /: schemaVersion: expected 'bpusim-report\/1', got 'bpusim-report\/9'\n$/,
+    ],
     [['compare', REPORT_FIXTURE, 'BADFIELD'], /: results\.arch\.latencyMs\.p95: expected number, got null\n$/],
-    [['compare', REPORT_FIXTURE, REPORT_FIXTURE, '--max-regression', 'lots'], /^bpusim: --max-regression: expected a percentage from 0% to 1000% such as 5%, got 'lots'\n$/],
+    [
+      ['compare', REPORT_FIXTURE, REPORT_FIXTURE, '--max-regression', 'lots'],
+      /^bpusim: --max-regression: expected a percentage from 0% to 1000% such as 5%, got 'lots'\n$/,
+    ],
     [['compare', REPORT_FIXTURE, REPORT_FIXTURE, '--max-regression', '-5%'], /--max-regression: expected a percentage/],
     [['compare', REPORT_FIXTURE], /missing required argument 'new'/],
   ])('bad input %j → exit 2, one line, no stack', async (args, message) => {
     const files: Record<string, string> = {
       NOTJSON: write('{"schemaVersion": "bpusim-report/1",'),
       WRONGVERSION: write({ ...fixtureReport(), schemaVersion: 'bpusim-report/9' }),
-      BADFIELD: changed((r) => { (r.results.arch.latencyMs as unknown as Record<string, unknown>).p95 = null; }),
+      BADFIELD: changed((r) => {
+        (r.results.arch.latencyMs as unknown as Record<string, unknown>).p95 = null;
+      }),
     };
     const run = await cli(...args.map((a) => files[a] ?? a));
     expect(run.status).toBe(2);
@@ -132,7 +185,15 @@ describe('compareReports (the logic)', () => {
 
   it('key order does not matter for "identical"', () => {
     const reverseKeys = (x: unknown): unknown =>
-      Array.isArray(x) ? x.map(reverseKeys) : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, reverseKeys(v)])) : x;
+      Array.isArray(x)
+        ? x.map(reverseKeys)
+        : x !== null && typeof x === 'object'
+          ? Object.fromEntries(
+              Object.entries(x)
+                .reverse()
+                .map(([k, v]) => [k, reverseKeys(v)]),
+            )
+          : x;
     const a = fixtureReport();
     const reordered = reverseKeys(a) as RunReport;
     expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(a));
@@ -142,7 +203,10 @@ describe('compareReports (the logic)', () => {
   describe('multi-seed reports (seedStatistics: mean ± 95 % CI)', () => {
     const withSeeds = (tps: { mean: number; ci95: number }, p99: { mean: number; ci95: number }): RunReport => {
       const r = fixtureReport();
-      const stats = (): SeedStatistics => ({ seeds: [1, 2, 3, 4, 5], metrics: { committedTps: { ...tps, values: [] }, latencyP99Ms: { ...p99, values: [] } } });
+      const stats = (): SeedStatistics => ({
+        seeds: [1, 2, 3, 4, 5],
+        metrics: { committedTps: { ...tps, values: [] }, latencyP99Ms: { ...p99, values: [] } },
+      });
       r.seedStatistics = { arch: stats(), baseline: stats() };
       return r;
     };
@@ -163,7 +227,10 @@ describe('compareReports (the logic)', () => {
       const base = withSeeds({ mean: 1000, ci95: 10 }, { mean: 50, ci95: 1 });
       const next = withSeeds({ mean: 1000, ci95: 10 }, { mean: 60, ci95: 1 });
       const result = compareReports(base, next, options);
-      expect(result.regressions.map((r) => `${r.role}.${r.key}`)).toEqual(['arch.latencyP99Ms', 'baseline.latencyP99Ms']);
+      expect(result.regressions.map((r) => `${r.role}.${r.key}`)).toEqual([
+        'arch.latencyP99Ms',
+        'baseline.latencyP99Ms',
+      ]);
     });
 
     it('only one side with seed statistics: compared without noise bounds, and said so', () => {
@@ -177,6 +244,7 @@ describe('compareReports (the logic)', () => {
     expect(parseThreshold('5%')).toBe(5);
     expect(parseThreshold('5')).toBe(5);
     expect(parseThreshold(' 0.5 % ')).toBe(0.5);
-    for (const bad of ['', '%', '-1', '5%%', '1e3', '1001%', 'NaN']) expect(() => parseThreshold(bad)).toThrow(/--max-regression/);
+    for (const bad of ['', '%', '-1', '5%%', '1e3', '1001%', 'NaN'])
+      expect(() => parseThreshold(bad)).toThrow(/--max-regression/);
   });
 });

@@ -41,7 +41,10 @@ describe('CSV export', () => {
 
   it('summary.csv: one row per architecture with the report’s own figures', () => {
     const rows = records(summaryCsv(report));
-    expect(rows.map((r) => `${r.role}:${r.architecture}`)).toEqual([`arch:${report.results.arch.architecture}`, `baseline:${report.results.baseline?.architecture}`]);
+    expect(rows.map((r) => `${r.role}:${r.architecture}`)).toEqual([
+      `arch:${report.results.arch.architecture}`,
+      `baseline:${report.results.baseline?.architecture}`,
+    ]);
     for (const [i, result] of [report.results.arch, report.results.baseline!].entries()) {
       const row = rows[i]!;
       expect(Number(row.committedTps)).toBe(result.committedTps);
@@ -60,7 +63,10 @@ describe('CSV export', () => {
   it('summary.csv: a code only one architecture saw is 0 for the other; seed statistics add mean/ci95 columns', () => {
     const r = fixtureReport();
     r.results.arch.validationCodes.PHANTOM_READ_CONFLICT = 2;
-    r.seedStatistics = { arch: { seeds: [1, 2], metrics: { committedTps: { mean: 10, ci95: 1, values: [9, 11] } } }, baseline: null };
+    r.seedStatistics = {
+      arch: { seeds: [1, 2], metrics: { committedTps: { mean: 10, ci95: 1, values: [9, 11] } } },
+      baseline: null,
+    };
     const rows = records(summaryCsv(r));
     expect(rows[0]?.['validation.PHANTOM_READ_CONFLICT']).toBe('2');
     expect(rows[1]?.['validation.PHANTOM_READ_CONFLICT']).toBe('0');
@@ -70,7 +76,10 @@ describe('CSV export', () => {
 
   it('utilisation.csv: every window of every engine, node names with dots split correctly', () => {
     const rows = records(utilisationCsv(report));
-    const expected = [report.results.arch, report.results.baseline!].reduce((n, r) => n + Object.values(r.timeSeries.utilisation).reduce((m, xs) => m + xs.length, 0), 0);
+    const expected = [report.results.arch, report.results.baseline!].reduce(
+      (n, r) => n + Object.values(r.timeSeries.utilisation).reduce((m, xs) => m + xs.length, 0),
+      0,
+    );
     expect(rows).toHaveLength(expected);
     const arch = report.results.arch;
     const key = Object.keys(arch.timeSeries.utilisation).find((k) => k.startsWith('peer0.Org1MSP.'))!;
@@ -78,7 +87,9 @@ describe('CSV export', () => {
     expect(node).toBe('peer0.Org1MSP');
     const series = rows.filter((r) => r.role === 'arch' && r.node === node && r.engine === engine);
     expect(series.map((r) => Number(r.utilisation))).toEqual(arch.timeSeries.utilisation[key]);
-    expect(series.map((r) => Number(r.timeMs))).toEqual(series.map((_, i) => Number((i * arch.timeSeries.windowMs).toPrecision(12))));
+    expect(series.map((r) => Number(r.timeMs))).toEqual(
+      series.map((_, i) => Number((i * arch.timeSeries.windowMs).toPrecision(12))),
+    );
   });
 
   it('fields with commas, quotes or newlines are quoted', () => {

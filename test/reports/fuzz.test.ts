@@ -34,17 +34,25 @@ function outcome(fn: () => unknown, file = FILE): string {
 }
 
 /** Every path into the fixture report, sampled so the deep time-series arrays do not dominate. */
-function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (prefix.length > 0) out.push(prefix);
   if (Array.isArray(value)) value.slice(0, 3).forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (k !== 'config') pathsOf(v, [...prefix, k], out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) if (k !== 'config') pathsOf(v, [...prefix, k], out);
   return out;
 }
 const PATHS = pathsOf(fixtureReport());
 
 const mutation = fc.record({
   path: fc.constantFrom(...PATHS),
-  replacement: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(-1, 1.5, '', 'x', null, [], {}, true)), { nil: undefined }),
+  replacement: fc.option(
+    fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(-1, 1.5, '', 'x', null, [], {}, true)),
+    { nil: undefined },
+  ),
 });
 
 function mutate(m: { path: (string | number)[]; replacement: unknown }): unknown {
@@ -71,10 +79,17 @@ describe('malformed reports never crash', () => {
 
   it('arbitrary text: rejected with one line naming the file', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1))), (text) => {
-        expect(outcome(() => parseReportText(text, FILE))).not.toBe('ok');
-        expect(outcome(() => parseSweepConsensus(text, FILE))).not.toBe('ok');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
+        ),
+        (text) => {
+          expect(outcome(() => parseReportText(text, FILE))).not.toBe('ok');
+          expect(outcome(() => parseSweepConsensus(text, FILE))).not.toBe('ok');
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -106,7 +121,9 @@ describe('malformed reports never crash', () => {
           if (accepted) expect(run.status === 0 || run.status === 1).toBe(true);
           else {
             expect(run.status).toBe(2);
-            expect(run.stderr).toMatch(new RegExp(`^bpusim: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: [^\\n]+\\n$`));
+            expect(run.stderr).toMatch(
+              new RegExp(`^bpusim: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: [^\\n]+\\n$`),
+            );
           }
         }
         if (!accepted) expect(existsSync(out)).toBe(false);
@@ -118,7 +135,10 @@ describe('malformed reports never crash', () => {
   it('through the real bin: exit 2, one line, no stack trace', async () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify(mutate({ path: ['results', 'arch', 'timeSeries', 'utilisation'], replacement: [1, 2] })));
+    writeFileSync(
+      bad,
+      JSON.stringify(mutate({ path: ['results', 'arch', 'timeSeries', 'utilisation'], replacement: [1, 2] })),
+    );
     const run = (...args: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [BIN, ...args]);
@@ -128,7 +148,10 @@ describe('malformed reports never crash', () => {
         child.stderr.on('data', (d) => (stderr += String(d)));
         child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
-    const [compare, report] = await Promise.all([run('compare', REPORT_FIXTURE, bad), run('report', bad, '--html', join(dir, 'x.html'))]);
+    const [compare, report] = await Promise.all([
+      run('compare', REPORT_FIXTURE, bad),
+      run('report', bad, '--html', join(dir, 'x.html')),
+    ]);
     for (const r of [compare, report]) {
       expect(r.status).toBe(2);
       expect(r.stderr).toBe(`bpusim: ${bad}: results.arch.timeSeries.utilisation: expected record, got an array\n`);

@@ -22,7 +22,15 @@ import { countColour, decodePng, distinctColours } from './_png.js';
 import { fixtureReport, SWEEP_FIXTURE, tempDir } from './_helpers.js';
 
 const run = promisify(execFile);
-const CHARTS = ['throughput', 'latency-cdf', 'utilisation-arch', 'utilisation-baseline', 'phases', 'sweep-tps', 'sweep-latency'];
+const CHARTS = [
+  'throughput',
+  'latency-cdf',
+  'utilisation-arch',
+  'utilisation-baseline',
+  'phases',
+  'sweep-tps',
+  'sweep-latency',
+];
 /** Install time is not test time: apt-get may take minutes on a cold cache. */
 const INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
 
@@ -34,12 +42,19 @@ function which(name: string): string | null {
 function ensureChromium(): { path: string } | { skip: string } {
   const present = which('chromium') ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null);
   if (present !== null) return { path: present };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { skip: 'chromium is not installed and this user cannot apt-get install it' };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { skip: 'chromium is not installed and this user cannot apt-get install it' };
   if (which('apt-get') === null) return { skip: 'chromium is not installed and there is no apt-get here' };
-  const install = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
+  const install = spawnSync(
+    'sh',
+    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'],
+    { encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS },
+  );
   const after = which('chromium');
   if (after !== null) return { path: after };
-  return { skip: `apt-get install chromium failed (exit ${install.status}): ${(install.stderr || install.stdout).trim().split('\n').slice(-1)[0] ?? ''}` };
+  return {
+    skip: `apt-get install chromium failed (exit ${install.status}): ${(install.stderr || install.stdout).trim().split('\n').slice(-1)[0] ?? ''}`,
+  };
 }
 
 const chromium = ensureChromium();
@@ -49,8 +64,21 @@ const profiles: string[] = [];
 async function headless(args: string[]): Promise<string> {
   const profile = mkdtempSync(join(tmpdir(), 'bpusim-chromium-'));
   profiles.push(profile);
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
-  const { stdout } = await run((chromium as { path: string }).path, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
+  const { stdout } = await run((chromium as { path: string }).path, [...flags, ...args], {
+    timeout: 90_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -77,7 +105,10 @@ describe.skipIf('skip' in chromium)('HTML report in headless Chromium', () => {
   const page = join(dir, 'report.html');
   writeFileSync(page, html);
   const measured = join(dir, 'measured.html');
-  writeFileSync(measured, html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${MEASURE}\n</body>`));
+  writeFileSync(
+    measured,
+    html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${MEASURE}\n</body>`),
+  );
   afterAll(() => {
     for (const p of profiles) rmSync(p, { recursive: true, force: true });
   });
@@ -86,7 +117,10 @@ describe.skipIf('skip' in chromium)('HTML report in headless Chromium', () => {
     const dom = await headless(['--dump-dom', `file://${measured}`]);
     const json = /<pre id="measure">([^<]*)<\/pre>/.exec(dom)?.[1];
     expect(json, 'the measuring script ran').toBeDefined();
-    const charts = JSON.parse((json ?? '{}').replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as Record<string, { width: number; height: number; paths: number; drawnPaths: number; bars: number; drawnBars: number }>;
+    const charts = JSON.parse((json ?? '{}').replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as Record<
+      string,
+      { width: number; height: number; paths: number; drawnPaths: number; bars: number; drawnBars: number }
+    >;
     expect(Object.keys(charts).sort()).toEqual([...CHARTS].sort());
     for (const id of CHARTS) {
       const c = charts[id]!;

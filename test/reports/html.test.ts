@@ -23,7 +23,14 @@ describe('HTML report', () => {
   const html = renderHtml(fixtureReport(), { sweep, source: 'report-small.json' });
 
   it('has every chart, each with drawn marks', () => {
-    for (const id of ['throughput', 'latency-cdf', 'utilisation-arch', 'utilisation-baseline', 'sweep-tps', 'sweep-latency']) {
+    for (const id of [
+      'throughput',
+      'latency-cdf',
+      'utilisation-arch',
+      'utilisation-baseline',
+      'sweep-tps',
+      'sweep-latency',
+    ]) {
       const svg = chart(html, id);
       const paths = [...svg.matchAll(/<path [^>]*data-series="[^"]*"[^>]*>/g)].map((m) => m[0]);
       expect(paths.length, id).toBeGreaterThan(0);
@@ -47,7 +54,7 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     const urls = [...html.matchAll(/https?:\/\/[^\s"'<)]+/g)].map((m) => m[0]);
     expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
-    expect(html).toContain("Content-Security-Policy");
+    expect(html).toContain('Content-Security-Policy');
   });
 
   it('states the crypto mode and keeps host figures apart', () => {
@@ -95,6 +102,8 @@ describe('HTML report', () => {
     expect(readFileSync(out, 'utf8')).toContain('data-chart="sweep-latency"');
     const bad = await cli('report', REPORT_FIXTURE, '--html', join(dir, 'x.html'), '--sweep', REPORT_FIXTURE);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/report-small\.json: protocol: expected string, received undefined \(expected the output of 'bpusim sweep consensus --json'\)/);
+    expect(bad.stderr).toMatch(
+      /report-small\.json: protocol: expected string, received undefined \(expected the output of 'bpusim sweep consensus --json'\)/,
+    );
   });
 });

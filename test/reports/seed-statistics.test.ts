@@ -21,7 +21,15 @@ describe('seed statistics', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
-      const report = executeRun({ ...RUN_DEFAULTS, rate: 2000, duration: '100ms', crypto: 'modeled', seeds: 3, seed: 5, baseline: 'none' } as RunFlags);
+      const report = executeRun({
+        ...RUN_DEFAULTS,
+        rate: 2000,
+        duration: '100ms',
+        crypto: 'modeled',
+        seeds: 3,
+        seed: 5,
+        baseline: 'none',
+      } as RunFlags);
       const stats = report.seedStatistics?.arch;
       expect(stats?.seeds).toEqual([5, 6, 7]);
       const tps = stats?.metrics['committedTps'];

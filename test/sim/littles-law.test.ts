@@ -15,7 +15,10 @@ function runRandomNetwork(seed: number, samplePeriodPs = 0) {
   const shape = streams.stream('shape');
   const env = new Environment();
   const stationCount = 2 + shape.int(5);
-  const stations = Array.from({ length: stationCount }, (_, i) => new Server(env, { name: `s${i}`, lanes: 1 + shape.int(4) }));
+  const stations = Array.from(
+    { length: stationCount },
+    (_, i) => new Server(env, { name: `s${i}`, lanes: 1 + shape.int(4) }),
+  );
   const serviceMeans = stations.map((s) => (0.2 + shape.random()) * s.lanes);
   const routeRng = streams.stream('routes');
   const arrivalRng = streams.stream('arrivals');

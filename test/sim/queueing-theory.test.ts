@@ -22,7 +22,13 @@ const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const PS_PER_UNIT = 1e6;
 
 /** One FIFO station fed by Poisson arrivals; returns the mean queue wait in model units. */
-function simulateSingleStation(lanes: number, lambda: number, service: Distribution, customers: number, seed: number): number {
+function simulateSingleStation(
+  lanes: number,
+  lambda: number,
+  service: Distribution,
+  customers: number,
+  seed: number,
+): number {
   const env = new Environment();
   const streams = new RandomStreams(seed);
   const arrivalRng = streams.stream('arrivals');
@@ -89,13 +95,17 @@ describe('Server against queueing theory', () => {
       const service = new Exponential(1);
       const waitSum = [0, 0];
       const waitCount = [0, 0];
-      for (const [cls, lambda] of [[0, lambdaHigh], [1, lambdaLow]] as const) {
+      for (const [cls, lambda] of [
+        [0, lambdaHigh],
+        [1, lambdaLow],
+      ] as const) {
         const arrivalRng = streams.stream(`arrivals/${cls}`);
         const serviceRng = streams.stream(`service/${cls}`);
         const interarrival = new Exponential(1 / lambda);
         // Both classes arrive over the same horizon, so the load mix holds for the whole run.
         const onArrival = (): void => {
-          if (env.nowPs < 400_000 * PS_PER_UNIT) env.schedule(Math.round(interarrival.sample(arrivalRng) * PS_PER_UNIT), onArrival);
+          if (env.nowPs < 400_000 * PS_PER_UNIT)
+            env.schedule(Math.round(interarrival.sample(arrivalRng) * PS_PER_UNIT), onArrival);
           const submittedPs = env.nowPs;
           const servicePs = Math.round(service.sample(serviceRng) * PS_PER_UNIT);
           server.submit(

@@ -5,7 +5,17 @@
  * bytes (preferred and absolute max) and by timeout exactly as Fabric's block cutter does.
  */
 import { describe, expect, it } from 'vitest';
-import { Batcher, type CutReason, Environment, Link, Pipeline, SimInputError, Store, nsToPs, usToPs } from '../../sim/index.js';
+import {
+  Batcher,
+  type CutReason,
+  Environment,
+  Link,
+  Pipeline,
+  SimInputError,
+  Store,
+  nsToPs,
+  usToPs,
+} from '../../sim/index.js';
 
 describe('Pipeline', () => {
   it('an idle pipeline completes one op after exactly latencyPs', () => {
@@ -20,7 +30,11 @@ describe('Pipeline', () => {
   });
 
   it('saturated, throughput = lanes / II and the last op leaves at (n/lanes − 1)·II + latency', () => {
-    for (const [lanes, latencyNs, iiNs] of [[1, 100, 10], [4, 370_000, 370_000], [16, 5_000, 1_250]] as const) {
+    for (const [lanes, latencyNs, iiNs] of [
+      [1, 100, 10],
+      [4, 370_000, 370_000],
+      [16, 5_000, 1_250],
+    ] as const) {
       const env = new Environment();
       const pipeline = new Pipeline(env, { lanes, latencyPs: nsToPs(latencyNs), initiationIntervalPs: nsToPs(iiNs) });
       const ops = lanes * 1000;
@@ -54,8 +68,12 @@ describe('Pipeline', () => {
 
   it('refuses a zero initiation interval with a clear message', () => {
     const env = new Environment();
-    expect(() => new Pipeline(env, { name: 'verify', lanes: 1, latencyPs: 10, initiationIntervalPs: 0 })).toThrow(SimInputError);
-    expect(() => new Pipeline(env, { name: 'verify', lanes: 1, latencyPs: 10, initiationIntervalPs: 0 })).toThrow(/pipeline verify: initiationIntervalPs/);
+    expect(() => new Pipeline(env, { name: 'verify', lanes: 1, latencyPs: 10, initiationIntervalPs: 0 })).toThrow(
+      SimInputError,
+    );
+    expect(() => new Pipeline(env, { name: 'verify', lanes: 1, latencyPs: 10, initiationIntervalPs: 0 })).toThrow(
+      /pipeline verify: initiationIntervalPs/,
+    );
   });
 });
 
@@ -85,8 +103,10 @@ describe('Link', () => {
 describe('Batcher (Fabric block cutter semantics)', () => {
   type Cut = { items: string[]; reason: CutReason; atPs: number };
   function makeBatcher(env: Environment, cuts: Cut[], timeoutPs = 1_000) {
-    return new Batcher<string>(env, { maxCount: 3, preferredMaxBytes: 100, absoluteMaxBytes: 200, timeoutPs }, (items, reason) =>
-      cuts.push({ items, reason, atPs: env.nowPs }),
+    return new Batcher<string>(
+      env,
+      { maxCount: 3, preferredMaxBytes: 100, absoluteMaxBytes: 200, timeoutPs },
+      (items, reason) => cuts.push({ items, reason, atPs: env.nowPs }),
     );
   }
 

@@ -66,7 +66,16 @@ describe('LatencyHistogram', () => {
   });
 
   it('an empty histogram reports zeros', () => {
-    expect(new LatencyHistogram().summary()).toEqual({ count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, p999: 0, max: 0 });
+    expect(new LatencyHistogram().summary()).toEqual({
+      count: 0,
+      min: 0,
+      mean: 0,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+      p999: 0,
+      max: 0,
+    });
   });
 });
 

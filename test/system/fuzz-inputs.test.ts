@@ -36,7 +36,15 @@ function outcome(load: () => unknown): 'ok' | 'bad-input' {
   }
 }
 
-const scalarJunk = fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.double({ noNaN: false }), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
+const scalarJunk = fc.oneof(
+  fc.integer({ min: -5, max: 100_000 }),
+  fc.double({ noNaN: false }),
+  fc.string({ maxLength: 8 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([]),
+  fc.constant({}),
+);
 
 /** A mutation of a parsed document: set, delete or add a key somewhere. */
 function mutate(doc: unknown, path: number[], junk: unknown, kind: number): unknown {
@@ -73,16 +81,32 @@ describe('fuzzed inputs load or exit 2 with one message', () => {
   it('architecture files: 400 mutations of bpu-2019; those that load also run', () => {
     const loaded: string[] = [];
     fc.assert(
-      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), scalarJunk, fc.nat(), fc.boolean(), (path, junk, kind, json) => {
-        const doc = mutate(arch, path, junk, kind);
-        const file = writeTemp(json ? 'json' : 'yaml', json ? JSON.stringify(doc) : stringify(doc));
-        if (outcome(() => loadArchitecture(file)) === 'ok') loaded.push(file);
-      }),
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        scalarJunk,
+        fc.nat(),
+        fc.boolean(),
+        (path, junk, kind, json) => {
+          const doc = mutate(arch, path, junk, kind);
+          const file = writeTemp(json ? 'json' : 'yaml', json ? JSON.stringify(doc) : stringify(doc));
+          if (outcome(() => loadArchitecture(file)) === 'ok') loaded.push(file);
+        },
+      ),
       { numRuns: 400, seed: 1 },
     );
     expect(loaded.length).toBeGreaterThan(10);
     for (const file of loaded.slice(0, 12)) {
-      outcome(() => buildReport({ ...RUN_DEFAULTS, arch: file, baseline: 'none', crypto: 'modeled', rate: 500, duration: '10ms', keys: 100 } as RunFlags));
+      outcome(() =>
+        buildReport({
+          ...RUN_DEFAULTS,
+          arch: file,
+          baseline: 'none',
+          crypto: 'modeled',
+          rate: 500,
+          duration: '10ms',
+          keys: 100,
+        } as RunFlags),
+      );
     }
   });
 
@@ -103,34 +127,65 @@ describe('fuzzed inputs load or exit 2 with one message', () => {
   });
 
   it('grid files: 200 random grids', () => {
-    const key = fc.constantFrom('rate', 'arch', 'duration', 'seed', 'arch.engines.cpu.cores', 'arch.engines.crypto.verify.p256.lanes', 'colour', 'arch.nope.deep');
+    const key = fc.constantFrom(
+      'rate',
+      'arch',
+      'duration',
+      'seed',
+      'arch.engines.cpu.cores',
+      'arch.engines.crypto.verify.p256.lanes',
+      'colour',
+      'arch.nope.deep',
+    );
     fc.assert(
-      fc.property(fc.dictionary(key, fc.array(scalarJunk, { maxLength: 3 })), fc.option(fc.dictionary(fc.constantFrom('rate', 'workload', 'x'), scalarJunk)), (vary, base) => {
-        outcome(() => parseGrid('grid.yaml', base === null ? { vary } : { base, vary }));
-      }),
+      fc.property(
+        fc.dictionary(key, fc.array(scalarJunk, { maxLength: 3 })),
+        fc.option(fc.dictionary(fc.constantFrom('rate', 'workload', 'x'), scalarJunk)),
+        (vary, base) => {
+          outcome(() => parseGrid('grid.yaml', base === null ? { vary } : { base, vary }));
+        },
+      ),
       { numRuns: 200, seed: 4 },
     );
   });
 
   it('trace lines: 300 random lines after a valid header', () => {
     const field = fc.record(
-      { t: scalarJunk, client: scalarJunk, contract: fc.oneof(fc.constant('kv'), scalarJunk), fn: fc.oneof(fc.constant('read'), scalarJunk), args: fc.oneof(fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }), scalarJunk) },
+      {
+        t: scalarJunk,
+        client: scalarJunk,
+        contract: fc.oneof(fc.constant('kv'), scalarJunk),
+        fn: fc.oneof(fc.constant('read'), scalarJunk),
+        args: fc.oneof(fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }), scalarJunk),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.array(fc.oneof(field.map((r) => JSON.stringify(r)), fc.string({ maxLength: 30 })), { maxLength: 4 }), (lines) => {
-        const file = writeTemp('jsonl', `{"format":"bpusim-trace/1"}\n${lines.join('\n')}\n`);
-        outcome(() => {
-          const reader = new TraceReader(file);
-          while (reader.next() !== null);
-        });
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            field.map((r) => JSON.stringify(r)),
+            fc.string({ maxLength: 30 }),
+          ),
+          { maxLength: 4 },
+        ),
+        (lines) => {
+          const file = writeTemp('jsonl', `{"format":"bpusim-trace/1"}\n${lines.join('\n')}\n`);
+          outcome(() => {
+            const reader = new TraceReader(file);
+            while (reader.next() !== null);
+          });
+        },
+      ),
       { numRuns: 300, seed: 5 },
     );
   });
 
   it('through the CLI: exit 2, one stderr line, no output file', () => {
-    const cases = fc.sample(fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), scalarJunk, fc.nat()), { numRuns: 12, seed: 6 });
+    const cases = fc.sample(fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), scalarJunk, fc.nat()), {
+      numRuns: 12,
+      seed: 6,
+    });
     for (const [path, junk, kind] of cases) {
       const file = writeTemp('yaml', stringify(mutate(arch, path, junk, kind)));
       let valid = true;
@@ -141,7 +196,26 @@ describe('fuzzed inputs load or exit 2 with one message', () => {
       }
       if (valid) continue;
       const out = join(dir, `out-${fileCount}.json`);
-      const run = spawnSync(process.execPath, [BIN, 'run', '--arch', file, '--baseline', 'none', '--crypto', 'modeled', '--rate', '100', '--duration', '10ms', '--out', out], { encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          '--arch',
+          file,
+          '--baseline',
+          'none',
+          '--crypto',
+          'modeled',
+          '--rate',
+          '100',
+          '--duration',
+          '10ms',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(existsSync(out)).toBe(false);

@@ -20,7 +20,9 @@ function quiet(flags: Partial<RunFlags>): ReturnType<typeof quietRun> {
 }
 
 describe('state integrity in the system run', () => {
-  it('a corrupt write from the fault file is found at the next audit: right peer, key in range; clean runs raise no alarm', { timeout: 120_000 }, () => {
+  it('a corrupt write from the fault file is found at the next audit: right peer, key in range; clean runs raise no alarm', {
+    timeout: 120_000,
+  }, () => {
     const faults = join(dir, 'corrupt.yaml');
     writeFileSync(faults, 'events:\n  - { atMs: 100, kind: corrupt-write, peer: 1 }\n');
     for (const seed of [1, 2, 3]) {
@@ -44,8 +46,11 @@ describe('state integrity in the system run', () => {
     }
   });
 
-  it("the commitment's upkeep is state-integrity work: the BPU's DB engine does it, the baseline's cores", { timeout: 120_000 }, () => {
-    const engine = (report: ReturnType<typeof quiet>, side: 'arch' | 'baseline', name: string) => report.results[side]!.engines.find((e) => e.node === 'peer0.Org1MSP' && e.engine === name)!;
+  it("the commitment's upkeep is state-integrity work: the BPU's DB engine does it, the baseline's cores", {
+    timeout: 120_000,
+  }, () => {
+    const engine = (report: ReturnType<typeof quiet>, side: 'arch' | 'baseline', name: string) =>
+      report.results[side]!.engines.find((e) => e.node === 'peer0.Org1MSP' && e.engine === name)!;
     const plain = quiet({});
     const audited = quiet({ auditEvery: 4 });
     expect(engine(audited, 'arch', 'db').ops).toBeGreaterThan(engine(plain, 'arch', 'db').ops);
@@ -55,7 +60,9 @@ describe('state integrity in the system run', () => {
     expect(audited.results.arch.stateHash).toBe(plain.results.arch.stateHash);
   });
 
-  it('a peer joining by snapshot or by replay reaches the head with the same state; both architectures report it', { timeout: 120_000 }, () => {
+  it('a peer joining by snapshot or by replay reaches the head with the same state; both architectures report it', {
+    timeout: 120_000,
+  }, () => {
     const snapshot = quiet({ joinPeerAt: '120ms', join: 'snapshot', auditEvery: 5 });
     const replay = quiet({ joinPeerAt: '120ms', join: 'replay' });
     for (const report of [snapshot, replay]) {
@@ -82,8 +89,18 @@ describe('state integrity in the system run', () => {
     expect(quiet({ joinPeerAt: '120ms', join: 'snapshot', auditEvery: 5 }).results).toEqual(snapshot.results);
   });
 
-  it('a snapshot damaged on its way is refused and the peer joins by replay instead, reaching the same state', { timeout: 120_000 }, () => {
-    const { options, arch } = buildRunOptions({ ...RUN_DEFAULTS, crypto: 'modeled', rate: 2_000, duration: '300ms', topology: smallBlocks, joinPeerAt: '120ms', join: 'snapshot' } as RunFlags);
+  it('a snapshot damaged on its way is refused and the peer joins by replay instead, reaching the same state', {
+    timeout: 120_000,
+  }, () => {
+    const { options, arch } = buildRunOptions({
+      ...RUN_DEFAULTS,
+      crypto: 'modeled',
+      rate: 2_000,
+      duration: '300ms',
+      topology: smallBlocks,
+      joinPeerAt: '120ms',
+      join: 'snapshot',
+    } as RunFlags);
     const result = runSystem({ ...options, arch, integrity: { ...options.integrity, tamperSnapshot: true } });
     const joined = result.integrity?.join;
     expect(joined?.mode).toBe('snapshot');
@@ -95,7 +112,8 @@ describe('state integrity in the system run', () => {
 
   it('growing the network one peer at a time reports how many peers hold the target TPS', { timeout: 120_000 }, () => {
     // Fixed arrivals: each interval offers exactly the target (no Poisson noise around the threshold).
-    const held = quiet({ rate: 4_000, arrival: 'fixed', duration: '400ms', growPeersEvery: '80ms', baseline: 'none' }).results.arch.integrity?.growth;
+    const held = quiet({ rate: 4_000, arrival: 'fixed', duration: '400ms', growPeersEvery: '80ms', baseline: 'none' })
+      .results.arch.integrity?.growth;
     expect(held).toBeDefined();
     expect(held!.steps.length).toBeGreaterThanOrEqual(3);
     expect(held!.addedPeers).toBeGreaterThanOrEqual(2);
@@ -104,7 +122,14 @@ describe('state integrity in the system run', () => {
     expect(held!.steps.every((s) => s.holds)).toBe(true);
     expect(held!.peersHeld).toBe(Math.max(...held!.steps.map((s) => s.peers)));
     // A target far above what is offered never holds: only the original peers count.
-    const missed = quiet({ rate: 4_000, arrival: 'fixed', duration: '400ms', growPeersEvery: '80ms', targetTps: 1_000_000, baseline: 'none' }).results.arch.integrity?.growth;
+    const missed = quiet({
+      rate: 4_000,
+      arrival: 'fixed',
+      duration: '400ms',
+      growPeersEvery: '80ms',
+      targetTps: 1_000_000,
+      baseline: 'none',
+    }).results.arch.integrity?.growth;
     expect(missed!.steps.some((s) => s.holds)).toBe(false);
     expect(missed!.peersHeld).toBe(4);
   });
@@ -112,13 +137,17 @@ describe('state integrity in the system run', () => {
   it('bad integrity flags and fault files exit 2 with one clear message', () => {
     const bad = join(dir, 'bad-peer.yaml');
     writeFileSync(bad, 'events:\n  - { atMs: 10, kind: corrupt-write, peer: 99 }\n');
-    expect(() => quiet({ faults: bad, auditEvery: 4 })).toThrow(/bad-peer\.yaml.*events\.0\.peer.*peer 99 does not exist/);
+    expect(() => quiet({ faults: bad, auditEvery: 4 })).toThrow(
+      /bad-peer\.yaml.*events\.0\.peer.*peer 99 does not exist/,
+    );
     const needsAudit = join(dir, 'needs-audit.yaml');
     writeFileSync(needsAudit, 'events:\n  - { atMs: 10, kind: corrupt-write, peer: 0 }\n');
     expect(() => quiet({ faults: needsAudit })).toThrow(/add --audit-every/);
     expect(() => quiet({ joinPeerAt: '5s' })).toThrow(/--join-peer-at: expected a time within --duration/);
     expect(() => quiet({ joinPeerAt: '100ms', join: 'teleport' })).toThrow(/--join: expected snapshot or replay/);
     expect(() => quiet({ auditEvery: 4, auditBuckets: 1000 })).toThrow(/--audit-buckets: expected a power of two/);
-    expect(() => quiet({ growPeersEvery: '200ms' })).toThrow(/--grow-peers-every: expected an interval at most half of --duration/);
+    expect(() => quiet({ growPeersEvery: '200ms' })).toThrow(
+      /--grow-peers-every: expected an interval at most half of --duration/,
+    );
   });
 });

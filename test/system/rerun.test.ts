@@ -17,10 +17,40 @@ describe('bpusim rerun', () => {
   it('reproduces a report exactly, and catches an altered one', () => {
     const report = join(dir, 'report.json');
     const topology = join(dir, 'four.yaml');
-    writeFileSync(topology, readFileSync(new URL('../../engines/presets/topology/dc.yaml', import.meta.url), 'utf8').replace('orderers: { count: 1, site: dc1 }', 'orderers: { count: 4, site: dc1 }'));
+    writeFileSync(
+      topology,
+      readFileSync(new URL('../../engines/presets/topology/dc.yaml', import.meta.url), 'utf8').replace(
+        'orderers: { count: 1, site: dc1 }',
+        'orderers: { count: 4, site: dc1 }',
+      ),
+    );
     const faults = join(dir, 'faults.yaml');
     writeFileSync(faults, 'events:\n  - { atMs: 20, kind: crash, node: 2 }\n');
-    const run = bpusim('run', '--topology', topology, '--ordering', 'raft', '--faults', faults, '--workload', 'ycsb-a', '--keys', '300', '--rate', '3000', '--duration', '150ms', '--arrival', 'bursty:6000:0:10:10', '--crypto', 'modeled', '--seed', '4', '--out', report);
+    const run = bpusim(
+      'run',
+      '--topology',
+      topology,
+      '--ordering',
+      'raft',
+      '--faults',
+      faults,
+      '--workload',
+      'ycsb-a',
+      '--keys',
+      '300',
+      '--rate',
+      '3000',
+      '--duration',
+      '150ms',
+      '--arrival',
+      'bursty:6000:0:10:10',
+      '--crypto',
+      'modeled',
+      '--seed',
+      '4',
+      '--out',
+      report,
+    );
     expect(run.status).toBe(0);
     const again = bpusim('rerun', report);
     expect(again.stderr).toBe('');

@@ -40,7 +40,15 @@ function withoutHost(report: object): string {
 
 describe('bpusim run', () => {
   it('conflict-free workload: every architecture ends with the same block hash and state hash', () => {
-    const flags = { topology: countCutTopology, workload: 'kv-insert', rate: 1000, arrival: 'fixed', duration: '99ms', drain: '5s', crypto: 'real' };
+    const flags = {
+      topology: countCutTopology,
+      workload: 'kv-insert',
+      rate: 1000,
+      arrival: 'fixed',
+      duration: '99ms',
+      drain: '5s',
+      crypto: 'real',
+    };
     const a = quiet({ ...flags, arch: 'bpu-2019', baseline: 'cpu-64core' });
     const b = quiet({ ...flags, arch: 'bpu-1m', baseline: 'none' });
     const results = [a.results.arch, a.results.baseline, b.results.arch];
@@ -77,20 +85,34 @@ engines:
 serves: { verify: crypto }
 `,
     );
-    const report = quiet({ arch: slowVerify, baseline: 'none', workload: 'donothing', rate: 20000, duration: '100ms', drain: '200ms' });
+    const report = quiet({
+      arch: slowVerify,
+      baseline: 'none',
+      workload: 'donothing',
+      rate: 20000,
+      duration: '100ms',
+      drain: '200ms',
+    });
     expect(report.results.arch.bottleneck.engine).toBe('crypto.verify.p256');
     expect(report.results.arch.bottleneck.utilisation).toBeGreaterThan(0.95);
   });
 
   it.each([
-    [['--arch', 'bpu-2020'], /preset bpu-2020|bpu-2020: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/],
+    [
+      ['--arch', 'bpu-2020'],
+      /preset bpu-2020|bpu-2020: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/,
+    ],
     [['--workload', 'tpcc'], /--workload: unknown workload 'tpcc'; allowed: smallbank, kv, kv-insert/],
     [['--duration', 'soon'], /--duration: expected a positive time such as 2s or 500ms, got 'soon'/],
     [['--crypto', 'fast'], /--crypto: expected real or modeled, got 'fast'/],
     [['--rate', '-5'], /--rate: expected a number greater than 0/],
   ])('bad flag %j exits 2 with one message, no stack, no report', (args, message) => {
     const out = join(dir, `bad-${readdirSync(dir).length}.json`);
-    const run = spawnSync(process.execPath, [BIN, 'run', '--crypto', 'modeled', '--rate', '100', '--duration', '10ms', ...args, '--out', out], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [BIN, 'run', '--crypto', 'modeled', '--rate', '100', '--duration', '10ms', ...args, '--out', out],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -99,8 +121,13 @@ serves: { verify: crypto }
 
   it('a bad topology file exits 2 naming the file and field', () => {
     const bad = join(dir, 'bad-topology.yaml');
-    writeFileSync(bad, 'name: t\nsites: { a: { link: { latencyUs: 1, gbps: 1 } } }\norgs: [ { site: b, peers: 1 } ]\norderers: { count: 1, site: a }\nclients: { count: 1, site: a }\nproxy: { site: a }\n');
-    const run = spawnSync(process.execPath, [BIN, 'run', '--topology', bad, '--crypto', 'modeled'], { encoding: 'utf8' });
+    writeFileSync(
+      bad,
+      'name: t\nsites: { a: { link: { latencyUs: 1, gbps: 1 } } }\norgs: [ { site: b, peers: 1 } ]\norderers: { count: 1, site: a }\nclients: { count: 1, site: a }\nproxy: { site: a }\n',
+    );
+    const run = spawnSync(process.execPath, [BIN, 'run', '--topology', bad, '--crypto', 'modeled'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/bad-topology\.yaml: orgs\.0\.site: unknown site 'b'; sites: a/);
   });
@@ -119,7 +146,17 @@ engines:
   cpu: { cores: 1, clockGHz: 3, cycles: { signP256: 100, verifyP256: 100, signEd25519: 100, verifyEd25519: 100, signBls: 100, verifyBls: 100, hashPerByte: 0, encodePerByte: 0, decodePerByte: 0, stateRead: 10, stateWrite: 10, rangeRow: 10, contractStep: 1, contextSwitch: 0, packet: 0, networkPerByte: 300, consensusMessage: 10 } }
 `,
     );
-    const report = quiet({ arch: tightNetwork, baseline: 'none', topology: countCutTopology, workload: 'kv-insert', rate: 1000, duration: '600ms', drain: '1s', sweep: 'peers=3,6,24', targetTps: 1000 });
+    const report = quiet({
+      arch: tightNetwork,
+      baseline: 'none',
+      topology: countCutTopology,
+      workload: 'kv-insert',
+      rate: 1000,
+      duration: '600ms',
+      drain: '1s',
+      sweep: 'peers=3,6,24',
+      targetTps: 1000,
+    });
     const sweep = report.scalability?.arch;
     expect(sweep?.points.map((p) => p.peers)).toEqual([3, 6, 24]);
     expect(sweep?.points[0]?.holds).toBe(true);

@@ -8,7 +8,16 @@ import { sizeArchitecture } from '../../cli/size.js';
 
 describe('bpusim size', () => {
   it('gives each engine the lanes its measured demand needs at the target, and the check holds', () => {
-    const sizing = sizeArchitecture({ targetTps: 40_000, arch: 'bpu-2019', workload: 'donothing', topology: 'dc', probeRate: 4_000, duration: '100ms', ceiling: 0.8, iterations: 4 });
+    const sizing = sizeArchitecture({
+      targetTps: 40_000,
+      arch: 'bpu-2019',
+      workload: 'donothing',
+      topology: 'dc',
+      probeRate: 4_000,
+      duration: '100ms',
+      ceiling: 0.8,
+      iterations: 4,
+    });
     const verify = sizing.probe.engines.find((e) => e.engine === 'crypto.verify.p256');
     // 3.5 verifies per tx per peer × 368 µs ≈ 1.29 busy lanes per 1,000 TPS.
     expect(verify?.busyLanesPerKtps).toBeGreaterThan(1.2);

@@ -37,9 +37,18 @@ describe('bpusim sweep <grid>', () => {
     }
     const one = readFileSync(join(dir, 'w1.json'), 'utf8');
     expect(readFileSync(join(dir, 'w2.json'), 'utf8')).toBe(one);
-    expect(bpusim('merge', join(dir, 's1.json'), join(dir, 's0.json'), '--out', join(dir, 'merged.json')).status).toBe(0);
+    expect(bpusim('merge', join(dir, 's1.json'), join(dir, 's0.json'), '--out', join(dir, 'merged.json')).status).toBe(
+      0,
+    );
     expect(readFileSync(join(dir, 'merged.json'), 'utf8')).toBe(one);
-    const sweep = JSON.parse(one) as { pointCount: number; points: { index: number; params: Record<string, number>; report: { results: { arch: { bottleneck: { engine: string } } } } }[] };
+    const sweep = JSON.parse(one) as {
+      pointCount: number;
+      points: {
+        index: number;
+        params: Record<string, number>;
+        report: { results: { arch: { bottleneck: { engine: string } } } };
+      }[];
+    };
     expect(sweep.pointCount).toBe(4);
     expect(sweep.points.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     // Two verify lanes at 6,000 TPS saturate the crypto engine; 128 do not.
@@ -56,7 +65,9 @@ describe('bpusim sweep <grid>', () => {
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
     const unknown = join(dir, 'unknown.yaml');
     writeFileSync(unknown, 'vary: { colour: [red] }\n');
-    expect(bpusim('sweep', unknown, '--workers', '1').stderr).toMatch(/unknown\.yaml: vary\.colour: not a parameter; allowed: arch, topology/);
+    expect(bpusim('sweep', unknown, '--workers', '1').stderr).toMatch(
+      /unknown\.yaml: vary\.colour: not a parameter; allowed: arch, topology/,
+    );
     const merge = bpusim('merge', join(dir, 's0.json'), '--out', join(dir, 'partial.json'));
     expect(merge.status).toBe(2);
     expect(merge.stderr).toMatch(/points 1, 3 are missing/);

@@ -12,13 +12,22 @@ import { buildReport, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
 describe('timeline export', () => {
   it('writes slices of the window on named tracks, without changing the results', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bpusim-timeline-')), 'timeline.json');
-    const flags = { ...RUN_DEFAULTS, rate: 10_000, duration: '100ms', crypto: 'modeled', baseline: 'none', keys: 500 } as RunFlags;
+    const flags = {
+      ...RUN_DEFAULTS,
+      rate: 10_000,
+      duration: '100ms',
+      crypto: 'modeled',
+      baseline: 'none',
+      keys: 500,
+    } as RunFlags;
     const traced = buildReport({ ...flags, timeline: file, timelineWindow: '40ms:45ms' });
     const plain = buildReport(flags);
     const { host: _a, ...tracedRest } = traced;
     const { host: _b, ...plainRest } = plain;
     expect(JSON.stringify(tracedRest)).toBe(JSON.stringify(plainRest));
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { ph: string; name: string; ts: number; dur?: number; args?: { name?: string } }[] };
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      traceEvents: { ph: string; name: string; ts: number; dur?: number; args?: { name?: string } }[];
+    };
     const slices = doc.traceEvents.filter((e) => e.ph === 'X');
     expect(slices.length).toBeGreaterThan(100);
     for (const s of slices) {

@@ -88,7 +88,8 @@ describe('YCSB workloads', () => {
         const tx = generator.next(d, i);
         counts[tx.fn] = (counts[tx.fn] ?? 0) + 1;
       }
-      for (const [op, share] of Object.entries(mix)) expect(Math.abs((counts[op] ?? 0) / 20_000 - share)).toBeLessThan(0.01);
+      for (const [op, share] of Object.entries(mix))
+        expect(Math.abs((counts[op] ?? 0) / 20_000 - share)).toBeLessThan(0.01);
       expect(Object.keys(counts).sort()).toEqual(Object.keys(mix).sort());
     }
   });

@@ -27,7 +27,16 @@ function readAll(file: string): TraceEvent[] {
 describe('traces', () => {
   it('record → read round-trips, times non-decreasing, rate as asked', () => {
     const file = join(dir, 'rec.jsonl');
-    const count = recordTrace({ workload: 'smallbank', rate: 2000, arrival: 'poisson', duration: '2s', clients: 8, keys: 1000, seed: 3, out: file });
+    const count = recordTrace({
+      workload: 'smallbank',
+      rate: 2000,
+      arrival: 'poisson',
+      duration: '2s',
+      clients: 8,
+      keys: 1000,
+      seed: 3,
+      out: file,
+    });
     const events = readAll(file);
     expect(events.length).toBe(count);
     expect(Math.abs(count - 4000)).toBeLessThan(4 * Math.sqrt(4000));
@@ -37,14 +46,48 @@ describe('traces', () => {
 
   it('a replayed run records exactly the trace it replayed', () => {
     const input = join(dir, 'in.jsonl');
-    recordTrace({ workload: 'kv', rate: 500, arrival: 'fixed', duration: '200ms', clients: 4, keys: 500, seed: 1, out: input });
+    recordTrace({
+      workload: 'kv',
+      rate: 500,
+      arrival: 'fixed',
+      duration: '200ms',
+      clients: 4,
+      keys: 500,
+      seed: 1,
+      out: input,
+    });
     const output = join(dir, 'out.jsonl');
-    const run = spawnSync(process.execPath, [BIN, 'run', '--trace', input, '--duration', '200ms', '--crypto', 'modeled', '--baseline', 'none', '--keys', '500', '--record-trace', output, '--json'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--trace',
+        input,
+        '--duration',
+        '200ms',
+        '--crypto',
+        'modeled',
+        '--baseline',
+        'none',
+        '--keys',
+        '500',
+        '--record-trace',
+        output,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(0);
     const replayed = readAll(output).map(({ timeS, ...rest }) => ({ t: timeS.toFixed(6), ...rest }));
     const original = readAll(input).map(({ timeS, ...rest }) => ({ t: timeS.toFixed(6), ...rest }));
-    expect(replayed.map((e) => ({ ...e, client: e.client % 4 }))).toEqual(original.map((e) => ({ ...e, client: e.client % 16 % 4 })));
-    const report = JSON.parse(run.stdout) as { identity: { workload: string }; results: { arch: { submittedTxs: number } } };
+    expect(replayed.map((e) => ({ ...e, client: e.client % 4 }))).toEqual(
+      original.map((e) => ({ ...e, client: (e.client % 16) % 4 })),
+    );
+    const report = JSON.parse(run.stdout) as {
+      identity: { workload: string };
+      results: { arch: { submittedTxs: number } };
+    };
     expect(report.identity.workload).toBe(`trace ${input}`);
     expect(report.results.arch.submittedTxs).toBe(original.length);
   });
@@ -66,25 +109,69 @@ workloads:
     expect(accounts).toBe(300);
     expect(list.length).toBe(3 * (100 * 2 + 300 * 1));
     expect(list.filter((e) => e.timeS >= 2).length).toBe(900);
-    expect(list.every((e) => e.contract === 'smallbank' && e.fn === 'send_payment' && Number(e.args[0]) < 300)).toBe(true);
-    expect(() => importDiablo('x.yaml', 'workloads: [ { number: 1, client: { behavior: [ { interaction: !deploy {}, load: { 0: 1 } } ] } } ]')).toThrow(/x\.yaml: workloads\.0\.client\.behavior\.0\.interaction: expected !transfer or !invoke, got "!deploy"/);
+    expect(list.every((e) => e.contract === 'smallbank' && e.fn === 'send_payment' && Number(e.args[0]) < 300)).toBe(
+      true,
+    );
+    expect(() =>
+      importDiablo(
+        'x.yaml',
+        'workloads: [ { number: 1, client: { behavior: [ { interaction: !deploy {}, load: { 0: 1 } } ] } } ]',
+      ),
+    ).toThrow(/x\.yaml: workloads\.0\.client\.behavior\.0\.interaction: expected !transfer or !invoke, got "!deploy"/);
   });
 
   it.each([
     ['{"format":"bpusim-trace/2"}', /:1: format: expected "bpusim-trace\/1", got "bpusim-trace\/2"/],
-    ['{"format":"bpusim-trace/1"}\n{"t":-1,"client":0,"contract":"kv","fn":"read","args":[]}', /:2: field 't': expected a number of seconds ≥ 0, got -1/],
-    ['{"format":"bpusim-trace/1"}\n\n{"t":1,"client":1.5,"contract":"kv","fn":"read","args":[]}', /:3: field 'client': expected an integer ≥ 0, got 1.5/],
-    ['{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"","fn":"read","args":[]}', /:2: field 'contract': expected a non-empty string/],
-    ['{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"kv","fn":"read","args":[1]}', /:2: field 'args': expected an array of strings, got \[1\]/],
-    ['{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"kv","fn":"read","args":[],"x":1}', /:2: unknown field 'x'; allowed: t, client, contract, fn, args/],
-    ['{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"nft","fn":"mint","args":[]}', /:2: field 'contract': 'nft' is not a built-in contract; allowed: kv, smallbank/],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":-1,"client":0,"contract":"kv","fn":"read","args":[]}',
+      /:2: field 't': expected a number of seconds ≥ 0, got -1/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n\n{"t":1,"client":1.5,"contract":"kv","fn":"read","args":[]}',
+      /:3: field 'client': expected an integer ≥ 0, got 1.5/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"","fn":"read","args":[]}',
+      /:2: field 'contract': expected a non-empty string/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"kv","fn":"read","args":[1]}',
+      /:2: field 'args': expected an array of strings, got \[1\]/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"kv","fn":"read","args":[],"x":1}',
+      /:2: unknown field 'x'; allowed: t, client, contract, fn, args/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"nft","fn":"mint","args":[]}',
+      /:2: field 'contract': 'nft' is not a built-in contract; allowed: kv, smallbank/,
+    ],
     ['{"format":"bpusim-trace/1"}\nnot json', /:2: not JSON/],
   ])('bad trace %# exits 2 naming file, line and field, writes no report', (text, message) => {
     badCount++;
     const file = join(dir, `bad-${badCount}.jsonl`);
     writeFileSync(file, text);
     const out = `${file}.report.json`;
-    const run = spawnSync(process.execPath, [BIN, 'run', '--trace', file, '--duration', '2s', '--crypto', 'modeled', '--baseline', 'none', '--keys', '100', '--out', out], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--trace',
+        file,
+        '--duration',
+        '2s',
+        '--crypto',
+        'modeled',
+        '--baseline',
+        'none',
+        '--keys',
+        '100',
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -94,7 +181,14 @@ workloads:
   it('reads a long trace in flat memory', () => {
     const file = join(dir, 'long.jsonl');
     const writer = new TraceWriter(file, 'test');
-    for (let i = 0; i < 400_000; i++) writer.write({ timeS: i / 1e5, client: i % 64, contract: 'kv', fn: 'read', args: [`user${String(i % 1000).padStart(10, '0')}`] });
+    for (let i = 0; i < 400_000; i++)
+      writer.write({
+        timeS: i / 1e5,
+        client: i % 64,
+        contract: 'kv',
+        fn: 'read',
+        args: [`user${String(i % 1000).padStart(10, '0')}`],
+      });
     writer.finish();
     expect(readFileSync(file).length).toBeGreaterThan(30e6);
     global.gc?.();

@@ -14,7 +14,8 @@ export const ioheavyContract: Contract = {
   invoke(stub, fn, args) {
     const n = argInt(args, 0, 'n');
     const start = argInt(args, 1, 'start');
-    if (n < 0 || n > keyCountMax || start < 0) throw new ChaincodeError(`ioheavy: n must be 0..${keyCountMax}, start ≥ 0`, 400);
+    if (n < 0 || n > keyCountMax || start < 0)
+      throw new ChaincodeError(`ioheavy: n must be 0..${keyCountMax}, start ≥ 0`, 400);
     switch (fn) {
       case 'write':
         for (let i = 0; i < n; i += 1) stub.putState(`io_${padIndex(start + i)}`, fillerBytes(start + i, valueBytes));

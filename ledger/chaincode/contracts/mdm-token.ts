@@ -49,12 +49,16 @@ function readBalance(stub: ChaincodeStub, name: string): bigint {
 function members(stub: ChaincodeStub): string[] {
   const raw = stub.getState('cfg_members');
   if (raw === null) throw new ChaincodeError('mdm-token: not initialised (no cfg_members)');
-  return decoder.decode(raw).split(',').filter((m) => m !== '');
+  return decoder
+    .decode(raw)
+    .split(',')
+    .filter((m) => m !== '');
 }
 
 function feeIncome(stub: ChaincodeStub, mspId: string): bigint {
   let sum = 0n;
-  for (const [, value] of stub.getStateByRange(`fee_${mspId}_`, `fee_${mspId}_\u007f`)) sum += decodeInt(value, 'fee entry');
+  for (const [, value] of stub.getStateByRange(`fee_${mspId}_`, `fee_${mspId}_\u007f`))
+    sum += decodeInt(value, 'fee entry');
   return sum;
 }
 
@@ -68,7 +72,11 @@ export const mdmTokenContract: Contract = {
     const users = BigInt(Math.max(0, Math.floor(params['users'] ?? 0)));
     const perUser = BigInt(Math.max(0, Math.floor(params['userBalanceMdm'] ?? 0))) * MICRO_PER_MDM;
     const salesMicro = (MDM_SUPPLY_MICRO * 50n) / 100n;
-    if (users * perUser > salesMicro) throw new ChaincodeError(`mdm-token genesis: ${users} users × ${perUser / MICRO_PER_MDM} MDM exceeds the sales allocation`, 400);
+    if (users * perUser > salesMicro)
+      throw new ChaincodeError(
+        `mdm-token genesis: ${users} users × ${perUser / MICRO_PER_MDM} MDM exceeds the sales allocation`,
+        400,
+      );
     for (const [name, percent] of MDM_GENESIS_SPLIT) {
       const share = (MDM_SUPPLY_MICRO * percent) / 100n;
       writes.push({ key: balanceKey(name), value: encodeInt(name === 'sales' ? share - users * perUser : share) });
@@ -97,7 +105,9 @@ export const mdmTokenContract: Contract = {
         if (fee > 0n && payees.length > 0) {
           const share = fee / BigInt(payees.length);
           const remainder = fee - share * BigInt(payees.length);
-          payees.forEach((mspId, index) => stub.putState(feeKey(mspId, stub.getTxID()), encodeInt(index === 0 ? share + remainder : share)));
+          payees.forEach((mspId, index) =>
+            stub.putState(feeKey(mspId, stub.getTxID()), encodeInt(index === 0 ? share + remainder : share)),
+          );
         }
         stub.setEvent('transfer', encoder.encode(`${from}>${to}:${amount}:${fee}`));
         return ok();

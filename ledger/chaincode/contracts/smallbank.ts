@@ -11,7 +11,14 @@ import type { KvWrite } from '../rwset.js';
 import type { ChaincodeStub } from '../stub.js';
 import { decodeInt, encodeInt, padIndex } from './_values.js';
 
-export const SMALLBANK_FUNCTIONS = ['transact_savings', 'deposit_checking', 'send_payment', 'write_check', 'amalgamate', 'query'] as const;
+export const SMALLBANK_FUNCTIONS = [
+  'transact_savings',
+  'deposit_checking',
+  'send_payment',
+  'write_check',
+  'amalgamate',
+  'query',
+] as const;
 
 const checking = (account: number) => `c_${padIndex(account, 8)}`;
 const savings = (account: number) => `s_${padIndex(account, 8)}`;

@@ -14,7 +14,9 @@ const outDir = join(root, 'build', 'native');
 const out = join(outDir, 'p256_verify.node');
 
 function nodeIncludeDir() {
-  const candidates = [process.env.npm_config_nodedir, resolve(dirname(process.execPath), '..')].filter((dir) => dir !== undefined && dir !== '');
+  const candidates = [process.env.npm_config_nodedir, resolve(dirname(process.execPath), '..')].filter(
+    (dir) => dir !== undefined && dir !== '',
+  );
   for (const dir of candidates) {
     const include = join(dir, 'include', 'node');
     if (existsSync(join(include, 'node_api.h'))) return include;
@@ -23,7 +25,9 @@ function nodeIncludeDir() {
 }
 
 function skip(reason) {
-  process.stdout.write(`bpusim: native P-256 verifier not built (${reason}); the node crypto provider uses node:crypto\n`);
+  process.stdout.write(
+    `bpusim: native P-256 verifier not built (${reason}); the node crypto provider uses node:crypto\n`,
+  );
   process.exit(0);
 }
 
@@ -34,11 +38,18 @@ const temp = `${out}.${process.pid}.tmp`;
 const compiler = process.env.CC ?? 'cc';
 try {
   // -shared leaves OpenSSL's and N-API's symbols undefined: they resolve against the loading node.
-  execFileSync(compiler, ['-O2', '-fPIC', '-shared', '-Wall', '-I', include, '-o', temp, join(here, 'p256_verify.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(compiler, ['-O2', '-fPIC', '-shared', '-Wall', '-I', include, '-o', temp, join(here, 'p256_verify.c')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   renameSync(temp, out);
   process.stdout.write(`bpusim: built ${out}\n`);
 } catch (error) {
   rmSync(temp, { force: true });
-  const stderr = error && typeof error === 'object' && 'stderr' in error ? String(error.stderr).split('\n').find((line) => line.includes('error')) : undefined;
+  const stderr =
+    error && typeof error === 'object' && 'stderr' in error
+      ? String(error.stderr)
+          .split('\n')
+          .find((line) => line.includes('error'))
+      : undefined;
   skip(`${compiler} failed${stderr ? `: ${stderr.trim()}` : ''}`);
 }

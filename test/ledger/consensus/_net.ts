@@ -5,7 +5,13 @@
  * and heal nodes. It checks agreement on every decision: no two honest nodes decide different
  * digests at the same height, and each node decides heights 1, 2, 3 … in order.
  */
-import type { ConsensusMessage, ConsensusNode, DecidedBatch, Effects, NodeId } from '../../../ledger/consensus/types.js';
+import type {
+  ConsensusMessage,
+  ConsensusNode,
+  DecidedBatch,
+  Effects,
+  NodeId,
+} from '../../../ledger/consensus/types.js';
 import { RandomStream } from '../../../sim/index.js';
 
 /** Test scheduling draws from a named kernel PRNG stream of the seed. */
@@ -95,7 +101,8 @@ export class TestNet {
 
   partition(groups: readonly (readonly NodeId[])[]): void {
     this.blocked.clear();
-    for (const a of groups) for (const b of groups) if (a !== b) for (const x of a) for (const y of b) this.blocked.add(`${x}>${y}`);
+    for (const a of groups)
+      for (const b of groups) if (a !== b) for (const x of a) for (const y of b) this.blocked.add(`${x}>${y}`);
   }
 
   heal(): void {
@@ -157,7 +164,15 @@ export class TestNet {
     for (const request of effects.setTimers) {
       const generation = this.seqCounter++;
       generations.set(request.name, generation);
-      this.push({ kind: 'timer', at: this.now + Math.max(1, Math.round(request.delayMs)), seq: generation, node: id, name: request.name, generation, incarnation: this.incarnation[id] ?? 0 });
+      this.push({
+        kind: 'timer',
+        at: this.now + Math.max(1, Math.round(request.delayMs)),
+        seq: generation,
+        node: id,
+        name: request.name,
+        generation,
+        incarnation: this.incarnation[id] ?? 0,
+      });
     }
     const [low, high] = this.options.latencyMs ?? [1, 10];
     for (const send of effects.sends) {
@@ -169,17 +184,27 @@ export class TestNet {
       const copies = this.rng() < this.duplicateRate ? 2 : 1;
       for (let copy = 0; copy < copies; copy += 1) {
         const latency = low + Math.floor(this.rng() * (high - low + 1));
-        this.push({ kind: 'deliver', at: this.now + latency, seq: this.seqCounter++, to: send.to, message: send.message });
+        this.push({
+          kind: 'deliver',
+          at: this.now + latency,
+          seq: this.seqCounter++,
+          to: send.to,
+          message: send.message,
+        });
       }
     }
     const mine = this.decided[id] as Map<number, DecidedBatch>;
     for (const batch of effects.decided) {
-      if (batch.height !== mine.size + 1) this.violations.push(`node ${id} decided height ${batch.height} after ${mine.size}`);
+      if (batch.height !== mine.size + 1)
+        this.violations.push(`node ${id} decided height ${batch.height} after ${mine.size}`);
       mine.set(batch.height, batch);
       if (this.options.byzantine?.has(id)) continue;
       const known = this.canonical.get(batch.height);
       if (known === undefined) this.canonical.set(batch.height, batch.digest);
-      else if (known !== batch.digest) this.violations.push(`height ${batch.height}: node ${id} decided ${batch.digest.slice(0, 12)}, another ${known.slice(0, 12)}`);
+      else if (known !== batch.digest)
+        this.violations.push(
+          `height ${batch.height}: node ${id} decided ${batch.digest.slice(0, 12)}, another ${known.slice(0, 12)}`,
+        );
     }
   }
 
@@ -228,7 +253,14 @@ export function envelope(tag: number, counter: number, sizeBytes = 64): Uint8Arr
 }
 
 /** Submits `count` envelopes every `gapMs`, each to `target()` (a node id, or −1 for none). */
-export function clientLoad(net: TestNet, tag: number, count: number, gapMs: number, startMs: number, target: () => NodeId | readonly NodeId[]): void {
+export function clientLoad(
+  net: TestNet,
+  tag: number,
+  count: number,
+  gapMs: number,
+  startMs: number,
+  target: () => NodeId | readonly NodeId[],
+): void {
   for (let i = 0; i < count; i += 1) {
     net.at(startMs + i * gapMs, () => {
       const to = target();

@@ -13,7 +13,12 @@ import { TestNet, clientLoad, prng } from './_net.js';
 
 export const batch = { maxMessageCount: 10, absoluteMaxBytes: 1 << 20, preferredMaxBytes: 1 << 16 };
 
-export function raftNet(seed: number, n: number, extra: Partial<ConstructorParameters<typeof TestNet>[0]> = {}, signed = false): TestNet {
+export function raftNet(
+  seed: number,
+  n: number,
+  extra: Partial<ConstructorParameters<typeof TestNet>[0]> = {},
+  signed = false,
+): TestNet {
   const crypto = createCryptoProvider('modeled');
   const keys = consensusKeys(crypto, n, `raft-test-${seed}`);
   return new TestNet({
@@ -101,7 +106,11 @@ export function honest(n: number, byzantine: Iterable<NodeId> = []): NodeId[] {
 export function raftFaultScenario(seed: number): void {
   const rng = prng(seed);
   const n = rng() < 0.5 ? 3 : 5;
-  const net = raftNet(seed, n, { dropRate: rng() * 0.15, duplicateRate: rng() * 0.15, latencyMs: [1, 1 + Math.floor(rng() * 40)] });
+  const net = raftNet(seed, n, {
+    dropRate: rng() * 0.15,
+    duplicateRate: rng() * 0.15,
+    latencyMs: [1, 1 + Math.floor(rng() * 40)],
+  });
   net.start();
   clientLoad(net, 1, 150, 8, 300, toLeaderOrAny(net));
   for (let k = 0; k < 3; k += 1) {
@@ -129,7 +138,8 @@ export function raftFaultScenario(seed: number): void {
   clientLoad(net, 2, 20, 5, 3001, toLeaderOrAny(net));
   const live = net.runUntil(6000, () => net.minHonestHeight() >= target);
   if (net.violations.length > 0) throw new Error(`seed ${seed}: ${net.violations.join('; ')}`);
-  if (!live) throw new Error(`seed ${seed}: no new block within 3 s after heal (heights ${net.decided.map((d) => d.size)})`);
+  if (!live)
+    throw new Error(`seed ${seed}: no new block within 3 s after heal (heights ${net.decided.map((d) => d.size)})`);
 }
 
 /** PBFT with up to f Byzantine primaries, crashes within the budget, partitions, drops; then heal and decide again. */
@@ -147,7 +157,13 @@ export function pbftFaultScenario(seed: number): void {
     while (byzantine.has(id)) id = (id + 1) % n;
     byzantine.set(id, modes[Math.floor(rng() * 3)] as ByzantineMode);
   }
-  const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)], forwardRequests: rng() < 0.5 });
+  const net = pbftNet(seed, n, {
+    byzantine,
+    dropRate: rng() * 0.05,
+    duplicateRate: rng() * 0.1,
+    latencyMs: [1, 1 + Math.floor(rng() * 30)],
+    forwardRequests: rng() < 0.5,
+  });
   const good = honest(n, byzantine.keys());
   net.start();
   clientLoad(net, 1, 60, 15, 10, all(n));
@@ -180,10 +196,28 @@ export function pbftFaultScenario(seed: number): void {
   if (!ok && process.env.DEBUG_PBFT) {
     for (const node of net.nodes) {
       const x = node as unknown as Record<string, unknown>;
-      console.log(node?.id, { view: x.view, active: x.active, stable: x.stable, lastExecuted: x.lastExecuted, height: x.height, pool: (x.pool as Map<string, unknown>).size, transfer: x.transfer, seqNext: x.seqNext, slots: [...(x.slots as Map<number, { committed: string | null; prePrepares: Map<number, unknown> }>).entries()].map(([k, v]) => `${k}:${v.committed ? 'C' : ''}${[...v.prePrepares.keys()]}`).join(' '), vcs: [...(x.viewChanges as Map<number, Map<number, unknown>>).entries()].map(([v, m]) => `${v}:${[...m.keys()]}`) });
+      console.log(node?.id, {
+        view: x.view,
+        active: x.active,
+        stable: x.stable,
+        lastExecuted: x.lastExecuted,
+        height: x.height,
+        pool: (x.pool as Map<string, unknown>).size,
+        transfer: x.transfer,
+        seqNext: x.seqNext,
+        slots: [...(x.slots as Map<number, { committed: string | null; prePrepares: Map<number, unknown> }>).entries()]
+          .map(([k, v]) => `${k}:${v.committed ? 'C' : ''}${[...v.prePrepares.keys()]}`)
+          .join(' '),
+        vcs: [...(x.viewChanges as Map<number, Map<number, unknown>>).entries()].map(
+          ([v, m]) => `${v}:${[...m.keys()]}`,
+        ),
+      });
     }
   }
-  if (!ok) throw new Error(`seed ${seed}: honest heights ${live.map((id) => net.height(id))} did not reach ${target} within 30 s after heal (n=${n}, byzantine ${[...byzantine]})`);
+  if (!ok)
+    throw new Error(
+      `seed ${seed}: honest heights ${live.map((id) => net.height(id))} did not reach ${target} within 30 s after heal (n=${n}, byzantine ${[...byzantine]})`,
+    );
 }
 
 /**
@@ -196,7 +230,12 @@ export function pbftOverBudgetScenario(seed: number): void {
   const f = Math.floor((n - 1) / 3);
   const byzantine = new Map<NodeId, ByzantineMode>();
   while (byzantine.size < f + 1) byzantine.set(Math.floor(rng() * n), 'equivocate');
-  const net = pbftNet(seed, n, { byzantine, dropRate: rng() * 0.05, duplicateRate: rng() * 0.1, latencyMs: [1, 1 + Math.floor(rng() * 30)] });
+  const net = pbftNet(seed, n, {
+    byzantine,
+    dropRate: rng() * 0.05,
+    duplicateRate: rng() * 0.1,
+    latencyMs: [1, 1 + Math.floor(rng() * 30)],
+  });
   net.start();
   clientLoad(net, 1, 60, 15, 10, all(n));
   if (rng() < 0.5) {

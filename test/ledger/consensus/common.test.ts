@@ -20,7 +20,12 @@ const leaf = fc.oneof(
   fc.constant(new Uint8Array(70_000)),
 );
 const value = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 20 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('node'), { maxKeys: 18 })),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('node'), { maxLength: 20 }),
+    fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('node'), { maxKeys: 18 }),
+  ),
 })).node;
 
 describe('consensus helpers', () => {
@@ -45,6 +50,9 @@ describe('consensus helpers', () => {
     );
     const big = [new Uint8Array(70_000), new Uint8Array(300)];
     const list = Array.from({ length: 20 }, (_, i) => new Uint8Array(i));
-    for (const envelopes of [big, list, []]) expect(batchDigest(envelopes, emptyReceipt())).toBe(toHex(sha256(encode(envelopes, emptyReceipt()), emptyReceipt())));
+    for (const envelopes of [big, list, []])
+      expect(batchDigest(envelopes, emptyReceipt())).toBe(
+        toHex(sha256(encode(envelopes, emptyReceipt()), emptyReceipt())),
+      );
   });
 });

@@ -108,7 +108,11 @@ describe('pbft normal case and checkpoints', () => {
       net.start();
       clientLoad(net, 1, 100, 3, 10, all(4));
       net.runUntil(5000);
-      return { digests: net.decided.map((d) => [...d.values()].map((b) => b.digest)), delivered: net.delivered, sent: net.sent };
+      return {
+        digests: net.decided.map((d) => [...d.values()].map((b) => b.digest)),
+        delivered: net.delivered,
+        sent: net.sent,
+      };
     };
     expect(run()).toEqual(run());
   });
@@ -178,7 +182,10 @@ describe('pbft view change and Byzantine primaries', () => {
     net.runUntil(6000);
     expectAgreement(net, seed);
     const views = [1, 2, 3].map((id) => (net.nodes[id] as PbftTestNode).currentView);
-    expect(views.every((v) => v >= 1), `views ${views}`).toBe(true);
+    expect(
+      views.every((v) => v >= 1),
+      `views ${views}`,
+    ).toBe(true);
     for (const id of [1, 2, 3]) expect(decidedEnvelopes(net, id), `seed ${seed} node ${id}`).toBe(400);
   });
 
@@ -187,7 +194,12 @@ describe('pbft view change and Byzantine primaries', () => {
     const net = pbftNet(seed, 4);
     net.start();
     clientLoad(net, 1, 300, 10, 10, all(4));
-    net.at(400, () => net.partition([[0, 1], [2, 3]]));
+    net.at(400, () =>
+      net.partition([
+        [0, 1],
+        [2, 3],
+      ]),
+    );
     net.at(2500, () => net.heal());
     net.runUntil(12_000);
     expectAgreement(net, seed);
@@ -234,7 +246,8 @@ describe('pbft view change and Byzantine primaries', () => {
     clientLoad(net, 1, 200, 5, 10, all(7));
     net.runUntil(15_000);
     expectAgreement(net, seed);
-    for (const id of honest(7, byzantine.keys())) expect(decidedEnvelopes(net, id), `seed ${seed} node ${id}`).toBe(200);
+    for (const id of honest(7, byzantine.keys()))
+      expect(decidedEnvelopes(net, id), `seed ${seed} node ${id}`).toBe(200);
   });
 
   it('with f+1 equivocating primaries honest replicas never decide conflicting batches', () => {

@@ -57,7 +57,7 @@ describe('raft', () => {
     expect(effects.sends.length).toBe(2);
     expect(effects.receipt.signs.ed25519).toBe(1);
     const first = effects.sends[0];
-    if (first === undefined) throw new Error("no send");
+    if (first === undefined) throw new Error('no send');
     const reply = (net.nodes[1] as ConsensusNode).receive(first.message);
     expect(reply.receipt.verifies.ed25519).toBe(1);
     expect(reply.messagesHandled).toBe(1);
@@ -138,7 +138,11 @@ describe('raft', () => {
       net.start();
       clientLoad(net, 1, 100, 3, 300, toLeaderOrAny(net));
       net.runUntil(3000);
-      return { digests: net.decided.map((d) => [...d.values()].map((b) => b.digest)), delivered: net.delivered, sent: net.sent };
+      return {
+        digests: net.decided.map((d) => [...d.values()].map((b) => b.digest)),
+        delivered: net.delivered,
+        sent: net.sent,
+      };
     };
     expect(run()).toEqual(run());
   });

@@ -40,20 +40,39 @@ it('100 seeds: every injected divergence found at the next audit with the right 
     const hit = audit.injected[0]!;
     const first = audit.divergences[0];
     const nextAudit = Math.ceil(hit.blockNum / 4) * 4;
-    if (first !== undefined && first.blockNum === nextAudit && first.suspects.length === 1 && first.suspects[0] === hit.peer && first.minKey! <= hit.key && hit.key <= first.maxKey!) {
+    if (
+      first !== undefined &&
+      first.blockNum === nextAudit &&
+      first.suspects.length === 1 &&
+      first.suspects[0] === hit.peer &&
+      first.minKey! <= hit.key &&
+      hit.key <= first.maxKey!
+    ) {
       detected += 1;
     } else {
       // Healed? Auditing every block must find it at its own block and lose it before the next audit.
       const everyBlock = quiet({ seed, faults, auditEvery: 1 }).results.arch.integrity!.audit!;
       const seen = everyBlock.divergences[0];
-      if (audit.divergences.length === 0 && seen !== undefined && seen.blockNum === hit.blockNum && seen.suspects[0] === hit.peer && seen.lastSeenBlockNum < nextAudit) healed += 1;
-      else misses.push(`seed ${seed}: injected ${JSON.stringify(hit)}, audits ${audit.audits}, divergences ${JSON.stringify(audit.divergences)}`);
+      if (
+        audit.divergences.length === 0 &&
+        seen !== undefined &&
+        seen.blockNum === hit.blockNum &&
+        seen.suspects[0] === hit.peer &&
+        seen.lastSeenBlockNum < nextAudit
+      )
+        healed += 1;
+      else
+        misses.push(
+          `seed ${seed}: injected ${JSON.stringify(hit)}, audits ${audit.audits}, divergences ${JSON.stringify(audit.divergences)}`,
+        );
     }
     const clean = quiet({ seed }).results.arch.integrity!.audit!;
     audits += clean.audits;
     if (clean.divergences.length > 0) falseAlarms += 1;
   }
-  process.stderr.write(`integrity over 100 seeds: injected ${injected}, detected at the next audit ${detected}, healed before it (key overwritten by a valid tx) ${healed}, missed ${misses.length}, false alarms ${falseAlarms} (clean audits ${audits})\n`);
+  process.stderr.write(
+    `integrity over 100 seeds: injected ${injected}, detected at the next audit ${detected}, healed before it (key overwritten by a valid tx) ${healed}, missed ${misses.length}, false alarms ${falseAlarms} (clean audits ${audits})\n`,
+  );
   expect(misses).toEqual([]);
   expect(detected + healed).toBe(injected);
   expect(falseAlarms).toBe(0);
