@@ -5,7 +5,7 @@
  * Units are in the field names; cost (USD) and power (W) per engine are optional, for sizing.
  */
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
 
 export const ARCH_PRESETS = ['cpu-64core', 'bpu-2019', 'bpu-1m'] as const;

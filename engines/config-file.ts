@@ -8,7 +8,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../sim/errors.js';
 
 /**
  * Where presets live: engines/presets/<kind>/<name>.yaml under the package root. The root is found

@@ -17,7 +17,7 @@
  * a peer whatever the ordering (peers are numbered in topology order, organisation by organisation).
  */
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../sim/errors.js';
 import { parseConfigText, validateConfig } from './config-file.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';

@@ -6,7 +6,7 @@
  * syntax over their MSP ids (OrgNMSP, numbered in the order the file lists organisations).
  */
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
 
 export const TOPOLOGY_PRESETS = ['dc', 'continental', 'hybrid'] as const;

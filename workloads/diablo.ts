@@ -12,7 +12,7 @@
  * is refused naming the field.
  */
 import { parse as parseYaml } from 'yaml';
-import { ConfigErrorLike } from './_errors.js';
+import { ConfigError } from '../sim/errors.js';
 import type { TraceEvent } from './trace.js';
 
 interface Tagged {
@@ -86,30 +86,30 @@ export function importDiablo(
   try {
     doc = parseYaml(text, { customTags: customTags() });
   } catch (error) {
-    throw new ConfigErrorLike(file, '', `not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw new ConfigError(file, '', `not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }
   const workloads = (doc as { workloads?: unknown } | null)?.workloads;
   if (!Array.isArray(workloads) || workloads.length === 0)
-    throw new ConfigErrorLike(file, 'workloads', 'expected a non-empty list');
+    throw new ConfigError(file, 'workloads', 'expected a non-empty list');
   const accounts = findAccounts((doc as { let?: unknown }).let) ?? findAccounts(doc) ?? 1000;
   const plans: ClientPlan[] = [];
   workloads.forEach((workload: unknown, w: number) => {
     const where = `workloads.${w}`;
     const number = (workload as { number?: unknown } | null)?.number ?? 1;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 100_000)
-      throw new ConfigErrorLike(
+      throw new ConfigError(
         file,
         `${where}.number`,
         `expected an integer from 1 to 100000, got ${JSON.stringify(number)}`,
       );
     const behavior = (workload as { client?: { behavior?: unknown } }).client?.behavior;
     if (!Array.isArray(behavior) || behavior.length === 0)
-      throw new ConfigErrorLike(file, `${where}.client.behavior`, 'expected a non-empty list');
+      throw new ConfigError(file, `${where}.client.behavior`, 'expected a non-empty list');
     behavior.forEach((entry: unknown, b: number) => {
       const at = `${where}.client.behavior.${b}`;
       const interaction = (entry as { interaction?: unknown } | null)?.interaction;
       if (!isTagged(interaction) || (interaction.$tag !== 'transfer' && interaction.$tag !== 'invoke')) {
-        throw new ConfigErrorLike(
+        throw new ConfigError(
           file,
           `${at}.interaction`,
           `expected !transfer or !invoke, got ${JSON.stringify(isTagged(interaction) ? `!${interaction.$tag}` : interaction)}`,
@@ -117,13 +117,13 @@ export function importDiablo(
       }
       const load = (entry as { load?: unknown }).load;
       if (typeof load !== 'object' || load === null || Array.isArray(load))
-        throw new ConfigErrorLike(file, `${at}.load`, 'expected a map of time (s) → rate (tx/s)');
+        throw new ConfigError(file, `${at}.load`, 'expected a map of time (s) → rate (tx/s)');
       const segments = Object.entries(load as Record<string, unknown>).map(([time, rate]): [number, number] => {
         const t = Number(time);
         if (!Number.isFinite(t) || t < 0)
-          throw new ConfigErrorLike(file, `${at}.load.${time}`, 'time must be a number of seconds ≥ 0');
+          throw new ConfigError(file, `${at}.load.${time}`, 'time must be a number of seconds ≥ 0');
         if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0)
-          throw new ConfigErrorLike(
+          throw new ConfigError(
             file,
             `${at}.load.${time}`,
             `rate must be a number of tx/s ≥ 0, got ${JSON.stringify(rate)}`,
