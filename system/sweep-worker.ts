@@ -3,9 +3,9 @@
  * returns its report as JSON without the `host` block, so the merged output is the same bytes
  * whichever worker computed which point.
  */
-import type { Grid, GridPoint } from './scenario/grid.js';
-import { pointRun } from './scenario/grid.js';
-import { buildReport } from './run.js';
+import { buildRunReport } from './report.js';
+import type { Grid, GridPoint } from './sweep-grid.js';
+import { pointRun } from './sweep-grid.js';
 
 export interface SweepTask {
   file: string;
@@ -20,7 +20,7 @@ export interface SweepTask {
 export default function runPoint(task: SweepTask): string {
   try {
     const { flags, arch } = pointRun(task.file, task.grid, task.point);
-    const { host: _host, ...report } = buildReport(flags, arch);
+    const { host: _host, ...report } = buildRunReport(flags, { archOverride: arch });
     return JSON.stringify({ index: task.point.index, params: task.point.params, report });
   } catch (error) {
     if (error instanceof Error && (error as { badInput?: unknown }).badInput === true)
