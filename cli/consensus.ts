@@ -5,12 +5,17 @@
  */
 import type { Command } from 'commander';
 import { loadArchitecture } from '../engines/architecture.js';
-import { parseDurationPs } from '../sim/index.js';
 import { action } from './_action.js';
 import { CheckFailed, UsageError } from './_errors.js';
 import { intFlag, numberFlag } from './_parse.js';
-import { faultTolerance, runConsensus, type Protocol } from './scenario/consensus-experiment.js';
-import { fuzzCase, fuzzMany } from './scenario/consensus-fuzz.js';
+import {
+  type ConsensusSweepOptions,
+  faultTolerance,
+  fuzzCase,
+  fuzzMany,
+  type Protocol,
+  sweepConsensus,
+} from '../system/index.js';
 
 function protocolFlag(raw: string): Protocol {
   if (raw !== 'raft' && raw !== 'pbft') throw new UsageError(`--protocol: expected raft or pbft, got '${raw}'`);
@@ -53,73 +58,32 @@ export function registerConsensus(program: Command): void {
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), 1)
     .option('--json', 'print one JSON object')
     .action(
-      action(
-        (flags: {
-          protocol: Protocol;
-          orderers: number[];
-          arch: string;
-          baseline: string;
-          rate: number;
-          duration: string;
-          envelopeBytes: number;
-          seed: number;
-          json?: boolean;
-        }) => {
-          const durationPs = parseDurationPs(flags.duration);
-          if (durationPs === undefined || durationPs <= 0)
-            throw new UsageError(`--duration: expected a positive time such as 1s, got '${flags.duration}'`);
-          const archs = [
-            loadArchitecture(flags.arch),
-            ...(flags.baseline === 'none' ? [] : [loadArchitecture(flags.baseline)]),
-          ];
-          const rows = flags.orderers.flatMap((n) =>
-            archs.map((arch) => {
-              const { driver: _driver, ...result } = runConsensus({
-                protocol: flags.protocol,
-                n,
-                arch,
-                seed: flags.seed,
-                ratePerSec: flags.rate,
-                durationPs,
-                drainPs: durationPs,
-                envelopeBytes: flags.envelopeBytes,
-              });
-              return result;
-            }),
-          );
-          const output = {
-            protocol: flags.protocol,
-            offeredTps: flags.rate,
-            durationSeconds: durationPs / 1e12,
-            envelopeBytes: flags.envelopeBytes,
-            seed: flags.seed,
-            rows,
-          };
-          if (flags.json === true) {
-            process.stdout.write(`${JSON.stringify(output)}\n`);
-            return;
-          }
-          const header = ['orderers', 'f', 'architecture', 'blocks/s', 'tx/s', 'p50 ms', 'p99 ms', 'bottleneck'];
-          const lines = rows.map((r) => [
-            String(r.orderers),
-            String(faultTolerance(r.protocol, r.orderers)),
-            r.architecture,
-            r.blocksPerSec.toFixed(1),
-            Math.round(r.txPerSec).toLocaleString('en-US'),
-            r.latencyMs.p50.toFixed(2),
-            r.latencyMs.p99.toFixed(2),
-            `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(0)}%`,
-          ]);
-          const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-          const format = (cells: string[]): string =>
-            cells
-              .map((c, i) => (i === 2 || i === 7 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
-              .join('  ');
-          process.stdout.write(
-            `${flags.protocol} consensus, ${flags.rate.toLocaleString('en-US')} TPS offered, ${flags.envelopeBytes}-byte envelopes\n${format(header)}\n${lines.map(format).join('\n')}\n`,
-          );
-        },
-      ),
+      action((flags: ConsensusSweepOptions & { json?: boolean }) => {
+        const output = sweepConsensus(flags);
+        if (flags.json === true) {
+          process.stdout.write(`${JSON.stringify(output)}\n`);
+          return;
+        }
+        const header = ['orderers', 'f', 'architecture', 'blocks/s', 'tx/s', 'p50 ms', 'p99 ms', 'bottleneck'];
+        const lines = output.rows.map((r) => [
+          String(r.orderers),
+          String(faultTolerance(r.protocol, r.orderers)),
+          r.architecture,
+          r.blocksPerSec.toFixed(1),
+          Math.round(r.txPerSec).toLocaleString('en-US'),
+          r.latencyMs.p50.toFixed(2),
+          r.latencyMs.p99.toFixed(2),
+          `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(0)}%`,
+        ]);
+        const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+        const format = (cells: string[]): string =>
+          cells
+            .map((c, i) => (i === 2 || i === 7 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+            .join('  ');
+        process.stdout.write(
+          `${flags.protocol} consensus, ${flags.rate.toLocaleString('en-US')} TPS offered, ${flags.envelopeBytes}-byte envelopes\n${format(header)}\n${lines.map(format).join('\n')}\n`,
+        );
+      }),
     );
 
   const fuzz = program.command('fuzz').description('deterministic simulation testing');

@@ -6,78 +6,37 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Environment, RandomStreams, parseDurationPs, psToSeconds } from '../sim/index.js';
-import { makeDraws } from './scenario/draws.js';
+import { recordTrace, type TraceRecordOptions } from '../system/index.js';
 import { importDiablo } from '../workloads/diablo.js';
-import type { Draws } from '../workloads/draws.js';
-import { openArrivals, parseArrival } from '../workloads/arrivals.js';
-import { WORKLOAD_NAMES, makeGenerator, type WorkloadName } from '../workloads/generators.js';
+import { WORKLOAD_NAMES } from '../workloads/generators.js';
 import { TraceWriter } from '../workloads/trace.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { intFlag, numberFlag } from './_parse.js';
 
-interface RecordFlags {
-  workload: string;
-  rate: number;
-  arrival: string;
-  duration: string;
-  clients: number;
-  keys: number;
-  seed: number;
+interface RecordFlags extends TraceRecordOptions {
   out: string;
 }
 
-export function recordTrace(flags: RecordFlags): number {
-  if (!(WORKLOAD_NAMES as readonly string[]).includes(flags.workload))
-    throw new UsageError(`--workload: unknown workload '${flags.workload}'; allowed: ${WORKLOAD_NAMES.join(', ')}`);
-  const durationPs = parseDurationPs(flags.duration);
-  if (durationPs === undefined || durationPs <= 0)
-    throw new UsageError(`--duration: expected a positive time such as 10s, got '${flags.duration}'`);
-  const endS = psToSeconds(durationPs);
-  const arrival = parseArrival(flags.arrival, flags.rate, endS);
-  if (typeof arrival === 'string') throw new UsageError(`--arrival: ${arrival}`);
-  if (arrival.kind === 'closed')
-    throw new UsageError('--arrival: a trace is open loop; closed:N cannot be recorded (record a run instead)');
-  const generator = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
-  const streams = new RandomStreams(flags.seed);
-  const workloadDraws = drawsOf(streams, 'workload');
-  // The kernel's event queue merges the clients' arrivals in time order.
-  const env = new Environment();
-  const writer = new TraceWriter(
-    flags.out,
-    `bpusim trace record --workload ${flags.workload} --rate ${flags.rate} --arrival ${flags.arrival} --duration ${flags.duration} --seed ${flags.seed}`,
-  );
+/** Records into `flags.out` through a temporary file: a failed recording leaves nothing behind. */
+function recordTraceFile(flags: RecordFlags): number {
+  // The file is opened at the first event, after the options are checked, so bad options write nothing.
+  let writer: TraceWriter | undefined;
+  const open = (): TraceWriter => {
+    writer ??= new TraceWriter(
+      flags.out,
+      `bpusim trace record --workload ${flags.workload} --rate ${flags.rate} --arrival ${flags.arrival} --duration ${flags.duration} --seed ${flags.seed}`,
+    );
+    return writer;
+  };
   try {
-    let sequence = 0;
-    for (let c = 0; c < flags.clients; c++) {
-      const arrivals = openArrivals(arrival, flags.clients, drawsOf(streams, `client/${c}/arrivals`), endS);
-      const fire = (atS: unknown): void => {
-        const request = generator.next(workloadDraws, sequence++);
-        writer.write({
-          timeS: atS as number,
-          client: c,
-          contract: request.chaincode,
-          fn: request.fn,
-          args: request.args,
-        });
-        const next = arrivals.next(atS as number);
-        if (next !== null) env.scheduleAt(Math.round(next * 1e12), fire, next);
-      };
-      const first = arrivals.next((c / flags.clients) * (flags.clients / Math.max(1, flags.rate)));
-      if (first !== null) env.scheduleAt(Math.round(first * 1e12), fire, first);
-    }
-    env.run();
-    writer.finish();
+    recordTrace(flags, (event) => open().write(event));
+    open().finish();
   } catch (error) {
-    writer.abort();
+    writer?.abort();
     throw error;
   }
-  return writer.events;
-}
-
-function drawsOf(streams: RandomStreams, name: string): Draws {
-  return makeDraws(streams.stream(name));
+  return open().events;
 }
 
 export function registerTrace(program: Command): void {
@@ -97,7 +56,7 @@ export function registerTrace(program: Command): void {
     .requiredOption('--out <file>', 'trace file to write')
     .action(
       action((flags: RecordFlags) => {
-        const events = recordTrace(flags);
+        const events = recordTraceFile(flags);
         process.stdout.write(`${flags.out}: ${events} transactions\n`);
       }),
     );

@@ -11,11 +11,14 @@ import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 
 /**
- * Where presets live: engines/presets/<kind>/<name>.yaml under the package root. The root is found
- * by walking up to package.json, so this works from the sources (tests) and from dist/ (the CLI).
+ * Where presets live under the package root: architectures (a node's engines) in engines/presets,
+ * topologies (the network) in system/presets. The root is found by walking up to package.json, so
+ * this works from the sources (tests) and from dist/ (the CLI).
  */
+const PRESET_DIRS = { arch: ['engines', 'presets', 'arch'], topology: ['system', 'presets', 'topology'] } as const;
+
 export function presetPath(kind: 'arch' | 'topology', name: string): string {
-  return join(packageRoot(), 'engines', 'presets', kind, `${name}.yaml`);
+  return join(packageRoot(), ...PRESET_DIRS[kind], `${name}.yaml`);
 }
 
 let cachedRoot: string | undefined;
@@ -24,7 +27,7 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('bpusim: package.json not found above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`bpusim: package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   cachedRoot = dir;

@@ -15,8 +15,9 @@
  */
 import { type Environment, Pipeline, Server, cyclesToPs, nsToPs } from '../sim/index.js';
 import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
-import { SCHEMES, type Scheme, type Work } from './work.js';
+import { SCHEMES, type Scheme, type WorkReceipt } from '../ledger/receipt.js';
 
+/** What one engine of one node reports about itself (the report's `engines` entries). */
 export interface EngineStats {
   node: string;
   engine: string;
@@ -108,7 +109,7 @@ export class NodeEngines {
    * Times `work` on this node's engines; `onDone` runs when its last stage completes.
    * `parallelism`: independent pieces the work splits into (1 for one transaction).
    */
-  charge(work: Work, onDone: () => void, parallelism = 1): void {
+  charge(work: WorkReceipt, onDone: () => void, parallelism = 1): void {
     const stages: StageRunner[] = [];
     let usesCard = false;
     let usesCpu = false;
@@ -291,7 +292,7 @@ export class NodeEngines {
     return allParts(parts);
   }
 
-  private contractStage(work: Work, note: (e: EngineName) => void): StageRunner {
+  private contractStage(work: WorkReceipt, note: (e: EngineName) => void): StageRunner {
     const name = work.contract ?? 'unknown';
     this.contractExecutions.set(name, (this.contractExecutions.get(name) ?? 0) + 1);
     const sc = this.arch.engines.sc;
@@ -310,7 +311,7 @@ export class NodeEngines {
     );
   }
 
-  private stateStage(work: Work, pieces: number, note: (e: EngineName) => void): StageRunner {
+  private stateStage(work: WorkReceipt, pieces: number, note: (e: EngineName) => void): StageRunner {
     const db = this.arch.engines.db;
     if (this.engineOf.state === 'db' && this.db !== null && db !== undefined) {
       note('db');
@@ -333,7 +334,7 @@ export class NodeEngines {
 
   private networkStage(bytes: number, note: (e: EngineName) => void): StageRunner {
     const nic = this.arch.engines.nic;
-    if (this.engineOf.network === 'nic' && this.nic !== null && nic !== undefined && nic.toe) {
+    if (this.engineOf.network === 'nic' && this.nic !== null && nic?.toe) {
       note('nic');
       const packets = Math.ceil(bytes / nic.mtuBytes);
       return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1, 'network');

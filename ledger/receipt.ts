@@ -45,6 +45,11 @@ export interface WorkReceipt {
    * checks): state-integrity work, which a BPU's DB engine may serve (the paper's remedy 4).
    */
   integrityHashBytes: number;
+  /**
+   * Ordering-protocol messages handled (Raft, PBFT): counted by the consensus state machine for
+   * each message it processes, served by the BFT orderer engine where there is one.
+   */
+  consensusMessages: number;
 }
 
 export function emptyReceipt(): WorkReceipt {
@@ -62,6 +67,7 @@ export function emptyReceipt(): WorkReceipt {
     proposals: 0,
     txValidations: 0,
     integrityHashBytes: 0,
+    consensusMessages: 0,
   };
 }
 
@@ -93,6 +99,7 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
   target.proposals += source.proposals;
   target.txValidations += source.txValidations;
   target.integrityHashBytes += source.integrityHashBytes;
+  target.consensusMessages += source.consensusMessages;
   return target;
 }
 

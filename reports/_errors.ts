@@ -10,7 +10,7 @@
 const MESSAGE_CHARS_MAX = 500;
 
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this escapes
   const escaped = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
     c === '\n'
       ? '\\n'

@@ -17,7 +17,7 @@ export function csvField(value: string | number | boolean | null): string {
 }
 
 function csv(rows: (string | number | boolean | null)[][]): string {
-  return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }
 
 function roles(report: RunReport): { role: 'arch' | 'baseline'; result: ArchResult }[] {

@@ -1,7 +1,13 @@
 /**
- * Report figures to six significant digits: readable, and byte-stable across platforms' float
- * printing; a non-finite value (an empty window's rate) reads as 0.
+ * The one rounding rule for figures: a fixed number of significant digits, readable and
+ * byte-stable across platforms' float printing; a non-finite value (an empty window's rate) reads
+ * as 0. Report figures use six (`sixFigures`); host measurements (bench, calibration) use four.
  */
+export function significantFigures(value: number, digits: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(digits)) : 0;
+}
+
+/** Report figures: six significant digits. */
 export function sixFigures(value: number): number {
-  return Number.isFinite(value) ? Number(value.toPrecision(6)) : 0;
+  return significantFigures(value, 6);
 }

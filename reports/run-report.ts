@@ -1,20 +1,14 @@
 /**
  * The run report's data types: what `bpusim run` writes and what reports, comparisons and charts
- * read. Data only — no simulator, engine or ledger code — so reports/ depends on nothing else
- * (DESIGN.md). Key names are stable: tools and CI rely on them.
+ * read. Data only — no simulator, engine or ledger code: the one type taken from engines/ is
+ * `EngineStats`, what an engine reports about itself, imported as a type. Key names are stable:
+ * tools and CI rely on them.
  */
+import type { EngineStats } from '../engines/node-engines.js';
+
+export type { EngineStats };
 
 export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
-
-export interface EngineStats {
-  node: string;
-  engine: string;
-  lanes: number;
-  utilisation: number;
-  meanQueueLength: number;
-  opsPerSec: number;
-  ops: number;
-}
 
 export interface PhaseSummary {
   meanMs: number;

@@ -2,6 +2,7 @@
  * Mean and 95 % confidence interval of each Table 01 metric over several seeds, so a claimed
  * speed-up can be told apart from run-to-run noise. Student's t with n − 1 degrees of freedom.
  */
+import { sixFigures } from './figures.js';
 import type { ArchResult, SeedMetric, SeedStatistics } from './run-report.js';
 
 /** Two-sided 95 % Student t quantiles for 1 … 30 degrees of freedom; 1.96 beyond. */
@@ -20,7 +21,7 @@ export function seedMetric(values: number[]): SeedMetric {
   if (n < 2) return { mean, ci95: 0, values };
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
   const ci95 = tQuantile95(n - 1) * Math.sqrt(variance / n);
-  const round = (x: number): number => Number(x.toPrecision(6));
+  const round = sixFigures;
   return { mean: round(mean), ci95: round(ci95), values };
 }
 

@@ -57,6 +57,7 @@ export class SimEvent<T = unknown> {
   }
 
   /** Calls `callback(event)` when the event is processed (at once, via the queue, if it already was). */
+  // biome-ignore lint/suspicious/noThenProperty: SimPy's name for an event's callback; processes yield events, nothing awaits them
   then(callback: Callback<T>): void {
     if (this.callbacks !== null) {
       this.callbacks.push(callback);

@@ -15,10 +15,10 @@
  * nodes are honest, so safety is checked over honest nodes: no two decide different batches at the
  * same height.
  */
-import { type Environment, Link, type RandomStream, msToPs, usToPs } from '../../sim/index.js';
-import type { Architecture } from '../../engines/architecture.js';
-import { NodeEngines } from '../../engines/node-engines.js';
-import type { ConsensusMessage, ConsensusNode, DecidedBatch, Effects, NodeId } from '../../ledger/consensus/types.js';
+import { type Environment, Link, type RandomStream, msToPs, usToPs } from '../sim/index.js';
+import type { Architecture } from '../engines/architecture.js';
+import { NodeEngines } from '../engines/node-engines.js';
+import type { ConsensusMessage, ConsensusNode, DecidedBatch, Effects, NodeId } from '../ledger/consensus/types.js';
 
 export interface LinkSpec {
   latencyUs: number;
@@ -220,9 +220,9 @@ export class ConsensusDriver {
       for (const batch of effects.decided) this.recordDecision(id, batch);
       for (const send of effects.sends) this.send(id, send.to, send.message, send.sizeBytes);
     };
-    const work = { ...effects.receipt, consensusMessages: effects.messagesHandled };
+    const work = effects.receipt;
     const hasWork =
-      effects.messagesHandled > 0 ||
+      work.consensusMessages > 0 ||
       effects.receipt.hashBytes > 0 ||
       Object.keys(effects.receipt.verifies).length > 0 ||
       Object.keys(effects.receipt.signs).length > 0;

@@ -4,11 +4,13 @@
  * and the latency from submission to the first honest decision. Used by `sweep consensus` (Table
  * 01's consensus throughput and latency as the number of nodes grows) and `fuzz consensus`.
  */
-import { Environment, LatencyHistogram, RandomStreams, psToSeconds } from '../../sim/index.js';
-import type { Architecture } from '../../engines/architecture.js';
-import { createCryptoProvider, DEFAULT_BATCH, type BatchConfig, type CryptoProvider } from '../../ledger/index.js';
-import { createPbftNode, createRaftNode } from '../../ledger/consensus/index.js';
-import type { ConsensusNode, NodeId } from '../../ledger/consensus/types.js';
+import { Environment, LatencyHistogram, parseDurationPs, psToSeconds, RandomStreams } from '../sim/index.js';
+import { type Architecture, loadArchitecture } from '../engines/architecture.js';
+import { ConfigError } from '../sim/errors.js';
+import { sixFigures } from '../reports/figures.js';
+import { createCryptoProvider, DEFAULT_BATCH, type BatchConfig, type CryptoProvider } from '../ledger/index.js';
+import { createPbftNode, createRaftNode } from '../ledger/consensus/index.js';
+import type { ConsensusNode, NodeId } from '../ledger/consensus/types.js';
 import { ConsensusDriver, type LinkSpec, type NetworkFaults } from './consensus-driver.js';
 
 export type Protocol = 'raft' | 'pbft';
@@ -167,7 +169,7 @@ export function runConsensus(options: ConsensusRunOptions): ConsensusRunResult &
       for (let id = 0; id < options.n; id++) driver.submit(id, envelope);
     } else {
       const leader = driver.leader();
-      driver.submit(leader < 0 ? 0 : leader, envelope);
+      driver.submit(Math.max(leader, 0), envelope);
     }
   };
   env.schedule(settlePs + gapPs, submit);
@@ -179,7 +181,7 @@ export function runConsensus(options: ConsensusRunOptions): ConsensusRunResult &
     stats[0] ?? { node: '-', engine: '-', utilisation: 0 },
   );
   const summary = latency.summary();
-  const round = (x: number): number => Number(x.toPrecision(6));
+  const round = sixFigures;
   return {
     driver,
     protocol: options.protocol,
@@ -194,5 +196,61 @@ export function runConsensus(options: ConsensusRunOptions): ConsensusRunResult &
     messagesDelivered: driver.deliveredCount,
     safetyViolations: driver.violations.length,
     bottleneck: { node: top.node, engine: top.engine, utilisation: round(top.utilisation) },
+  };
+}
+
+export interface ConsensusSweepOptions {
+  protocol: Protocol;
+  orderers: readonly number[];
+  arch: string;
+  /** A preset or file, or 'none'. */
+  baseline: string;
+  rate: number;
+  duration: string;
+  envelopeBytes: number;
+  seed: number;
+}
+
+/**
+ * Table 01's consensus rows: throughput and latency per orderer count, architecture then baseline,
+ * each cluster run on its own (`sweep consensus`).
+ */
+export function sweepConsensus(options: ConsensusSweepOptions): {
+  protocol: Protocol;
+  offeredTps: number;
+  durationSeconds: number;
+  envelopeBytes: number;
+  seed: number;
+  rows: ConsensusRunResult[];
+} {
+  const durationPs = parseDurationPs(options.duration);
+  if (durationPs === undefined || durationPs <= 0)
+    throw new ConfigError('--duration', '', `expected a positive time such as 1s, got '${options.duration}'`);
+  const archs = [
+    loadArchitecture(options.arch),
+    ...(options.baseline === 'none' ? [] : [loadArchitecture(options.baseline)]),
+  ];
+  const rows = options.orderers.flatMap((n) =>
+    archs.map((arch) => {
+      const { driver: _driver, ...result } = runConsensus({
+        protocol: options.protocol,
+        n,
+        arch,
+        seed: options.seed,
+        ratePerSec: options.rate,
+        durationPs,
+        drainPs: durationPs,
+        envelopeBytes: options.envelopeBytes,
+      });
+      return result;
+    }),
+  );
+  return {
+    protocol: options.protocol,
+    offeredTps: options.rate,
+    durationSeconds: durationPs / 1e12,
+    envelopeBytes: options.envelopeBytes,
+    seed: options.seed,
+    rows,
   };
 }

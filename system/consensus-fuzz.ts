@@ -6,9 +6,9 @@
  * (once every fault is cleared, new batches are decided within a bound). The total of crashed and
  * Byzantine nodes stays within the protocol's tolerance f. A seed replays exactly.
  */
-import { RandomStreams, msToPs, type RandomStream } from '../../sim/index.js';
-import type { Architecture } from '../../engines/architecture.js';
-import type { NodeId } from '../../ledger/consensus/types.js';
+import { RandomStreams, msToPs, type RandomStream } from '../sim/index.js';
+import type { Architecture } from '../engines/architecture.js';
+import type { NodeId } from '../ledger/consensus/types.js';
 import { type ByzantineMode, type Protocol, faultTolerance, runConsensus } from './consensus-experiment.js';
 
 export const FUZZ_FAULTS_CLEAR_MS = 1500;
@@ -26,8 +26,21 @@ export interface FuzzCaseResult {
   finalHeight: number;
 }
 
-export function fuzzCase(protocol: Protocol, seed: number, arch: Architecture): FuzzCaseResult {
-  const rng = new RandomStreams(seed).stream('fuzz/scenario');
+/** One seed's cluster and fault schedule, drawn in a fixed order from the seed's scenario stream. */
+interface FuzzScenario {
+  n: number;
+  byzantine: Map<NodeId, ByzantineMode>;
+  crashPlan: { id: NodeId; atMs: number; restartMs: number }[];
+  partitioned: NodeId[];
+  partitionAtMs: number;
+  faults: { dropProbability: number; duplicateProbability: number; delayProbability: number; delayMaxMs: number };
+  slowNode: number;
+  slowMs: number;
+  /** The schedule in words, printed when a seed is replayed. */
+  scenario: string[];
+}
+
+function drawScenario(protocol: Protocol, rng: RandomStream): FuzzScenario {
   const n = protocol === 'raft' ? pick(rng, [3, 5]) : pick(rng, [4, 7]);
   const f = faultTolerance(protocol, n);
   const scenario: string[] = [`n=${n} f=${f}`];
@@ -66,7 +79,12 @@ export function fuzzCase(protocol: Protocol, seed: number, arch: Architecture): 
   const slowMs = 1 + rng.random() * 4;
   if (slowNode >= 0) scenario.push(`slow ${slowNode} +${slowMs.toFixed(1)} ms/msg`);
   scenario.push(`all faults cleared at ${FUZZ_FAULTS_CLEAR_MS} ms`);
+  return { n, byzantine, crashPlan, partitioned, partitionAtMs, faults, slowNode, slowMs, scenario };
+}
 
+export function fuzzCase(protocol: Protocol, seed: number, arch: Architecture): FuzzCaseResult {
+  const drawn = drawScenario(protocol, new RandomStreams(seed).stream('fuzz/scenario'));
+  const { n, byzantine, crashPlan, partitioned, partitionAtMs, faults, slowNode, slowMs, scenario } = drawn;
   let heightAtClear = 0;
   const result = runConsensus({
     protocol,

@@ -2,8 +2,8 @@
  * Workload draws backed by one of the kernel's named PRNG streams (workloads/ import no simulator
  * code, so the CLI builds this adapter). Zipf tables are built once per (n, θ) and reused.
  */
-import { Zipf, type RandomStream } from '../../sim/index.js';
-import type { Draws } from '../../workloads/draws.js';
+import { Zipf, type RandomStream } from '../sim/index.js';
+import type { Draws } from '../workloads/draws.js';
 
 export function makeDraws(rng: RandomStream): Draws {
   const zipfs = new Map<string, Zipf>();

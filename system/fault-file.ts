@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
-import { parseConfigText, validateConfig } from './config-file.js';
+import { parseConfigText, validateConfig } from '../engines/config-file.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 

@@ -4,16 +4,203 @@
  * ratios, and — only under `host` — wall-clock figures of the machine that ran it. Everything
  * outside `host` is byte-identical for the same inputs and seed.
  */
-import type { Architecture } from '../../engines/architecture.js';
-import type { ArchResult, RunIdentity, RunReport } from '../../reports/run-report.js';
-import type { SystemRunOptions } from './system-model.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Architecture } from '../engines/architecture.js';
+import { packageRoot } from '../engines/config-file.js';
+import { sixFigures } from '../reports/figures.js';
+import { REPORT_SCHEMA_VERSION, type ArchResult, type RunIdentity, type RunReport } from '../reports/run-report.js';
+import { seedStatistics } from '../reports/seed-statistics.js';
+import { ConfigError } from '../sim/errors.js';
+import { BUILTIN_CHAINCODE_NAMES } from '../ledger/index.js';
+import { TraceError, TraceReader } from '../workloads/trace.js';
+import type { SystemRunOptions, TraceSource } from './run-options.js';
+import { runSystem } from './run-system.js';
+import { parsePeerSweep, sweepPeers } from './scalability.js';
+import { resolveScenario, type Scenario, type SharedRunOptions } from './scenario.js';
 
-export { REPORT_SCHEMA_VERSION } from '../../reports/run-report.js';
+export { REPORT_SCHEMA_VERSION };
 export type { RunIdentity, RunReport };
+
+export type Role = 'arch' | 'baseline';
+
+/** What a caller attaches to one run (a progress bar, a timeline, a trace recorder): no effect on results. */
+export interface RunInstruments {
+  extras: Partial<Pick<SystemRunOptions, 'onProgress' | 'timeline' | 'recordTrace'>>;
+  /** Called after the run completes. */
+  finish(): void;
+  /** Called when the run throws (remove what was half-written). */
+  abort(): void;
+}
+
+export interface ReportOptions {
+  /** Replaces the scenario's architecture (sizing and sweeps pass a modified one). */
+  archOverride?: Architecture;
+  /** Called before the arch and the baseline run; the scenario's extra seeds and sweeps run bare. */
+  instrument?: (role: Role, arch: Architecture, options: SharedRunOptions) => RunInstruments;
+}
+
+/**
+ * Runs a scenario — the architecture, then the baseline, on the same workload and seed; then any
+ * extra seeds and peer sweeps it asks for — and returns its report. Nothing is printed or written.
+ */
+export function buildRunReport(scenario: Scenario, reportOptions: ReportOptions = {}): RunReport {
+  const resolved = resolveScenario(scenario);
+  const { options, baseline } = resolved;
+  const arch = reportOptions.archOverride ?? resolved.arch;
+  const peerCounts = scenario.sweep === undefined ? undefined : parsePeerSweep(scenario.sweep);
+  if (scenario.sweep !== undefined && peerCounts === undefined)
+    throw new ConfigError('--sweep', '', `expected peers=<n>,<n>,... (1 to 1024 each), got '${scenario.sweep}'`);
+  const host = { wallSeconds: {} as Record<string, number>, simulatedTxPerWallSecond: {} as Record<string, number> };
+  const timed = (role: Role, which: Architecture): ArchResult => {
+    const startNs = process.hrtime.bigint(); // host-time-ok
+    const result = instrumentedRun(scenario, options, role, which, reportOptions);
+    const seconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
+    host.wallSeconds[role] = Number(seconds.toFixed(3));
+    host.simulatedTxPerWallSecond[role] = Math.round(result.committedTxs / seconds);
+    return result;
+  };
+  const archResult = timed('arch', arch);
+  const baselineResult = baseline === null ? null : timed('baseline', baseline);
+  const seedStats = seedRuns(
+    scenario,
+    options,
+    [arch, archResult],
+    baseline === null || baselineResult === null ? null : [baseline, baselineResult],
+  );
+  const targetTps = scenario.targetTps ?? scenario.rate;
+  const scalability =
+    peerCounts === undefined
+      ? null
+      : {
+          arch: sweepPeers(options, arch, peerCounts, targetTps),
+          baseline: baseline === null ? null : sweepPeers(options, baseline, peerCounts, targetTps),
+        };
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    identity: identityOf(packageVersion(), options, arch, baseline),
+    config: {
+      architecture: arch,
+      baseline,
+      topology: options.topology,
+      drainSeconds: options.drainPs / 1e12,
+      run: rerunScenario(scenario, options.faults),
+    },
+    results: { arch: archResult, baseline: baselineResult },
+    ratios: baselineResult === null ? null : computeRatios(archResult, baselineResult),
+    ...(scalability === null ? {} : { scalability }),
+    ...(seedStats === undefined ? {} : { seedStatistics: seedStats }),
+    host: {
+      ...host,
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      node: process.versions.node,
+    },
+  };
+}
+
+/** One run with the caller's instruments; each run reads the trace afresh (streamed: constant memory). */
+function instrumentedRun(
+  scenario: Scenario,
+  options: SharedRunOptions,
+  role: Role,
+  arch: Architecture,
+  reportOptions: ReportOptions,
+): ArchResult {
+  const trace = scenario.trace === undefined ? undefined : traceSource(scenario.trace);
+  const instruments = reportOptions.instrument?.(role, arch, options);
+  try {
+    const result = runSystem({ ...options, arch, ...(trace === undefined ? {} : { trace }), ...instruments?.extras });
+    instruments?.finish();
+    return result;
+  } catch (error) {
+    instruments?.abort();
+    throw error;
+  }
+}
+
+/** With `seeds` > 1: the runs of seeds seed+1 … and every Table 01 metric's mean and 95 % interval. */
+function seedRuns(
+  scenario: Scenario,
+  options: SharedRunOptions,
+  arch: [Architecture, ArchResult],
+  baseline: [Architecture, ArchResult] | null,
+): RunReport['seedStatistics'] {
+  const seedCount = scenario.seeds ?? 1;
+  if (seedCount <= 1) return undefined;
+  const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i);
+  const rest = seeds.slice(1);
+  const runs = ([which, first]: [Architecture, ArchResult]): ArchResult[] => [
+    first,
+    ...rest.map((seed) => runSystem({ ...options, seed, arch: which })),
+  ];
+  const archRuns = runs(arch);
+  const baselineRuns = baseline === null ? null : runs(baseline);
+  return {
+    arch: seedStatistics(seeds, archRuns),
+    baseline: baselineRuns === null ? null : seedStatistics(seeds, baselineRuns),
+  };
+}
+
+/**
+ * The scenario a report needs to be re-run exactly (`bpusim rerun`): everything except the
+ * architecture, baseline and topology (saved whole beside them), with the fault file's content.
+ */
+export type RerunScenario = Omit<Scenario, 'arch' | 'baseline' | 'topology' | 'faults'> & { faults?: unknown };
+
+function rerunScenario(scenario: Scenario, faults: unknown): RerunScenario {
+  return {
+    workload: scenario.workload,
+    rate: scenario.rate,
+    duration: scenario.duration,
+    ...(scenario.drain === undefined ? {} : { drain: scenario.drain }),
+    arrival: scenario.arrival,
+    seed: scenario.seed,
+    crypto: scenario.crypto,
+    keys: scenario.keys,
+    ordering: scenario.ordering ?? 'solo',
+    endorsementScheme: scenario.endorsementScheme ?? 'p256',
+    ...(scenario.seeds === undefined ? {} : { seeds: scenario.seeds }),
+    ...(scenario.sweep === undefined ? {} : { sweep: scenario.sweep }),
+    ...(scenario.targetTps === undefined ? {} : { targetTps: scenario.targetTps }),
+    ...(faults === undefined ? {} : { faults }),
+    ...(scenario.trace === undefined ? {} : { trace: scenario.trace }),
+    ...(scenario.timeScale === undefined ? {} : { timeScale: scenario.timeScale }),
+    ...(scenario.auditEvery === undefined
+      ? {}
+      : { auditEvery: scenario.auditEvery, auditBuckets: scenario.auditBuckets ?? 1024 }),
+    ...(scenario.joinPeerAt === undefined
+      ? {}
+      : { joinPeerAt: scenario.joinPeerAt, join: scenario.join ?? 'snapshot' }),
+    ...(scenario.growPeersEvery === undefined ? {} : { growPeersEvery: scenario.growPeersEvery }),
+  };
+}
+
+/** A trace reader that also refuses contracts the ledger does not have, naming the line. */
+function traceSource(file: string): TraceSource {
+  const reader = new TraceReader(file);
+  return {
+    next() {
+      const event = reader.next();
+      if (event !== null && !(BUILTIN_CHAINCODE_NAMES as readonly string[]).includes(event.contract)) {
+        throw new TraceError(
+          file,
+          reader.currentLine,
+          `field 'contract': '${event.contract}' is not a built-in contract; allowed: ${BUILTIN_CHAINCODE_NAMES.join(', ')}`,
+        );
+      }
+      return event;
+    },
+  };
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** arch ÷ baseline for the figures an architect compares (> 1 on throughput means the arch is faster). */
 export function computeRatios(arch: ArchResult, baseline: ArchResult): Record<string, number> {
-  const ratio = (a: number, b: number): number => (b === 0 ? 0 : Number((a / b).toPrecision(6)));
+  // A zero baseline gives 0 (sixFigures maps the non-finite quotient to 0).
+  const ratio = (a: number, b: number): number => (b === 0 ? 0 : sixFigures(a / b));
   return {
     committedTps: ratio(arch.committedTps, baseline.committedTps),
     contractExecutionsPerSec: ratio(arch.contractExecutionsPerSec, baseline.contractExecutionsPerSec),
@@ -43,133 +230,6 @@ export function identityOf(
         : `trace times${options.timeScale === undefined ? '' : ` ÷ ${options.timeScale}`}`,
     durationSeconds: options.durationPs / 1e12,
   };
-}
-
-/** The human summary printed after a run: BPU and baseline side by side. */
-export function formatSummary(report: RunReport): string {
-  const { arch, baseline } = report.results;
-  const columns = baseline === null ? [arch] : [arch, baseline];
-  const rows: [string, (r: ArchResult) => string][] = [
-    ['architecture', (r) => r.architecture],
-    ['offered TPS', (r) => fmt(r.offeredTps)],
-    ['committed TPS', (r) => fmt(r.committedTps)],
-    ['committed txs', (r) => fmt(r.committedTxs)],
-    ['contract executions/s', (r) => fmt(r.contractExecutionsPerSec)],
-    ['latency p50 ms', (r) => r.latencyMs.p50.toFixed(2)],
-    ['latency p95 ms', (r) => r.latencyMs.p95.toFixed(2)],
-    ['latency p99 ms', (r) => r.latencyMs.p99.toFixed(2)],
-    ['latency max ms', (r) => r.latencyMs.max.toFixed(2)],
-    ['  endorse (mean ms)', (r) => r.phasesMs.endorse.meanMs.toFixed(2)],
-    ['  order (mean ms)', (r) => r.phasesMs.order.meanMs.toFixed(2)],
-    ['  validate (mean ms)', (r) => r.phasesMs.validate.meanMs.toFixed(2)],
-    ['  commit (mean ms)', (r) => r.phasesMs.commit.meanMs.toFixed(2)],
-    ['  network (mean ms)', (r) => r.phasesMs.network.meanMs.toFixed(2)],
-    ['blocks (mean txs)', (r) => `${r.blocks} (${r.meanBlockTxs})`],
-    [
-      'bottleneck',
-      (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`,
-    ],
-    ['validation codes (txs)', () => ''],
-    ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))]
-      .sort()
-      .map((code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)]),
-    ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
-    ...(columns.some((r) => r.fees !== undefined)
-      ? [
-          [
-            'fees MDM (USD)',
-            (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`),
-          ] as [string, (r: ArchResult) => string],
-        ]
-      : []),
-    ...(columns.some((r) => r.integrity?.audit !== undefined)
-      ? ([
-          [
-            'audits (mean ms)',
-            (r: ArchResult) =>
-              r.integrity?.audit === undefined
-                ? '-'
-                : `${r.integrity.audit.audits} (${r.integrity.audit.meanAuditLatencyMs.toFixed(3)})`,
-          ],
-          [
-            'divergences (peers)',
-            (r: ArchResult) =>
-              r.integrity?.audit === undefined
-                ? '-'
-                : `${r.integrity.audit.divergences.length}${r.integrity.audit.divergences.length === 0 ? '' : ` (${[...new Set(r.integrity.audit.divergences.flatMap((d) => d.suspects))].join(' ')})`}`,
-          ],
-        ] as [string, (r: ArchResult) => string][])
-      : []),
-    ...(columns.some((r) => r.integrity?.join !== undefined)
-      ? ([
-          [
-            'join time ms (path)',
-            (r: ArchResult) =>
-              r.integrity?.join === undefined
-                ? '-'
-                : `${r.integrity.join.joinTimeMs === null ? 'not reached' : r.integrity.join.joinTimeMs.toFixed(2)} (${r.integrity.join.path})`,
-          ],
-          [
-            '  blocks replayed',
-            (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed)),
-          ],
-        ] as [string, (r: ArchResult) => string][])
-      : []),
-    ...(columns.some((r) => r.integrity?.growth !== undefined)
-      ? ([
-          [
-            'peers held at target (added)',
-            (r: ArchResult) =>
-              r.integrity?.growth === undefined
-                ? '-'
-                : `${r.integrity.growth.peersHeld} (${r.integrity.growth.addedPeers})`,
-          ],
-        ] as [string, (r: ArchResult) => string][])
-      : []),
-    ['state hash', (r) => r.stateHash.slice(0, 16)],
-  ];
-  const labelWidth = Math.max(...rows.map(([label]) => label.length));
-  const cells = rows.map(([label, get]) => [label.padEnd(labelWidth), ...columns.map(get)]);
-  const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i + 1] as string).length)));
-  const lines = cells.map((row) =>
-    [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '),
-  );
-  const id = report.identity;
-  const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
-  const ratio =
-    report.ratios === null
-      ? ''
-      : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios['committedTps']}, p50 latency × ${report.ratios['latencyP50']}`;
-  const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
-  const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
-  return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;
-}
-
-function fmt(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function formatScalability(scalability: NonNullable<RunReport['scalability']>): string {
-  const rows = [scalability.arch, ...(scalability.baseline === null ? [] : [scalability.baseline])];
-  const names = ['arch', 'baseline'];
-  const lines = rows.map((s, i) => {
-    const points = s.points.map((p) => `${p.peers}:${fmt(p.committedTps)}${p.holds ? '' : '✗'}`).join('  ');
-    return `  ${names[i] ?? ''}: most peers holding ${fmt(s.targetTps)} TPS = ${s.maxPeersHolding}   (${points})`;
-  });
-  return `scalability (peers: committed TPS; ✗ = below ${scalability.arch.holdFraction * 100} % of target)\n${lines.join('\n')}`;
-}
-
-function formatSeeds(stats: NonNullable<RunReport['seedStatistics']>): string {
-  const sets = [stats.arch, ...(stats.baseline === null ? [] : [stats.baseline])];
-  const names = ['arch', 'baseline'];
-  const lines = Object.keys(stats.arch.metrics).map((metric) => {
-    const cells = sets.map((set, i) => {
-      const m = set.metrics[metric];
-      return m === undefined ? '' : `${names[i] ?? ''} ${m.mean.toPrecision(5)} ± ${m.ci95.toPrecision(3)}`;
-    });
-    return `  ${metric.padEnd(26)} ${cells.join('   ')}`;
-  });
-  return `over ${stats.arch.seeds.length} seeds (${stats.arch.seeds[0]} … ${stats.arch.seeds[stats.arch.seeds.length - 1]}): mean ± 95 % CI\n${lines.join('\n')}`;
 }
 
 function describeArrival(arrival: SystemRunOptions['arrival']): string {

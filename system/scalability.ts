@@ -4,10 +4,10 @@
  * total is each requested count), and the largest count whose committed TPS still holds the
  * target (within `holdFraction`, 95 % by default — a run's fill time costs a few percent).
  */
-import { ConfigError } from '../../engines/config-error.js';
-import type { Architecture } from '../../engines/architecture.js';
-import type { Scalability, ScalabilityPoint } from '../../reports/run-report.js';
-import { runSystem, type SystemRunOptions } from './system-model.js';
+import { ConfigError } from '../sim/errors.js';
+import type { Architecture } from '../engines/architecture.js';
+import type { Scalability, ScalabilityPoint } from '../reports/run-report.js';
+import { runSystem, type SystemRunOptions } from './run-system.js';
 
 export type { Scalability, ScalabilityPoint };
 

@@ -19,22 +19,21 @@
  *   deliver service, one at a time, as Fabric peers pull them. The joiner receives live blocks only
  *   once it has caught up with every block cut so far; the join time ends there.
  */
-import type { Architecture } from '../../engines/architecture.js';
-import type { ArchResult } from '../../reports/run-report.js';
-import type { NodeEngines } from '../../engines/node-engines.js';
-import type { Work } from '../../engines/work.js';
-import type { Environment } from '../../sim/index.js';
-import { msToPs, psToSeconds } from '../../sim/index.js';
-import { agreedRoot, auditCheckpoints, locateDivergentKeys, type AuditReport } from '../../ledger/audit.js';
-import type { Block } from '../../ledger/block.js';
-import { encodedBlockSizeBytes } from '../../ledger/block.js';
-import type { Network } from '../../ledger/network.js';
-import { Peer } from '../../ledger/peer.js';
-import { addReceipt, emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
-import { SnapshotVerificationError } from '../../ledger/state/snapshot.js';
-import type { StateSnapshot } from '../../ledger/state/snapshot.js';
-import { decode, packValue } from '../../ledger/codec.js';
-import { sixFigures } from './figures.js';
+import type { Architecture } from '../engines/architecture.js';
+import type { ArchResult } from '../reports/run-report.js';
+import type { NodeEngines } from '../engines/node-engines.js';
+import type { Environment } from '../sim/index.js';
+import { msToPs, psToSeconds } from '../sim/index.js';
+import { agreedRoot, auditCheckpoints, locateDivergentKeys, type AuditReport } from '../ledger/audit.js';
+import type { Block } from '../ledger/block.js';
+import { encodedBlockSizeBytes } from '../ledger/block.js';
+import type { Network } from '../ledger/network.js';
+import { Peer } from '../ledger/peer.js';
+import { addReceipt, emptyReceipt, type WorkReceipt } from '../ledger/receipt.js';
+import { SnapshotVerificationError } from '../ledger/state/snapshot.js';
+import type { StateSnapshot } from '../ledger/state/snapshot.js';
+import { decode, packValue } from '../ledger/codec.js';
+import { sixFigures } from '../reports/figures.js';
 
 export interface IntegrityOptions {
   /** Audit after every this many blocks (absent: no audits). */
@@ -93,7 +92,7 @@ export interface IntegrityContext {
  * Audit work: its hashing (entry digests of a drill-down, inner nodes) is state-integrity work, which
  * the engines give to the DB engine's integrity hasher where there is one (see the header).
  */
-function integrityWork(receipt: WorkReceipt): Work {
+function integrityWork(receipt: WorkReceipt): WorkReceipt {
   return { ...receipt, hashBytes: 0, integrityHashBytes: receipt.hashBytes + receipt.integrityHashBytes };
 }
 
@@ -346,17 +345,15 @@ export class StateIntegrity {
     if (next >= ctx.chain.length) {
       result.joinTimeMs = (ctx.env.nowPs - atPs) / 1e9;
       if (this.options.auditEveryBlocks !== undefined && joiner.commitment === null) {
-        ctx
-          .enginesOf(joiner.name)
-          .charge(
-            integrityWork(
-              joiner.enableCommitment({
-                bucketCount: this.options.buckets ?? 1024,
-                checkpointEveryBlocks: this.options.auditEveryBlocks,
-              }),
-            ),
-            () => undefined,
-          );
+        ctx.enginesOf(joiner.name).charge(
+          integrityWork(
+            joiner.enableCommitment({
+              bucketCount: this.options.buckets ?? 1024,
+              checkpointEveryBlocks: this.options.auditEveryBlocks,
+            }),
+          ),
+          () => undefined,
+        );
       }
       ctx.livePeers.push(joiner);
       ctx.attachLive(joiner);

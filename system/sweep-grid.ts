@@ -14,15 +14,10 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import {
-  architectureSchema,
-  checkArchitecture,
-  loadArchitecture,
-  type Architecture,
-} from '../../engines/architecture.js';
-import { ConfigError } from '../../engines/config-error.js';
-import { validateConfig } from '../../engines/config-file.js';
-import { RUN_DEFAULTS, type RunFlags } from '../run.js';
+import { architectureSchema, checkArchitecture, loadArchitecture, type Architecture } from '../engines/architecture.js';
+import { ConfigError } from '../sim/errors.js';
+import { validateConfig } from '../engines/config-file.js';
+import { SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
 
 const RUN_KEYS = [
   'arch',
@@ -94,8 +89,8 @@ export function gridHash(grid: Grid): string {
 }
 
 /** The run flags and the architecture (with `arch.<path>` overrides applied and re-validated) of a point. */
-export function pointRun(file: string, grid: Grid, point: GridPoint): { flags: RunFlags; arch: Architecture } {
-  const merged: Record<string, unknown> = { ...RUN_DEFAULTS, baseline: 'none', ...grid.base };
+export function pointRun(file: string, grid: Grid, point: GridPoint): { flags: Scenario; arch: Architecture } {
+  const merged: Record<string, unknown> = { ...SCENARIO_DEFAULTS, baseline: 'none', ...grid.base };
   const overrides: [string, unknown][] = [];
   for (const [key, value] of Object.entries(point.params)) {
     if (key.startsWith('arch.')) overrides.push([key.slice(5), value]);
@@ -119,7 +114,7 @@ export function pointRun(file: string, grid: Grid, point: GridPoint): { flags: R
     if (merged[key] !== undefined && typeof merged[key] !== 'string')
       throw new ConfigError(file, key, `expected a string, got ${JSON.stringify(merged[key])}`);
   }
-  const flags = merged as unknown as RunFlags;
+  const flags = merged as unknown as Scenario;
   let arch = loadArchitecture(flags.arch);
   if (overrides.length > 0) {
     const copy = structuredClone(arch) as unknown as Record<string, unknown>;

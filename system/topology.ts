@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
-import { readConfigSource, validateConfig } from './config-file.js';
+import { readConfigSource, validateConfig } from '../engines/config-file.js';
 
 export const TOPOLOGY_PRESETS = ['dc', 'continental', 'hybrid'] as const;
 

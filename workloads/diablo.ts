@@ -166,7 +166,7 @@ function toEvent(plan: ClientPlan, accounts: number, timeS: number, sequence: nu
     const from = pick(plan.client, sequence, 1, accounts);
     let to = pick(plan.client, sequence, 2, accounts);
     if (to === from) to = (from + 1) % accounts;
-    const stake = typeof value['stake'] === 'number' ? value['stake'] : 1;
+    const stake = typeof value.stake === 'number' ? value.stake : 1;
     return {
       timeS,
       client: plan.client,
@@ -175,8 +175,8 @@ function toEvent(plan: ClientPlan, accounts: number, timeS: number, sequence: nu
       args: [String(from), String(to), String(Math.max(1, Math.round(stake)))],
     };
   }
-  const contract = typeof value['contract'] === 'string' ? value['contract'] : 'app';
-  const fn = typeof value['function'] === 'string' ? value['function'] : 'call';
+  const contract = typeof value.contract === 'string' ? value.contract : 'app';
+  const fn = typeof value.function === 'string' ? value.function : 'call';
   const key = `user${String(pick(plan.client, sequence, 3, accounts)).padStart(10, '0')}`;
   return {
     timeS,

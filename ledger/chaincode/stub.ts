@@ -102,7 +102,7 @@ export class ChaincodeStub {
     this.receipt.rangeRows += rows.length;
     this.step(rows.length);
     const lastKey = rows[rows.length - 1]?.key;
-    const recordedEnd = exhausted || lastKey === undefined ? endKey : lastKey + '\u0001';
+    const recordedEnd = exhausted || lastKey === undefined ? endKey : `${lastKey}\u0001`;
     this.ranges.push({ startKey, endKey: recordedEnd, rows });
     return out;
   }

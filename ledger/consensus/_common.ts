@@ -141,8 +141,11 @@ export class EffectsBuilder {
   constructor(
     private readonly self: NodeId,
     private readonly n: number,
-    readonly messagesHandled: number,
-  ) {}
+    messagesHandled: number,
+  ) {
+    // Counted where the work is done: the message this call processes (0 for timers and submits).
+    this.receipt.consensusMessages = messagesHandled;
+  }
 
   send<M extends ConsensusMessage>(to: NodeId, message: M): void {
     assert(to !== this.self, `consensus: node ${this.self} sends to itself`);
@@ -195,7 +198,6 @@ export class EffectsBuilder {
       cancelTimers: this.cancelTimers,
       decided: this.decided,
       receipt: this.receipt,
-      messagesHandled: this.messagesHandled,
     };
   }
 }

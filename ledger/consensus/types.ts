@@ -48,10 +48,11 @@ export interface Effects {
   readonly setTimers: TimerRequest[];
   readonly cancelTimers: string[];
   readonly decided: DecidedBatch[];
-  /** Signs/verifies (message authentication), hashBytes (digests), encode/decode bytes, messageBytes. */
+  /**
+   * Signs/verifies (message authentication), hashBytes (digests), encode/decode bytes, messageBytes,
+   * and consensusMessages: the protocol messages processed by this call (1 for `receive`, else 0).
+   */
   readonly receipt: WorkReceipt;
-  /** Protocol messages processed by this call: 1 for `receive`, 0 for the other inputs. */
-  readonly messagesHandled: number;
 }
 
 export interface ConsensusNode {

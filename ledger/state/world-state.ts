@@ -68,7 +68,7 @@ export function compositeKey(namespace: string, key: string): string {
 
 /** The exclusive end of a namespace-scoped range ('' means to the end of the namespace). */
 export function compositeEnd(namespace: string, endKey: string): string {
-  return endKey === '' ? namespace + '\u0001' : compositeKey(namespace, endKey);
+  return endKey === '' ? `${namespace}\u0001` : compositeKey(namespace, endKey);
 }
 
 export function splitCompositeKey(composite: string): [string, string] {

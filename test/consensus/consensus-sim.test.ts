@@ -9,9 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
-import { runConsensus } from '../../cli/scenario/consensus-experiment.js';
-import { fuzzMany } from '../../cli/scenario/consensus-fuzz.js';
+import { buildRunReport, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
+import { runConsensus } from '../../system/consensus-experiment.js';
+import { fuzzMany } from '../../system/consensus-fuzz.js';
 import { loadArchitecture } from '../../engines/architecture.js';
 import { msToPs } from '../../sim/index.js';
 
@@ -152,8 +152,8 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
       const run = (ordering: string) =>
-        executeRun({
-          ...RUN_DEFAULTS,
+        buildRunReport({
+          ...SCENARIO_DEFAULTS,
           topology,
           workload: 'kv-insert',
           rate: 1000,
@@ -163,7 +163,7 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
           crypto: 'modeled',
           baseline: 'none',
           ordering,
-        } as RunFlags).results.arch;
+        } as Scenario).results.arch;
       const solo = run('solo');
       const raft = run('raft');
       const pbft = run('pbft');
@@ -180,8 +180,8 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
         faults,
         'byzantine: { "0": withhold }\nevents:\n  - { atMs: 10, kind: crash, node: 1 }\n  - { atMs: 60, kind: restart, node: 1 }\n',
       );
-      const faulty = executeRun({
-        ...RUN_DEFAULTS,
+      const faulty = buildRunReport({
+        ...SCENARIO_DEFAULTS,
         topology,
         workload: 'kv-insert',
         rate: 1000,
@@ -192,15 +192,15 @@ batch: { maxMessageCount: 25, preferredMaxBytes: 2097152, absoluteMaxBytes: 1048
         baseline: 'none',
         ordering: 'pbft',
         faults,
-      } as RunFlags).results.arch;
+      } as Scenario).results.arch;
       expect(faulty.validationCodes).toEqual({ VALID: 100 });
       expect(faulty.stateHash).toBe(solo.stateHash);
       expect(faulty.latencyMs.p50).toBeGreaterThan(pbft.latencyMs.p50);
       const badFaults = join(dir, 'bad-faults.yaml');
       writeFileSync(badFaults, 'events:\n  - { atMs: 10, kind: explode, node: 1 }\n');
-      expect(() => executeRun({ ...RUN_DEFAULTS, topology, ordering: 'pbft', faults: badFaults } as RunFlags)).toThrow(
-        /bad-faults\.yaml: events\.0\.kind/,
-      );
+      expect(() =>
+        buildRunReport({ ...SCENARIO_DEFAULTS, topology, ordering: 'pbft', faults: badFaults } as Scenario),
+      ).toThrow(/bad-faults\.yaml: events\.0\.kind/);
     } finally {
       process.stdout.write = write;
     }

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArchitecture } from '../../engines/architecture.js';
 import { NodeEngines } from '../../engines/node-engines.js';
-import { emptyWork, type Work } from '../../engines/work.js';
+import { emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 import { Environment, psToSeconds } from '../../sim/index.js';
 
 function saturate(
   archName: string,
-  work: Work,
+  work: WorkReceipt,
   count: number,
   parallelism = 1,
 ): { seconds: number; engines: NodeEngines } {
@@ -36,7 +36,7 @@ describe('engines saturated alone', () => {
     const lanes = spec?.lanes ?? 0;
     const iiSeconds = (spec?.initiationIntervalNs ?? 0) / 1e9;
     const ops = lanes * 200;
-    const { seconds } = saturate('bpu-2019', { ...emptyWork(), verifies: { p256: 1 } }, ops);
+    const { seconds } = saturate('bpu-2019', { ...emptyReceipt(), verifies: { p256: 1 } }, ops);
     const predicted = lanes / iiSeconds;
     // Makespan = (ops/lanes − 1)·II + latency, so the measured rate tends to lanes / II.
     expect(ops / seconds / predicted).toBeGreaterThan(0.99);
@@ -46,7 +46,7 @@ describe('engines saturated alone', () => {
   it('CPU baseline: P-256 verifies complete at cores × clock / cycles (≈ 380K/s on 64 cores, the paper)', () => {
     const arch = loadArchitecture('cpu-64core');
     const ops = 64 * 500;
-    const { seconds, engines } = saturate('cpu-64core', { ...emptyWork(), verifies: { p256: 1 } }, ops);
+    const { seconds, engines } = saturate('cpu-64core', { ...emptyReceipt(), verifies: { p256: 1 } }, ops);
     const predicted = (arch.engines.cpu.cores * arch.engines.cpu.clockGHz * 1e9) / arch.engines.cpu.cycles.verifyP256;
     expect(ops / seconds / predicted).toBeCloseTo(1, 3);
     expect(predicted).toBeGreaterThan(375_000);
@@ -56,7 +56,7 @@ describe('engines saturated alone', () => {
   });
 
   it('SC engine: contracts on separate boards run in parallel, no context switch; on CPU they pay one', () => {
-    const work: Work = { ...emptyWork(), contractSteps: 1000, contract: 'smallbank' };
+    const work: WorkReceipt = { ...emptyReceipt(), contractSteps: 1000, contract: 'smallbank' };
     const bpu = loadArchitecture('bpu-2019');
     const sc = bpu.engines.sc;
     expect(sc).toBeDefined();
@@ -75,7 +75,7 @@ describe('engines saturated alone', () => {
     expect(db).toBeDefined();
     const readNs = (db?.getNs ?? 0) + (1 - (db?.cacheHitRatio ?? 1)) * (db?.missNs ?? 0);
     const ops = (db?.lanes ?? 1) * 100;
-    const { seconds } = saturate('bpu-2019', { ...emptyWork(), stateReads: 1 }, ops);
+    const { seconds } = saturate('bpu-2019', { ...emptyReceipt(), stateReads: 1 }, ops);
     expect(ops / seconds / ((db?.lanes ?? 1) / (readNs / 1e9))).toBeCloseTo(1, 2);
   });
 
@@ -85,7 +85,7 @@ describe('engines saturated alone', () => {
     const engines = new NodeEngines(env, arch, 'n');
     let atPs = -1;
     engines.charge(
-      { ...emptyWork(), verifies: { p256: 1 }, signs: { p256: 1 }, stateReads: 2 },
+      { ...emptyReceipt(), verifies: { p256: 1 }, signs: { p256: 1 }, stateReads: 2 },
       () => (atPs = env.nowPs),
     );
     env.run();

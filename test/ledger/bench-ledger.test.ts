@@ -42,8 +42,8 @@ describe('bench ledger', () => {
       'stateHash',
     ])
       expect(result).toHaveProperty(key);
-    expect(result['txs']).toBe(600);
-    expect(result['stateHash']).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.txs).toBe(600);
+    expect(result.stateHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it.each([

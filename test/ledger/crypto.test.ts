@@ -55,8 +55,8 @@ function computeVectors(): SignatureVector[] {
 describe('signature known-answer vectors', () => {
   it('node and noble reproduce the stored keys and signatures, and verify them', () => {
     const computed = computeVectors();
-    if (process.env['UPDATE_VECTORS'] === '1' || !existsSync(vectorsPath))
-      writeFileSync(vectorsPath, JSON.stringify(computed, null, 2) + '\n');
+    if (process.env.UPDATE_VECTORS === '1' || !existsSync(vectorsPath))
+      writeFileSync(vectorsPath, `${JSON.stringify(computed, null, 2)}\n`);
     const stored = JSON.parse(readFileSync(vectorsPath, 'utf8')) as SignatureVector[];
     expect(computed).toEqual(stored);
     for (const v of stored) {

@@ -52,8 +52,8 @@ function compute() {
 describe('ledger known-answer vectors', () => {
   it('txid, block hashes, state hash and codes match the stored vectors', () => {
     const computed = compute();
-    if (process.env['UPDATE_VECTORS'] === '1' || !existsSync(path))
-      writeFileSync(path, JSON.stringify(computed, null, 2) + '\n');
+    if (process.env.UPDATE_VECTORS === '1' || !existsSync(path))
+      writeFileSync(path, `${JSON.stringify(computed, null, 2)}\n`);
     expect(computed).toEqual(JSON.parse(readFileSync(path, 'utf8')));
     expect(computed.codes).toEqual(['VALID', 'MVCC_READ_CONFLICT', 'VALID']);
   });

@@ -115,7 +115,10 @@ export function validateJsonSchema(root: Record<string, unknown>, value: unknown
 export function keywordsOf(schema: unknown, parentKey = ''): Set<string> {
   const out = new Set<string>();
   const walk = (x: unknown, parent: string): void => {
-    if (Array.isArray(x)) return x.forEach((v) => walk(v, ''));
+    if (Array.isArray(x)) {
+      for (const v of x) walk(v, '');
+      return;
+    }
     if (x === null || typeof x !== 'object') return;
     for (const [key, v] of Object.entries(x)) {
       if (parent !== 'properties' && parent !== '$defs') out.add(key);

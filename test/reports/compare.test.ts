@@ -15,7 +15,7 @@ import { cli, fixtureReport, REPORT_FIXTURE, tempDir } from './_helpers.js';
 
 const dir = tempDir();
 let fileCount = 0;
-function write(report: unknown, name = `r${(fileCount += 1)}.json`): string {
+function write(report: unknown, name = `r${++fileCount}.json`): string {
   const path = join(dir, name);
   writeFileSync(path, typeof report === 'string' ? report : JSON.stringify(report));
   return path;

@@ -114,7 +114,8 @@ describe('malformed reports never crash', () => {
         writeFileSync(file, JSON.stringify(mutate(m)));
         const accepted = outcome(() => validateReport(mutate(m), file), file) === 'ok';
         const compare = await cli('compare', REPORT_FIXTURE, file);
-        const out = join(dir, `csv-out-${(runIndex += 1)}`);
+        runIndex += 1;
+        const out = join(dir, `csv-out-${runIndex}`);
         const report = await cli('report', file, '--csv', out);
         for (const run of [compare, report]) {
           expect(run.stderr).not.toMatch(/\n\s+at /);

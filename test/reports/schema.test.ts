@@ -1,6 +1,6 @@
 /**
  * The report's JSON Schema: the shipped file is exactly what the zod schema generates; a real report
- * from `executeRun` (modeled crypto, a small run) passes the shipped *JSON* schema, checked by an
+ * from `buildRunReport` (modeled crypto, a small run) passes the shipped *JSON* schema, checked by an
  * independent validator (./_json-schema.ts), and passes `validateReport`; malformed reports get one
  * message naming the file and the field.
  *
@@ -10,14 +10,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { executeRun } from '../../cli/run.js';
+import { buildRunReport } from '../../system/index.js';
 import { REPORT_SCHEMA_FILE, reportJsonSchema, validateReport } from '../../reports/report-schema.js';
 import type { RunReport } from '../../reports/run-report.js';
 import { fixtureReport } from './_helpers.js';
 import { keywordsOf, SUPPORTED_KEYWORDS, validateJsonSchema } from './_json-schema.js';
 
 // The mutators below poke at arbitrary fields of a parsed report, which has no static shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the line above
+// biome-ignore lint/suspicious/noExplicitAny: see the line above
 type Json = any;
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -27,10 +27,10 @@ const shipped = (): Record<string, unknown> =>
 describe('report JSON Schema', () => {
   let real: RunReport;
   beforeAll(() => {
-    // executeRun prints its summary; keep the test output quiet.
+    // buildRunReport prints its summary; keep the test output quiet.
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      real = executeRun({
+      real = buildRunReport({
         arch: 'bpu-2019',
         baseline: 'cpu-64core',
         topology: 'dc',
@@ -62,7 +62,7 @@ describe('report JSON Schema', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('a real report from executeRun passes the shipped JSON schema and validateReport', () => {
+  it('a real report from buildRunReport passes the shipped JSON schema and validateReport', () => {
     const json = JSON.parse(JSON.stringify(real)) as unknown;
     expect(validateJsonSchema(shipped(), json)).toEqual([]);
     expect(validateReport(json, 'real.json').identity.cryptoMode).toBe('modeled');

@@ -4,7 +4,7 @@
  * run as its results.
  */
 import { describe, expect, it } from 'vitest';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { buildRunReport, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
 import { seedMetric, tQuantile95 } from '../../reports/seed-statistics.js';
 
 describe('seed statistics', () => {
@@ -21,18 +21,18 @@ describe('seed statistics', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
-      const report = executeRun({
-        ...RUN_DEFAULTS,
+      const report = buildRunReport({
+        ...SCENARIO_DEFAULTS,
         rate: 2000,
         duration: '100ms',
         crypto: 'modeled',
         seeds: 3,
         seed: 5,
         baseline: 'none',
-      } as RunFlags);
+      } as Scenario);
       const stats = report.seedStatistics?.arch;
       expect(stats?.seeds).toEqual([5, 6, 7]);
-      const tps = stats?.metrics['committedTps'];
+      const tps = stats?.metrics.committedTps;
       expect(tps?.values).toHaveLength(3);
       expect(tps?.values[0]).toBe(report.results.arch.committedTps);
       expect(tps?.ci95).toBeGreaterThanOrEqual(0);

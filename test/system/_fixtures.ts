@@ -1,19 +1,13 @@
 /**
- * Shared by the system-run tests: a run through the CLI's own path with its summary silenced, and
+ * Shared by the system-run tests: a run through system/'s report builder (modeled crypto), and
  * the dc preset with small blocks (a short run then cuts many blocks and audits several times).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { buildRunReport, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
 
-export function quietRun(flags: Partial<RunFlags>): ReturnType<typeof executeRun> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return executeRun({ ...RUN_DEFAULTS, crypto: 'modeled', ...flags } as RunFlags);
-  } finally {
-    process.stdout.write = write;
-  }
+export function quietRun(flags: Partial<Scenario>): ReturnType<typeof buildRunReport> {
+  return buildRunReport({ ...SCENARIO_DEFAULTS, crypto: 'modeled', ...flags } as Scenario);
 }
 
 /** Writes the small-block dc topology into `dir` and returns its path. */

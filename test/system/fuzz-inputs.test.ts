@@ -13,9 +13,9 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadArchitecture } from '../../engines/architecture.js';
 import { presetPath } from '../../engines/config-file.js';
-import { loadTopology } from '../../engines/topology.js';
-import { parseGrid } from '../../cli/scenario/grid.js';
-import { buildReport, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
+import { loadTopology } from '../../system/topology.js';
+import { parseGrid } from '../../system/sweep-grid.js';
+import { buildRunReport, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
 import { TraceReader } from '../../workloads/trace.js';
 import { parse } from 'yaml';
 
@@ -63,7 +63,7 @@ function mutate(doc: unknown, path: number[], junk: unknown, kind: number): unkn
     }
     node = child as Record<string, unknown>;
   }
-  node['unexpected'] = junk;
+  node.unexpected = junk;
   return copy;
 }
 
@@ -97,15 +97,15 @@ describe('fuzzed inputs load or exit 2 with one message', () => {
     expect(loaded.length).toBeGreaterThan(10);
     for (const file of loaded.slice(0, 12)) {
       outcome(() =>
-        buildReport({
-          ...RUN_DEFAULTS,
+        buildRunReport({
+          ...SCENARIO_DEFAULTS,
           arch: file,
           baseline: 'none',
           crypto: 'modeled',
           rate: 500,
           duration: '10ms',
           keys: 100,
-        } as RunFlags),
+        } as Scenario),
       );
     }
   });

@@ -8,14 +8,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildRunOptions, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
-import { runSystem } from '../../cli/scenario/system-model.js';
+import { resolveScenario, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
+import { runSystem } from '../../system/run-system.js';
 import { quietRun, smallBlocksTopology } from './_fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-integrity-'));
 const smallBlocks = smallBlocksTopology(dir);
 
-function quiet(flags: Partial<RunFlags>): ReturnType<typeof quietRun> {
+function quiet(flags: Partial<Scenario>): ReturnType<typeof quietRun> {
   return quietRun({ rate: 2_000, duration: '300ms', topology: smallBlocks, ...flags });
 }
 
@@ -92,15 +92,15 @@ describe('state integrity in the system run', () => {
   it('a snapshot damaged on its way is refused and the peer joins by replay instead, reaching the same state', {
     timeout: 120_000,
   }, () => {
-    const { options, arch } = buildRunOptions({
-      ...RUN_DEFAULTS,
+    const { options, arch } = resolveScenario({
+      ...SCENARIO_DEFAULTS,
       crypto: 'modeled',
       rate: 2_000,
       duration: '300ms',
       topology: smallBlocks,
       joinPeerAt: '120ms',
       join: 'snapshot',
-    } as RunFlags);
+    } as Scenario);
     const result = runSystem({ ...options, arch, integrity: { ...options.integrity, tamperSnapshot: true } });
     const joined = result.integrity?.join;
     expect(joined?.mode).toBe('snapshot');

@@ -19,7 +19,7 @@ describe('bpusim rerun', () => {
     const topology = join(dir, 'four.yaml');
     writeFileSync(
       topology,
-      readFileSync(new URL('../../engines/presets/topology/dc.yaml', import.meta.url), 'utf8').replace(
+      readFileSync(new URL('../../system/presets/topology/dc.yaml', import.meta.url), 'utf8').replace(
         'orderers: { count: 1, site: dc1 }',
         'orderers: { count: 4, site: dc1 }',
       ),

@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun, RUN_DEFAULTS, type RunFlags } from '../../cli/run.js';
 import { quietRun } from './_fixtures.js';
 
 const BIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -69,7 +68,7 @@ describe('bpusim run', () => {
     const first = quiet(flags);
     const second = quiet(flags);
     expect(withoutHost(second)).toBe(withoutHost(first));
-    expect(first.results.arch.validationCodes['MVCC_READ_CONFLICT'] ?? 0).toBeGreaterThan(0);
+    expect(first.results.arch.validationCodes.MVCC_READ_CONFLICT ?? 0).toBeGreaterThan(0);
     const otherSeed = quiet({ ...flags, seed: 8 });
     expect(withoutHost(otherSeed)).not.toBe(withoutHost(first));
   });
@@ -184,7 +183,7 @@ describe('mdm-token economy', () => {
   it('users funded at genesis pay the fee on every VALID transfer; fees in MDM and USD follow the channel rate', () => {
     const report = quiet({ workload: 'mdm-token', baseline: 'none', rate: 3000, duration: '200ms', keys: 1000 });
     const result = report.results.arch;
-    const valid = result.validationCodes['VALID'] ?? 0;
+    const valid = result.validationCodes.VALID ?? 0;
     expect(valid).toBeGreaterThan(200);
     expect(result.fees?.mdm).toBeCloseTo(valid * (result.fees?.mdmPerTx ?? 0), 6);
     expect(result.fees?.usd).toBeCloseTo((result.fees?.mdm ?? 0) * (result.fees?.usdPerMdm ?? 0), 6);

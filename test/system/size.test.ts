@@ -4,7 +4,7 @@
  * follow the per-transaction demand (3 validation verifies + half an endorsement per peer).
  */
 import { describe, expect, it } from 'vitest';
-import { sizeArchitecture } from '../../cli/size.js';
+import { sizeArchitecture } from '../../system/index.js';
 
 describe('bpusim size', () => {
   it('gives each engine the lanes its measured demand needs at the target, and the check holds', () => {

@@ -18,8 +18,8 @@ export function kvKey(index: number): string {
 export const kvContract: Contract = {
   name: 'kv',
   genesis(params) {
-    const records = params['records'] ?? 1000;
-    const valueBytes = params['valueBytes'] ?? 100;
+    const records = params.records ?? 1000;
+    const valueBytes = params.valueBytes ?? 100;
     const writes: KvWrite[] = [];
     for (let i = 0; i < records; i += 1) writes.push({ key: kvKey(i), value: fillerBytes(i, valueBytes) });
     return writes;

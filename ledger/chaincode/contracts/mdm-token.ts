@@ -69,8 +69,8 @@ export const mdmTokenContract: Contract = {
     // Optional genesis params `users` and `userBalanceMdm`: accounts user0 … user(N−1) funded at
     // genesis out of the sales allocation (the supply is unchanged), so a simulated economy of
     // user-to-user transfers does not queue behind the four genesis holders' hot keys.
-    const users = BigInt(Math.max(0, Math.floor(params['users'] ?? 0)));
-    const perUser = BigInt(Math.max(0, Math.floor(params['userBalanceMdm'] ?? 0))) * MICRO_PER_MDM;
+    const users = BigInt(Math.max(0, Math.floor(params.users ?? 0)));
+    const perUser = BigInt(Math.max(0, Math.floor(params.userBalanceMdm ?? 0))) * MICRO_PER_MDM;
     const salesMicro = (MDM_SUPPLY_MICRO * 50n) / 100n;
     if (users * perUser > salesMicro)
       throw new ChaincodeError(

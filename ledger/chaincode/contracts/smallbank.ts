@@ -30,8 +30,8 @@ function read(stub: ChaincodeStub, key: string): bigint {
 export const smallbankContract: Contract = {
   name: 'smallbank',
   genesis(params) {
-    const accounts = params['accounts'] ?? 1000;
-    const initial = encodeInt(params['initialBalance'] ?? 10_000);
+    const accounts = params.accounts ?? 1000;
+    const initial = encodeInt(params.initialBalance ?? 10_000);
     const writes: KvWrite[] = [];
     for (let i = 0; i < accounts; i += 1) {
       writes.push({ key: checking(i), value: initial });

@@ -9,11 +9,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ByzantineMode, ConsensusMessage, ConsensusNode, NodeId } from '../../../ledger/consensus/types.js';
-import { TestNet, clientLoad, envelope } from './_net.js';
+import { type TestNet, clientLoad, envelope } from './_net.js';
 import { all, honest, pbftFaultScenario, pbftNet, pbftOverBudgetScenario, toPrimary } from './_scenarios.js';
 import type { PbftTestNode } from './_scenarios.js';
-
-const batch = { maxMessageCount: 10, absoluteMaxBytes: 1 << 20, preferredMaxBytes: 1 << 16 };
 
 function decidedEnvelopes(net: TestNet, id: NodeId): number {
   let count = 0;
@@ -59,7 +57,7 @@ describe('pbft normal case and checkpoints', () => {
     while (queue.length > 0) {
       const { to, message } = queue.shift() as { to: NodeId; message: ConsensusMessage };
       const effects = take((nodes[to] as ConsensusNode).receive(message));
-      expect(effects.messagesHandled).toBe(1);
+      expect(effects.receipt.consensusMessages).toBe(1);
       decidedBy += effects.decided.length;
     }
     expect(decidedBy).toBe(n - 1 + 0 + (counts.get('pbft/commit') === n * (n - 1) ? 1 : 0));

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConsensusNode, NodeId } from '../../../ledger/consensus/types.js';
-import { TestNet, clientLoad, envelope } from './_net.js';
+import { type TestNet, clientLoad, envelope } from './_net.js';
 import { raftFaultScenario, raftNet, toLeaderOrAny } from './_scenarios.js';
 
 function decidedEnvelopes(net: TestNet, id: NodeId): number {
@@ -60,7 +60,7 @@ describe('raft', () => {
     if (first === undefined) throw new Error('no send');
     const reply = (net.nodes[1] as ConsensusNode).receive(first.message);
     expect(reply.receipt.verifies.ed25519).toBe(1);
-    expect(reply.messagesHandled).toBe(1);
+    expect(reply.receipt.consensusMessages).toBe(1);
     expect(reply.receipt.decodeBytes).toBe(effects.sends[0]?.sizeBytes);
   });
 

@@ -14,7 +14,7 @@ import type { TxSpec } from '../../ledger/_integrity.js';
 
 describe('state integrity, many seeds', () => {
   it('audit: every corrupt write caught at the next audit block, the right peer and key named; no false alarm', () => {
-    const seeds = Number(process.env['BPUSIM_AUDIT_SEEDS'] ?? 1000);
+    const seeds = Number(process.env.BPUSIM_AUDIT_SEEDS ?? 1000);
     const problems: string[] = [];
     for (let seed = 0; seed < seeds; seed += 1) {
       for (const faulty of [true, false])
@@ -26,7 +26,7 @@ describe('state integrity, many seeds', () => {
   });
 
   it('join: snapshot at a random block plus the later blocks equals a replay from genesis', () => {
-    const seeds = Number(process.env['BPUSIM_JOIN_SEEDS'] ?? 100);
+    const seeds = Number(process.env.BPUSIM_JOIN_SEEDS ?? 100);
     for (let seed = 0; seed < seeds; seed += 1) {
       const rng = new RandomStream('slow-join', seed);
       const net = integrityNetwork({

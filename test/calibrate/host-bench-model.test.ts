@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Architecture } from '../../engines/architecture.js';
 import { architectureSchema } from '../../engines/architecture.js';
-import { cpuTimePs, predictHostBench, type BenchBlockWork } from '../../engines/host-bench-model.js';
-import { emptyWork, type Work } from '../../engines/work.js';
+import { cpuTimePs, predictHostBench, type BenchBlockWork } from '../../calibrate/host-bench-model.js';
+import { emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 
 /** A host at 1 GHz, so cycles read as nanoseconds. */
 function host(cores: number, overrides: Partial<Architecture['engines']['cpu']['cycles']> = {}): Architecture {
@@ -45,9 +45,9 @@ function host(cores: number, overrides: Partial<Architecture['engines']['cpu']['
 
 const block = (txs: number, verifiesPerTx: number, mainNsPerTx: number): BenchBlockWork => ({
   txs,
-  read: emptyWork(),
+  read: emptyReceipt(),
   // decodeBytes at 1 ns per byte: the main thread's work per tx.
-  commit: { ...emptyWork(), verifies: { p256: txs * verifiesPerTx }, decodeBytes: txs * mainNsPerTx },
+  commit: { ...emptyReceipt(), verifies: { p256: txs * verifiesPerTx }, decodeBytes: txs * mainNsPerTx },
 });
 
 const relative = (actual: number, expected: number) => Math.abs(actual / expected - 1);
@@ -55,20 +55,20 @@ const relative = (actual: number, expected: number) => Math.abs(actual / expecte
 describe('host bench model', () => {
   it('charges per-contract step costs and the per-proposal logic', () => {
     const arch = host(1, { contractStepByContract: { cpuheavy: 20 }, proposal: 5_000 });
-    const heavy: Work = { ...emptyWork(), contractSteps: 1_000, contract: 'cpuheavy', proposals: 2 };
-    const other: Work = { ...emptyWork(), contractSteps: 1_000, contract: 'kv' };
+    const heavy: WorkReceipt = { ...emptyReceipt(), contractSteps: 1_000, contract: 'cpuheavy', proposals: 2 };
+    const other: WorkReceipt = { ...emptyReceipt(), contractSteps: 1_000, contract: 'kv' };
     expect(cpuTimePs(arch, heavy)).toBe((1_000 * 20 + 2 * 5_000) * 1_000);
     expect(cpuTimePs(arch, other)).toBe(1_000 * 1_000 * 1_000);
   });
 
   it('phase 1 is serial: endorse tx/s = 1 / (time of one transaction’s endorsements)', () => {
     const arch = host(2);
-    const endorse: Work[] = Array.from({ length: 100 }, () => ({
-      ...emptyWork(),
+    const endorse: WorkReceipt[] = Array.from({ length: 100 }, () => ({
+      ...emptyReceipt(),
       signs: { p256: 2 },
       verifies: { p256: 2 },
     }));
-    const p = predictHostBench(arch, endorse, emptyWork(), [block(100, 3, 0)], { threads: 1 });
+    const p = predictHostBench(arch, endorse, emptyReceipt(), [block(100, 3, 0)], { threads: 1 });
     expect(relative(p.endorseTps, 1e9 / (2 * 60_000 + 2 * 50_000))).toBeLessThan(1e-9);
     expect(relative(p.endorseLatencyMs, (2 * 60_000 + 2 * 50_000) / 1e6)).toBeLessThan(1e-9);
   });
@@ -76,7 +76,7 @@ describe('host bench model', () => {
   it('one worker bounds validation at 1 / (checks per tx × check time) when the main thread is light', () => {
     const arch = host(2);
     const blocks = Array.from({ length: 40 }, () => block(500, 3, 1_000));
-    const p = predictHostBench(arch, [], emptyWork(), blocks, { threads: 1 });
+    const p = predictHostBench(arch, [], emptyReceipt(), blocks, { threads: 1 });
     const bound = 1e9 / (3 * 50_000);
     expect(p.validateCommitTps).toBeLessThan(bound);
     expect(p.validateCommitTps).toBeGreaterThan(bound * 0.95);
@@ -85,7 +85,7 @@ describe('host bench model', () => {
   it('with more threads than cores, the cores bound it: tx/s ≤ cores / CPU time per tx, and near it', () => {
     const arch = host(2);
     const blocks = Array.from({ length: 40 }, () => block(500, 3, 30_000));
-    const p = predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 });
+    const p = predictHostBench(arch, [], emptyReceipt(), blocks, { threads: 2 });
     const cpuNsPerTx = 3 * 50_000 + 30_000;
     const bound = (2 * 1e9) / cpuNsPerTx;
     expect(p.validateCommitTps).toBeLessThanOrEqual(bound * (1 + 1e-9));
@@ -94,7 +94,7 @@ describe('host bench model', () => {
       1e-6,
     );
     // Two workers on two cores beat one worker, but not by 2× (the main thread shares the cores).
-    const one = predictHostBench(arch, [], emptyWork(), blocks, { threads: 1 });
+    const one = predictHostBench(arch, [], emptyReceipt(), blocks, { threads: 1 });
     expect(p.validateCommitTps / one.validateCommitTps).toBeGreaterThan(1.1);
     expect(p.validateCommitTps / one.validateCommitTps).toBeLessThan(2);
   });
@@ -102,8 +102,8 @@ describe('host bench model', () => {
   it('is deterministic', () => {
     const arch = host(2, { workerHandoffPerJob: 3_000, workerPackPerJob: 500, txValidation: 10_000 });
     const blocks = Array.from({ length: 10 }, (_, i) => block(100 + i, 3, 5_000));
-    expect(predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 })).toEqual(
-      predictHostBench(arch, [], emptyWork(), blocks, { threads: 2 }),
+    expect(predictHostBench(arch, [], emptyReceipt(), blocks, { threads: 2 })).toEqual(
+      predictHostBench(arch, [], emptyReceipt(), blocks, { threads: 2 }),
     );
   });
 });

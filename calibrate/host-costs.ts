@@ -8,30 +8,33 @@
  * Why real data: per-byte costs of SHA-256 and msgpack depend on message size and shape, so they are
  * measured on the messages the ledger really hashes and (de)serialises, through the same functions
  * that count those bytes in receipts. Cost per counted unit is then what the model multiplies.
+ *
+ * Part of calibrate/ (host measurement, no CLI wiring): `bpusim calibrate` (cli/calibrate.ts) only
+ * parses its flags and prints or writes what calibrate/calibrate.ts builds from these costs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Block } from '../../ledger/block.js';
-import { decodeBlock, encodeBlock } from '../../ledger/block.js';
-import { builtinContract, runContract } from '../../ledger/chaincode/registry.js';
-import { ChaincodeStub } from '../../ledger/chaincode/stub.js';
-import { createCryptoProvider } from '../../ledger/crypto/index.js';
-import type { CryptoMode } from '../../ledger/crypto/provider.js';
-import { decodeEnvelope } from '../../ledger/envelope.js';
-import { sha256 } from '../../ledger/hash.js';
-import { createNetwork, defaultPolicy } from '../../ledger/network.js';
-import { VerifyPool } from '../../ledger/parallel/verify-pool.js';
-import type { Scheme } from '../../ledger/receipt.js';
-import { emptyReceipt } from '../../ledger/receipt.js';
-import { packJobs } from '../../ledger/parallel/_pack.js';
-import { FileBlockStore } from '../../ledger/state/block-file.js';
-import { LmdbWorldState } from '../../ledger/state/lmdb-state.js';
-import { MemoryWorldState } from '../../ledger/state/memory-state.js';
-import type { StateUpdate } from '../../ledger/state/world-state.js';
-import type { VerifyJob } from '../../ledger/verify-job.js';
-import { signedMessageLength } from '../../ledger/verify-job.js';
-import { type BenchWorkload, workloadOpsForHarness } from '../bench-ledger.js';
+import type { Block } from '../ledger/block.js';
+import { decodeBlock, encodeBlock } from '../ledger/block.js';
+import { builtinContract, runContract } from '../ledger/chaincode/registry.js';
+import { ChaincodeStub } from '../ledger/chaincode/stub.js';
+import { createCryptoProvider } from '../ledger/crypto/index.js';
+import type { CryptoMode, KeyPair } from '../ledger/crypto/provider.js';
+import { decodeEnvelope } from '../ledger/envelope.js';
+import { sha256 } from '../ledger/hash.js';
+import { createNetwork, defaultPolicy } from '../ledger/network.js';
+import { VerifyPool } from '../ledger/parallel/verify-pool.js';
+import type { Scheme } from '../ledger/receipt.js';
+import { emptyReceipt } from '../ledger/receipt.js';
+import { packJobs } from '../ledger/parallel/_pack.js';
+import { FileBlockStore } from '../ledger/state/block-file.js';
+import { LmdbWorldState } from '../ledger/state/lmdb-state.js';
+import { MemoryWorldState } from '../ledger/state/memory-state.js';
+import type { StateUpdate } from '../ledger/state/world-state.js';
+import type { VerifyJob } from '../ledger/verify-job.js';
+import { signedMessageLength } from '../ledger/verify-job.js';
+import { type BenchWorkload, workloadOpsForHarness } from './bench-ledger.js';
 import { type Measurement, type MeasureOptions, measure, perUnit } from './measure.js';
 
 export const CALIBRATED_CONTRACTS: readonly BenchWorkload[] = ['smallbank', 'kv', 'donothing', 'cpuheavy'];
@@ -109,7 +112,7 @@ async function signatureCosts(
     ['bls', 'Bls'],
   ];
   for (const [scheme, label] of schemes) {
-    let keys;
+    let keys: KeyPair[];
     try {
       keys = [1, 2, 3].map((i) => provider.keyPairFromSeed(scheme, new Uint8Array(32).fill(i)));
     } catch {
@@ -176,7 +179,7 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
     };
     for (let first = 0; first < keyCount; first += rowsPerBlock) await writeBlock(first);
     let cursor = 0;
-    out['stateWrite'] = cost(
+    out.stateWrite = cost(
       'row',
       perUnit(
         await measure(async (blocks) => {
@@ -189,7 +192,7 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
       ),
     );
     let probe = 12_345;
-    out['stateRead'] = cost(
+    out.stateRead = cost(
       'row',
       await measure((ops) => {
         for (let i = 0; i < ops; i += 1) {
@@ -200,7 +203,7 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
     );
     // One synchronous store transaction per block (how the bench's endorsers advance their state):
     // its disk sync is a wait the committing thread pays per block.
-    out['stateCommitSync'] = cost(
+    out.stateCommitSync = cost(
       'block',
       await measure((ops) => {
         for (let i = 0; i < ops; i += 1) {
@@ -214,7 +217,7 @@ async function stateCosts(options: MeasureOptions, out: Record<string, HostCost>
       }, options),
     );
     const rowsPerScan = 100;
-    out['rangeRow'] = cost(
+    out.rangeRow = cost(
       'row',
       perUnit(
         await measure((ops) => {
@@ -354,7 +357,7 @@ export async function measureHostCosts(
   log('sample network');
   const sample = realSample(crypto === 'modeled' ? 'modeled' : crypto, 1_500);
   await group('hash, encode, decode', async () => {
-    costs['hashPerByte'] = await byteCost(
+    costs.hashPerByte = await byteCost(
       sample.envelopes,
       options,
       (input, r) => sha256(input, r),
@@ -362,7 +365,7 @@ export async function measureHostCosts(
     );
     // A committer decodes the block (shallow: envelopes stay byte strings), then each envelope in
     // depth; the receipt counts both, so the cost per counted byte is measured over both together.
-    costs['decodePerByte'] = await byteCost(
+    costs.decodePerByte = await byteCost(
       sample.blockBytes,
       options,
       (input, r) => {
@@ -371,7 +374,7 @@ export async function measureHostCosts(
       },
       (r) => r.decodeBytes,
     );
-    costs['encodePerByte'] = await byteCost(
+    costs.encodePerByte = await byteCost(
       sample.blocks,
       options,
       (block, r) => encodeBlock(block, r),
@@ -387,7 +390,7 @@ export async function measureHostCosts(
     // Into one reused buffer, as the verify pool packs (its buffers come back from the workers).
     let packBuffer: ArrayBuffer | undefined;
     const reused = (bytes: number): ArrayBuffer => (packBuffer ??= new ArrayBuffer(bytes));
-    costs['workerPackPerJob'] = cost(
+    costs.workerPackPerJob = cost(
       'job',
       perUnit(
         await measure((ops) => {
@@ -396,10 +399,10 @@ export async function measureHostCosts(
         500,
       ),
     );
-    if (crypto !== 'modeled') costs['workerHandoffPerJob'] = await handoffCost(sample, crypto, options, costs);
+    if (crypto !== 'modeled') costs.workerHandoffPerJob = await handoffCost(sample, crypto, options, costs);
   });
   log('block file fsync');
-  costs['blockFsync'] = await fsyncCost(sample, options);
+  costs.blockFsync = await fsyncCost(sample, options);
   return { costs, crypto };
 }
 

@@ -7,6 +7,8 @@
  * are timed with the same relative resolution. Both wall and process-CPU time are kept: CPU time
  * (all threads) also counts the garbage collector's helper threads, which is what a saturated host
  * pays; wall time is what one thread waits.
+ *
+ * Part of calibrate/, where reading the host clock is the point (host measurement, not simulation).
  */
 
 export interface Measurement {

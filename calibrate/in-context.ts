@@ -11,11 +11,14 @@
  *   store's write thread): process CPU less the main thread's and the workers' share.
  * Calibrated once, on donothing; `bpusim validate` then predicts every workload with the same
  * constants (so donothing is the calibration workload, the others are out-of-sample).
+ *
+ * Part of calibrate/: it runs the real ledger bench (calibrate/bench-ledger.ts) on the host clock and
+ * the host model (calibrate/host-bench-model.ts) on its receipts.
  */
-import type { Architecture } from '../../engines/architecture.js';
-import { predictHostBench } from '../../engines/host-bench-model.js';
-import type { CryptoMode } from '../../ledger/crypto/provider.js';
-import { emptyBenchTrace, runBenchLedger } from '../bench-ledger.js';
+import type { Architecture } from '../engines/architecture.js';
+import { predictHostBench } from './host-bench-model.js';
+import type { CryptoMode } from '../ledger/crypto/provider.js';
+import { emptyBenchTrace, runBenchLedger } from './bench-ledger.js';
 import type { HostCost } from './host-costs.js';
 import { median } from './measure.js';
 

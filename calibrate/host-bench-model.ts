@@ -3,7 +3,7 @@
  * given the work receipts the real run produced, it simulates the same steps on an architecture's
  * CPU costs with the bench's own structure, so predicted and measured throughput can be compared.
  *
- * The structure simulated (see cli/bench-ledger.ts and ledger/parallel/pipelined-committer.ts):
+ * The structure simulated (see calibrate/bench-ledger.ts and ledger/parallel/pipelined-committer.ts):
  * - Phase 1, one thread: per transaction, two endorsements (timed alone: the endorse figure), plus
  *   the client's proposal and assembly, ordering, the block file and the endorsers' state.
  * - Phase 2: a main thread reads each block, prepares it (decode, hashes), hands its signature checks
@@ -15,19 +15,22 @@
  *   does), so three threads on two cores share them instead of one waiting for another's whole job.
  *
  * Everything is simulated time (integer picoseconds); the caller compares with host wall times.
+ *
+ * It lives in calibrate/, not engines/: it simulates the bench's own threads on this host, a model
+ * of the host that calibration and validation use, not an engine of the simulated BPU.
  */
 import { Environment, Server, cyclesToPs, msToPs, psToSeconds } from '../sim/index.js';
-import type { Architecture } from './architecture.js';
-import { NodeEngines } from './node-engines.js';
-import type { Scheme, Work } from './work.js';
-import { SCHEMES, emptyWork } from './work.js';
+import type { Architecture } from '../engines/architecture.js';
+import { NodeEngines } from '../engines/node-engines.js';
+import type { Scheme, WorkReceipt } from '../ledger/receipt.js';
+import { SCHEMES, emptyReceipt } from '../ledger/receipt.js';
 
 export interface BenchBlockWork {
   readonly txs: number;
   /** Reading the block back from the block file. */
-  readonly read: Work;
+  readonly read: WorkReceipt;
   /** Its validation and commit, signature checks included. */
-  readonly commit: Work;
+  readonly commit: WorkReceipt;
   /** Of `commit.hashBytes`, the bytes the P-256 checks hash (on the worker threads, with the check). */
   readonly verifyHashBytes?: number;
 }
@@ -77,7 +80,7 @@ class CpuTimer {
     );
   }
 
-  ps(work: Work): number {
+  ps(work: WorkReceipt): number {
     const startPs = this.env.nowPs;
     this.engines.charge(work, () => undefined, 1);
     this.env.run();
@@ -86,15 +89,15 @@ class CpuTimer {
 }
 
 /** CPU time of `work` on one core of `arch` (every stage run back to back). */
-export function cpuTimePs(arch: Architecture, work: Work): number {
+export function cpuTimePs(arch: Architecture, work: WorkReceipt): number {
   return new CpuTimer(arch).ps(work);
 }
 
-function withoutVerifies(work: Work): Work {
+function withoutVerifies(work: WorkReceipt): WorkReceipt {
   return { ...work, verifies: {} };
 }
 
-function checkCount(work: Work): number {
+function checkCount(work: WorkReceipt): number {
   return SCHEMES.reduce((sum, scheme) => sum + (work.verifies[scheme] ?? 0), 0);
 }
 
@@ -103,22 +106,31 @@ function checkCount(work: Work): number {
  * checks), its commit on the main thread (MVCC reads, encoding, the rest) and the world-state writes,
  * which the write-behind store does on its own write thread.
  */
-function splitBlockWork(work: Work, verifyHashBytes: number): { prepare: Work; commit: Work; writes: Work } {
-  const prepare: Work = {
-    ...emptyWork(),
+function splitBlockWork(
+  work: WorkReceipt,
+  verifyHashBytes: number,
+): { prepare: WorkReceipt; commit: WorkReceipt; writes: WorkReceipt } {
+  const prepare: WorkReceipt = {
+    ...emptyReceipt(),
     decodeBytes: work.decodeBytes,
     hashBytes: Math.max(0, work.hashBytes - verifyHashBytes),
     txValidations: work.txValidations ?? 0,
   };
-  const commit: Work = { ...withoutVerifies(work), decodeBytes: 0, hashBytes: 0, txValidations: 0, stateWrites: 0 };
-  const writes: Work = { ...emptyWork(), stateWrites: work.stateWrites };
+  const commit: WorkReceipt = {
+    ...withoutVerifies(work),
+    decodeBytes: 0,
+    hashBytes: 0,
+    txValidations: 0,
+    stateWrites: 0,
+  };
+  const writes: WorkReceipt = { ...emptyReceipt(), stateWrites: work.stateWrites };
   return { prepare, commit, writes };
 }
 
 export function predictHostBench(
   arch: Architecture,
-  endorse: readonly Work[],
-  phase1Other: Work,
+  endorse: readonly WorkReceipt[],
+  phase1Other: WorkReceipt,
   blocks: readonly BenchBlockWork[],
   options: HostBenchModelOptions,
 ): HostBenchPrediction {
@@ -127,7 +139,7 @@ export function predictHostBench(
   let endorsePs = 0;
   for (const work of endorse) endorsePs += timer.ps(work);
   // The endorsers' state advances with one synchronous store transaction per block: a disk wait.
-  const syncPsPerBlock = Math.round((arch.calibration?.costs['stateCommitSync']?.nsPerOp ?? 0) * 1_000);
+  const syncPsPerBlock = Math.round((arch.calibration?.costs.stateCommitSync?.nsPerOp ?? 0) * 1_000);
   const phase1Ps = endorsePs + timer.ps(phase1Other) + blocks.length * syncPsPerBlock;
 
   const phase2 = simulatePhase2(arch, timer, blocks, options);
@@ -226,7 +238,7 @@ function simulatePhase2(
   const handoffPs = cyclesToPs(arch.engines.cpu.cycles.workerHandoffPerJob ?? 0, arch.engines.cpu.clockGHz);
   // One signature check on a worker, per scheme (hashing aside): the same for every block.
   const checkPs = new Map<Scheme, number>(
-    SCHEMES.map((scheme) => [scheme, timer.ps({ ...emptyWork(), verifies: { [scheme]: 1 } }) + handoffPs]),
+    SCHEMES.map((scheme) => [scheme, timer.ps({ ...emptyReceipt(), verifies: { [scheme]: 1 } }) + handoffPs]),
   );
 
   // Piscina's queue: chunks wait for the first idle worker.
@@ -255,7 +267,7 @@ function simulatePhase2(
   let commitLatencySumPs = 0;
   // A block is durable once its block-file fsync is done (off the main thread: an I/O wait, not CPU);
   // the run ends when the last one is, as the pipelined committer's drain waits for it.
-  const fsyncPs = Math.round((arch.calibration?.costs['blockFsync']?.nsPerOp ?? 0) * 1_000);
+  const fsyncPs = Math.round((arch.calibration?.costs.blockFsync?.nsPerOp ?? 0) * 1_000);
   let lastDurablePs = 0;
 
   const verifyChunks = (block: BenchBlockWork, flight: Flight): void => {
@@ -270,7 +282,7 @@ function simulatePhase2(
       return;
     }
     // The P-256 checks hash their messages on the worker: spread those bytes over the jobs.
-    const hashPsPerJob = timer.ps({ ...emptyWork(), hashBytes: Math.round((block.verifyHashBytes ?? 0) / jobs) });
+    const hashPsPerJob = timer.ps({ ...emptyReceipt(), hashBytes: Math.round((block.verifyHashBytes ?? 0) / jobs) });
     for (let i = 0; i < perJobPs.length; i += 1) perJobPs[i]! += hashPsPerJob;
     const chunkCount = Math.min(jobs, options.threads * chunksPerThread);
     const chunkSize = Math.ceil(jobs / chunkCount);

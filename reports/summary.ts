@@ -1,0 +1,133 @@
+/**
+ * The human summary printed after a run: the architecture and the baseline side by side (the
+ * paper's Table 01 and what architects need), then the ratios, a scalability sweep and the
+ * per-seed intervals when the report has them. Text only, from the report alone.
+ */
+import type { ArchResult, RunReport } from './run-report.js';
+
+/** The human summary printed after a run: BPU and baseline side by side. */
+export function formatSummary(report: RunReport): string {
+  const { arch, baseline } = report.results;
+  const columns = baseline === null ? [arch] : [arch, baseline];
+  const rows: [string, (r: ArchResult) => string][] = [
+    ['architecture', (r) => r.architecture],
+    ['offered TPS', (r) => fmt(r.offeredTps)],
+    ['committed TPS', (r) => fmt(r.committedTps)],
+    ['committed txs', (r) => fmt(r.committedTxs)],
+    ['contract executions/s', (r) => fmt(r.contractExecutionsPerSec)],
+    ['latency p50 ms', (r) => r.latencyMs.p50.toFixed(2)],
+    ['latency p95 ms', (r) => r.latencyMs.p95.toFixed(2)],
+    ['latency p99 ms', (r) => r.latencyMs.p99.toFixed(2)],
+    ['latency max ms', (r) => r.latencyMs.max.toFixed(2)],
+    ['  endorse (mean ms)', (r) => r.phasesMs.endorse.meanMs.toFixed(2)],
+    ['  order (mean ms)', (r) => r.phasesMs.order.meanMs.toFixed(2)],
+    ['  validate (mean ms)', (r) => r.phasesMs.validate.meanMs.toFixed(2)],
+    ['  commit (mean ms)', (r) => r.phasesMs.commit.meanMs.toFixed(2)],
+    ['  network (mean ms)', (r) => r.phasesMs.network.meanMs.toFixed(2)],
+    ['blocks (mean txs)', (r) => `${r.blocks} (${r.meanBlockTxs})`],
+    [
+      'bottleneck',
+      (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`,
+    ],
+    ['validation codes (txs)', () => ''],
+    ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))]
+      .sort()
+      .map((code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)]),
+    ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
+    ...(columns.some((r) => r.fees !== undefined)
+      ? [
+          [
+            'fees MDM (USD)',
+            (r: ArchResult) => (r.fees === undefined ? '-' : `${r.fees.mdm} (${r.fees.usd.toFixed(2)})`),
+          ] as [string, (r: ArchResult) => string],
+        ]
+      : []),
+    ...(columns.some((r) => r.integrity?.audit !== undefined)
+      ? ([
+          [
+            'audits (mean ms)',
+            (r: ArchResult) =>
+              r.integrity?.audit === undefined
+                ? '-'
+                : `${r.integrity.audit.audits} (${r.integrity.audit.meanAuditLatencyMs.toFixed(3)})`,
+          ],
+          [
+            'divergences (peers)',
+            (r: ArchResult) =>
+              r.integrity?.audit === undefined
+                ? '-'
+                : `${r.integrity.audit.divergences.length}${r.integrity.audit.divergences.length === 0 ? '' : ` (${[...new Set(r.integrity.audit.divergences.flatMap((d) => d.suspects))].join(' ')})`}`,
+          ],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
+    ...(columns.some((r) => r.integrity?.join !== undefined)
+      ? ([
+          [
+            'join time ms (path)',
+            (r: ArchResult) =>
+              r.integrity?.join === undefined
+                ? '-'
+                : `${r.integrity.join.joinTimeMs === null ? 'not reached' : r.integrity.join.joinTimeMs.toFixed(2)} (${r.integrity.join.path})`,
+          ],
+          [
+            '  blocks replayed',
+            (r: ArchResult) => (r.integrity?.join === undefined ? '-' : fmt(r.integrity.join.blocksReplayed)),
+          ],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
+    ...(columns.some((r) => r.integrity?.growth !== undefined)
+      ? ([
+          [
+            'peers held at target (added)',
+            (r: ArchResult) =>
+              r.integrity?.growth === undefined
+                ? '-'
+                : `${r.integrity.growth.peersHeld} (${r.integrity.growth.addedPeers})`,
+          ],
+        ] as [string, (r: ArchResult) => string][])
+      : []),
+    ['state hash', (r) => r.stateHash.slice(0, 16)],
+  ];
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const cells = rows.map(([label, get]) => [label.padEnd(labelWidth), ...columns.map(get)]);
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i + 1] as string).length)));
+  const lines = cells.map((row) =>
+    [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '),
+  );
+  const id = report.identity;
+  const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
+  const ratio =
+    report.ratios === null
+      ? ''
+      : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios.committedTps}, p50 latency × ${report.ratios.latencyP50}`;
+  const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
+  const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
+  return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function formatScalability(scalability: NonNullable<RunReport['scalability']>): string {
+  const rows = [scalability.arch, ...(scalability.baseline === null ? [] : [scalability.baseline])];
+  const names = ['arch', 'baseline'];
+  const lines = rows.map((s, i) => {
+    const points = s.points.map((p) => `${p.peers}:${fmt(p.committedTps)}${p.holds ? '' : '✗'}`).join('  ');
+    return `  ${names[i] ?? ''}: most peers holding ${fmt(s.targetTps)} TPS = ${s.maxPeersHolding}   (${points})`;
+  });
+  return `scalability (peers: committed TPS; ✗ = below ${scalability.arch.holdFraction * 100} % of target)\n${lines.join('\n')}`;
+}
+
+function formatSeeds(stats: NonNullable<RunReport['seedStatistics']>): string {
+  const sets = [stats.arch, ...(stats.baseline === null ? [] : [stats.baseline])];
+  const names = ['arch', 'baseline'];
+  const lines = Object.keys(stats.arch.metrics).map((metric) => {
+    const cells = sets.map((set, i) => {
+      const m = set.metrics[metric];
+      return m === undefined ? '' : `${names[i] ?? ''} ${m.mean.toPrecision(5)} ± ${m.ci95.toPrecision(3)}`;
+    });
+    return `  ${metric.padEnd(26)} ${cells.join('   ')}`;
+  });
+  return `over ${stats.arch.seeds.length} seeds (${stats.arch.seeds[0]} … ${stats.arch.seeds[stats.arch.seeds.length - 1]}): mean ± 95 % CI\n${lines.join('\n')}`;
+}

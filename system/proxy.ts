@@ -1,0 +1,72 @@
+/**
+ * The proxy (the paper's proxy; Fabric's gateway): it takes a client's signed proposal, sends it
+ * to the endorsers the policy needs, waits for every proposal response, assembles and signs the
+ * envelope on the client's behalf (the paper's proxy hides the network from clients, so that work
+ * is charged to the proxy), and hands it to ordering. Outcomes it learns first (an endorsement
+ * failure, the orderer's refusal) go back to the client from here.
+ */
+import type { Network, Peer, Proposal, ProposalResponse } from '../ledger/index.js';
+import { NOTIFY_BYTES, type Ordering } from './ordering.js';
+import type { RunMetrics, TxRecord } from './run-metrics.js';
+import { CLIENTS, PROXY, type SimNetwork } from './sim-network.js';
+
+type LedgerClient = Network['clients'][number];
+export type SignedProposal = Parameters<Peer['endorse']>[0];
+
+export class ProxyNode {
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly metrics: RunMetrics,
+    private readonly ordering: Ordering,
+    /** The client has its outcome (called at the client, after the last hop). */
+    private readonly finish: (tx: TxRecord, codeName: string) => void,
+  ) {}
+
+  /** A proposal has arrived from client `clientIndex`: endorse it at the policy's endorsers. */
+  receive(clientIndex: number, proposal: Proposal, signed: SignedProposal, proposalBytes: number, tx: TxRecord): void {
+    tx.atProxyPs = this.net.env.nowPs;
+    const ledger = this.net.ledger;
+    const ledgerClient = ledger.clients[clientIndex % ledger.clients.length];
+    if (ledgerClient === undefined) throw new Error('no ledger client');
+    const endorsers = ledger.gateway.chooseEndorsers(proposal.chaincode);
+    const responses: ProposalResponse[] = new Array<ProposalResponse>(endorsers.length);
+    let remaining = endorsers.length;
+    endorsers.forEach((peer, index) => {
+      this.net.send(PROXY, peer.name, proposalBytes, () => {
+        const { response, receipt } = peer.endorse(signed);
+        this.metrics.recordExecution();
+        this.net.enginesOf(peer.name).charge(receipt, () => {
+          this.net.send(peer.name, PROXY, receipt.messageBytes, () => {
+            responses[index] = response;
+            remaining--;
+            if (remaining === 0) this.assembleAndSubmit(ledgerClient, proposal, responses, tx);
+          });
+        });
+      });
+    });
+  }
+
+  /** Tells the client an outcome the proxy holds (one hop to the clients' site). */
+  readonly notifyClient = (tx: TxRecord, codeName: string): void => {
+    this.net.send(PROXY, CLIENTS, NOTIFY_BYTES, () => this.finish(tx, codeName));
+  };
+
+  private assembleAndSubmit(
+    ledgerClient: LedgerClient,
+    proposal: Proposal,
+    responses: ProposalResponse[],
+    tx: TxRecord,
+  ): void {
+    tx.endorsedPs = this.net.env.nowPs;
+    const assembled = ledgerClient.assemble(proposal, responses);
+    this.net.proxyEngines.charge(assembled.receipt, () => {
+      if (!assembled.result.ok) {
+        this.metrics.rejectedAtEndorsement++;
+        this.notifyClient(tx, 'ENDORSEMENT_REJECTED');
+        return;
+      }
+      tx.sentToOrdererPs = this.net.env.nowPs;
+      this.ordering.submit(assembled.result.envelope, tx, this.notifyClient);
+    });
+  }
+}

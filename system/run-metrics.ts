@@ -1,0 +1,138 @@
+/**
+ * What a run measures as it goes, in constant memory: each transaction's end-to-end latency and
+ * its split into phases (streamed into log-linear histograms), validation codes counted, contract
+ * executions, blocks, committed transactions per time window, and each engine's utilisation per
+ * window (sampled on the node that notifies clients, the proxy and the orderer).
+ *
+ * Rates are measured from the end of a warm-up (the first quarter of the arrivals) to the end of
+ * the arrivals: at steady state that is the sustained rate; when the system is overloaded it is
+ * its capacity, not the offered load. Runs must be long against the end-to-end latency.
+ */
+import type { NodeEngines } from '../engines/node-engines.js';
+import { sixFigures } from '../reports/figures.js';
+import { type Environment, LatencyHistogram, msToPs, ThroughputWindows } from '../sim/index.js';
+
+/** One transaction's timestamps along its path (picoseconds of simulated time). */
+export interface TxRecord {
+  client: number;
+  submittedPs: number;
+  atProxyPs: number;
+  endorsedPs: number;
+  sentToOrdererPs: number;
+  blockAtPeerPs: number;
+  validatedPs: number;
+  committedPs: number;
+}
+
+export function newTxRecord(client: number, submittedPs: number): TxRecord {
+  return {
+    client,
+    submittedPs,
+    atProxyPs: 0,
+    endorsedPs: 0,
+    sentToOrdererPs: 0,
+    blockAtPeerPs: 0,
+    validatedPs: 0,
+    committedPs: 0,
+  };
+}
+
+export class RunMetrics {
+  readonly latency = new LatencyHistogram();
+  readonly phases = {
+    endorse: new LatencyHistogram(),
+    order: new LatencyHistogram(),
+    validate: new LatencyHistogram(),
+    commit: new LatencyHistogram(),
+    network: new LatencyHistogram(),
+  };
+  readonly codes = new Map<string, number>();
+  submitted = 0;
+  finished = 0;
+  committedValid = 0;
+  committedInWindow = 0;
+  executionsInWindow = 0;
+  rejectedAtEndorsement = 0;
+  contractExecutions = 0;
+  blocksCommitted = 0;
+  /** Transactions in blocks committed at the notifying peer (any validation code). */
+  blockTxs = 0;
+  readonly warmupPs: number;
+  /** Time series: one window per 1/50 of the arrival period, sampled until the run ends. */
+  readonly seriesWindowPs: number;
+  readonly commitWindows: ThroughputWindows;
+
+  constructor(
+    private readonly env: Environment,
+    readonly durationPs: number,
+  ) {
+    this.warmupPs = Math.round(durationPs / 4);
+    this.seriesWindowPs = Math.max(msToPs(1), Math.round(durationPs / 50));
+    this.commitWindows = new ThroughputWindows(this.seriesWindowPs, 4096);
+  }
+
+  /** True inside the measurement window (after the warm-up, up to the end of the arrivals). */
+  inWindow(): boolean {
+    return this.env.nowPs >= this.warmupPs && this.env.nowPs <= this.durationPs;
+  }
+
+  recordExecution(): void {
+    this.contractExecutions++;
+    if (this.inWindow()) this.executionsInWindow++;
+  }
+
+  /** The client has the outcome: latency, code and, for a committed transaction, its phases. */
+  recordOutcome(tx: TxRecord, codeName: string): void {
+    this.codes.set(codeName, (this.codes.get(codeName) ?? 0) + 1);
+    const totalPs = this.env.nowPs - tx.submittedPs;
+    this.latency.record(totalPs / 1000);
+    if (codeName !== 'VALID') return;
+    this.committedValid++;
+    this.commitWindows.record(this.env.nowPs);
+    if (this.inWindow()) this.committedInWindow++;
+    const endorsePs = tx.endorsedPs - tx.atProxyPs;
+    const orderPs = tx.blockAtPeerPs - tx.sentToOrdererPs;
+    const validatePs = tx.validatedPs - tx.blockAtPeerPs;
+    const commitPs = tx.committedPs - tx.validatedPs;
+    this.phases.endorse.record(endorsePs / 1000);
+    this.phases.order.record(orderPs / 1000);
+    this.phases.validate.record(validatePs / 1000);
+    this.phases.commit.record(commitPs / 1000);
+    this.phases.network.record(Math.max(0, totalPs - endorsePs - orderPs - validatePs - commitPs) / 1000);
+  }
+}
+
+/**
+ * Each sampled engine's utilisation per window of the time series: busy lane-time in the window
+ * over the lanes' time. A pipeline counts an operation's issue slot when it enters, so a window can
+ * read a hair above 1 or below 0 at its edges; the series is clamped to [0, 1].
+ */
+export class UtilisationSeries {
+  private readonly series = new Map<string, number[]>();
+  private readonly lastBusyPs = new Map<string, number>();
+
+  constructor(
+    private readonly env: Environment,
+    private readonly sampled: readonly NodeEngines[],
+    private readonly windowPs: number,
+  ) {}
+
+  sample(): void {
+    for (const stats of this.sampled.flatMap((e) => e.stats())) {
+      const key = `${stats.node}.${stats.engine}`;
+      const busyPs = stats.utilisation * stats.lanes * this.env.nowPs;
+      const series = this.series.get(key) ?? [];
+      const fraction = (busyPs - (this.lastBusyPs.get(key) ?? 0)) / (stats.lanes * this.windowPs);
+      series.push(sixFigures(Math.min(1, Math.max(0, fraction))));
+      this.series.set(key, series);
+      this.lastBusyPs.set(key, busyPs);
+    }
+  }
+
+  /** The series of engines that were ever busy, by `node.engine`. */
+  busySeries(): Record<string, number[]> {
+    const utilisation: Record<string, number[]> = {};
+    for (const [key, series] of this.series) if (series.some((u) => u > 0)) utilisation[key] = series;
+    return utilisation;
+  }
+}

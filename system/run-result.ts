@@ -1,0 +1,178 @@
+/**
+ * A run's result for one architecture (the report's `results.arch` / `results.baseline`): Table 01
+ * figures, engine statistics and the bottleneck, validation codes, the functional fingerprint,
+ * cost and power, time series and latency CDF. Every figure goes through the one rounding rule
+ * (`sixFigures`), so reports are byte-stable.
+ */
+import type { Architecture } from '../engines/architecture.js';
+import type { EngineStats } from '../engines/node-engines.js';
+import { MICRO_PER_MDM, mdmFeeMicro } from '../ledger/chaincode/contracts/mdm-token.js';
+import type { Network, Peer } from '../ledger/index.js';
+import { sixFigures } from '../reports/figures.js';
+import type { ArchResult, PhaseSummary } from '../reports/run-report.js';
+import { type LatencyHistogram, psToSeconds } from '../sim/index.js';
+import type { ValidatorStats } from './peer-node.js';
+import type { SystemRunOptions } from './run-options.js';
+import type { RunMetrics } from './run-metrics.js';
+import type { SimNetwork } from './sim-network.js';
+
+/** What the run hands over once simulated time has stopped. */
+export interface RunOutcome {
+  options: SystemRunOptions;
+  net: SimNetwork;
+  metrics: RunMetrics;
+  validators: readonly ValidatorStats[];
+  orderingStats: EngineStats[];
+  utilisation: Record<string, number[]>;
+  /** The peer whose commits notify clients: its hashes are the run's fingerprint. */
+  notifier: Peer;
+  integrity: ArchResult['integrity'] | undefined;
+}
+
+const CDF_QUANTILES = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1];
+
+export function archResult(run: RunOutcome): ArchResult {
+  const { options, net, metrics, notifier } = run;
+  const nowPs = net.env.nowPs;
+  const windowSeconds = psToSeconds(options.durationPs - metrics.warmupPs);
+  const engineStats = allEngineStats(run);
+  const bottleneck = engineStats.reduce(
+    (best, s) => (s.utilisation > best.utilisation ? s : best),
+    engineStats[0] as EngineStats,
+  );
+  const contracts = new Set<string>();
+  for (const e of net.peerEngines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
+  // Peers with an injected corrupt write differ by design (the audit reports them).
+  const hashes = new Set(
+    net.ledger.peers.filter((p) => p.corruptWrites.length === 0).map((p) => `${p.blockHashHex}/${p.stateHashHex}`),
+  );
+  return {
+    architecture: options.arch.name,
+    // A trace's offered rate is what it held over the arrival period.
+    offeredTps:
+      options.trace === undefined
+        ? options.ratePerSec
+        : sixFigures(metrics.submitted / psToSeconds(options.durationPs)),
+    submittedTxs: metrics.submitted,
+    committedTxs: metrics.committedValid,
+    committedTps: sixFigures(metrics.committedInWindow / windowSeconds),
+    contractExecutions: metrics.contractExecutions,
+    contractExecutionsPerSec: sixFigures(metrics.executionsInWindow / windowSeconds),
+    distinctContracts: contracts.size,
+    parallelContractExecutionsPerSec: sixFigures(contracts.size > 1 ? metrics.executionsInWindow / windowSeconds : 0),
+    rejectedAtEndorsement: metrics.rejectedAtEndorsement,
+    unfinishedTxs: metrics.submitted - metrics.finished,
+    ...latencyFigures(metrics),
+    blocks: metrics.blocksCommitted,
+    meanBlockTxs: sixFigures(metrics.blocksCommitted > 0 ? metrics.blockTxs / metrics.blocksCommitted : 0),
+    engines: engineStats.map((s) => ({
+      ...s,
+      utilisation: sixFigures(s.utilisation),
+      meanQueueLength: sixFigures(s.meanQueueLength),
+      opsPerSec: sixFigures(s.opsPerSec),
+    })),
+    bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
+    validationCodes: sortedCodes(metrics.codes),
+    blockHash: notifier.blockHashHex,
+    stateHash: notifier.stateHashHex,
+    peersAgree: hashes.size === 1,
+    simulatedSeconds: sixFigures(psToSeconds(nowPs)),
+    ...nodeCostAndPower(options.arch),
+    timeSeries: {
+      windowMs: sixFigures(metrics.seriesWindowPs / 1e9),
+      committedPerSec: metrics.commitWindows.points().map((p) => sixFigures(p.perSec)),
+      utilisation: run.utilisation,
+    },
+    latencyCdf: CDF_QUANTILES.map((q) => ({ q, ms: sixFigures(metrics.latency.quantile(q) / 1e6) })),
+    ...(options.workload.chaincode === 'mdm-token' ? { fees: feesOf(metrics.committedValid, net.ledger) } : {}),
+    ...(run.integrity === undefined ? {} : { integrity: run.integrity }),
+  };
+}
+
+/** Every engine of every node, then each peer's serial validator, then the ordering cluster's. */
+function allEngineStats(run: RunOutcome): EngineStats[] {
+  const { net } = run;
+  const nowPs = net.env.nowPs;
+  const validatorStats: EngineStats[] = run.validators.map((v) => ({
+    node: v.node,
+    engine: 'validator',
+    lanes: 1,
+    utilisation: nowPs > 0 ? v.busyPs / nowPs : 0,
+    meanQueueLength: 0,
+    opsPerSec: nowPs > 0 ? (v.blocks * 1e12) / nowPs : 0,
+    ops: v.blocks,
+  }));
+  return [
+    ...[...net.peerEngines.values(), net.proxyEngines, net.ordererEngines].flatMap((e) => e.stats()),
+    ...validatorStats,
+    ...run.orderingStats,
+  ];
+}
+
+function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'phasesMs'> {
+  const summary = metrics.latency.summary();
+  const phase = (h: LatencyHistogram): PhaseSummary => ({
+    meanMs: sixFigures(h.mean / 1e6),
+    p99Ms: sixFigures(h.quantile(0.99) / 1e6),
+  });
+  const { phases } = metrics;
+  return {
+    latencyMs: {
+      p50: sixFigures(summary.p50 / 1e6),
+      p95: sixFigures(summary.p95 / 1e6),
+      p99: sixFigures(summary.p99 / 1e6),
+      max: sixFigures(summary.max / 1e6),
+      mean: sixFigures(summary.mean / 1e6),
+    },
+    phasesMs: {
+      endorse: phase(phases.endorse),
+      order: phase(phases.order),
+      validate: phase(phases.validate),
+      commit: phase(phases.commit),
+      network: phase(phases.network),
+    },
+  };
+}
+
+function sortedCodes(codes: Map<string, number>): Record<string, number> {
+  const validationCodes: Record<string, number> = {};
+  for (const name of [...codes.keys()].sort()) validationCodes[name] = codes.get(name) as number;
+  return validationCodes;
+}
+
+/**
+ * Cost and power of one node: every engine's costUsd / powerW; SC boards count per board and
+ * crypto pipelines per lane, as the preset comments state.
+ */
+function nodeCostAndPower(arch: Architecture): { nodeCostUsd: number; nodePowerW: number } {
+  const e = arch.engines;
+  let cost = 0;
+  let power = 0;
+  const add = (spec: { costUsd?: number | undefined; powerW?: number | undefined } | undefined, count = 1): void => {
+    cost += (spec?.costUsd ?? 0) * count;
+    power += (spec?.powerW ?? 0) * count;
+  };
+  add(e.cpu);
+  add(e.crypto);
+  for (const table of [e.crypto?.sign, e.crypto?.verify])
+    for (const spec of Object.values(table ?? {})) add(spec, spec?.lanes ?? 0);
+  add(e.db);
+  add(e.sc, e.sc?.boards ?? 0);
+  add(e.serde);
+  add(e.nic);
+  add(e.hostLink);
+  add(e.bft);
+  return { nodeCostUsd: sixFigures(cost), nodePowerW: sixFigures(power) };
+}
+
+/** Each VALID transfer paid exactly the channel's fee (the contract refuses one that cannot pay it). */
+function feesOf(validTransfers: number, network: Network): NonNullable<ArchResult['fees']> {
+  const { feeUsdPerTps, usdPerMdm } = network.config.mdm;
+  const mdmPerTx = Number(mdmFeeMicro(feeUsdPerTps, usdPerMdm)) / Number(MICRO_PER_MDM);
+  return {
+    mdm: sixFigures(validTransfers * mdmPerTx),
+    usd: sixFigures(validTransfers * mdmPerTx * usdPerMdm),
+    mdmPerTx,
+    usdPerMdm,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The simulated network of one run: the ledger's parties (peers of each organisation, the orderer,
+ * the clients' identities) built from the topology, each node's engines (one `NodeEngines` per
+ * peer, the proxy and the orderer, all of the run's architecture), where each node sits, and the
+ * links between sites (created on first use, one duplex link per pair of nodes, with the
+ * topology's latency and bandwidth). Nodes send messages through `send`, which is what makes a
+ * message take simulated time.
+ */
+import type { Architecture } from '../engines/architecture.js';
+import { NodeEngines } from '../engines/node-engines.js';
+import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, type Network, type Peer } from '../ledger/index.js';
+import { MemoryWorldState } from '../ledger/state/memory-state.js';
+import { TxIdSet } from '../ledger/state/txid-set.js';
+import { DuplexLink, type Environment, type Link, usToPs } from '../sim/index.js';
+import { ConfigError } from '../sim/errors.js';
+import type { SystemRunOptions } from './run-options.js';
+import { siteLink, type Topology } from './topology.js';
+
+export const PROXY = 'proxy';
+export const ORDERER = 'orderer';
+export const CLIENTS = 'clients';
+
+type TimelineSink = NonNullable<SystemRunOptions['timeline']>;
+
+export class SimNetwork {
+  readonly ledger: Network;
+  /** Every peer's engines, in the order peers were added (the report lists engines in this order). */
+  readonly peerEngines = new Map<string, NodeEngines>();
+  readonly proxyEngines: NodeEngines;
+  readonly ordererEngines: NodeEngines;
+  private readonly siteOf = new Map<string, string>();
+  private readonly links = new Map<string, Link>();
+
+  constructor(
+    readonly env: Environment,
+    readonly arch: Architecture,
+    private readonly topology: Topology,
+    options: SystemRunOptions,
+    private readonly timeline: TimelineSink | undefined,
+  ) {
+    const peersPerOrg = samePeersPerOrg(topology);
+    this.ledger = createLedgerNetwork(options, peersPerOrg);
+    this.ledger.peers.forEach((peer, i) => {
+      this.siteOf.set(peer.name, topology.orgs[Math.floor(i / peersPerOrg)]?.site ?? '');
+      this.peerEngines.set(peer.name, new NodeEngines(env, arch, peer.name));
+    });
+    this.siteOf.set(PROXY, topology.proxy.site);
+    this.siteOf.set(ORDERER, topology.orderers.site);
+    this.siteOf.set(CLIENTS, topology.clients.site);
+    this.proxyEngines = new NodeEngines(env, arch, PROXY);
+    this.ordererEngines = new NodeEngines(env, arch, ORDERER);
+    if (timeline !== undefined)
+      for (const e of [...this.peerEngines.values(), this.proxyEngines, this.ordererEngines]) e.traceTo(timeline);
+  }
+
+  /** The engines of a node by name. */
+  enginesOf(name: string): NodeEngines {
+    if (name === ORDERER) return this.ordererEngines;
+    if (name === PROXY) return this.proxyEngines;
+    return this.peerEngines.get(name) as NodeEngines;
+  }
+
+  /** Engines for a peer that joins during the run. */
+  addPeerEngines(name: string): NodeEngines {
+    const created = new NodeEngines(this.env, this.arch, name);
+    if (this.timeline !== undefined) created.traceTo(this.timeline);
+    this.peerEngines.set(name, created);
+    return created;
+  }
+
+  /** A new node sits where `likeNode` sits (for its links). */
+  placeNode(name: string, likeNode: string): void {
+    this.siteOf.set(name, this.siteOf.get(likeNode) ?? '');
+  }
+
+  /** Sends `bytes` from one node to another; `then` runs when the last bit arrives. */
+  send(from: string, to: string, bytes: number, then: () => void): void {
+    this.link(from, to).send(bytes, then);
+  }
+
+  private link(from: string, to: string): Link {
+    const key = `${from}>${to}`;
+    let found = this.links.get(key);
+    if (found === undefined) {
+      const spec = siteLink(this.topology, this.siteOf.get(from) ?? '', this.siteOf.get(to) ?? '');
+      const duplex = new DuplexLink(this.env, {
+        name: `${from}-${to}`,
+        latencyPs: usToPs(spec.latencyUs),
+        bandwidthBitsPerSec: spec.gbps * 1e9,
+      });
+      this.links.set(key, duplex.forward);
+      this.links.set(`${to}>${from}`, duplex.backward);
+      found = duplex.forward;
+    }
+    return found;
+  }
+}
+
+function samePeersPerOrg(topology: Topology): number {
+  const peersPerOrg = topology.orgs[0]?.peers ?? 1;
+  topology.orgs.forEach((org, i) => {
+    if (org.peers !== peersPerOrg)
+      throw new ConfigError(
+        topology.name,
+        `orgs.${i}.peers`,
+        `every organisation must have the same number of peers (${peersPerOrg}) for now`,
+      );
+  });
+  return peersPerOrg;
+}
+
+/** The ledger's parties for the topology, with the chaincodes the run calls deployed at genesis. */
+function createLedgerNetwork(options: SystemRunOptions, peersPerOrg: number): Network {
+  const { topology, workload } = options;
+  const policy = topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length);
+  const sharedTxIds = new TxIdSet();
+  return createNetwork({
+    seed: `bpusim/${options.seed}`,
+    orgCount: topology.orgs.length,
+    peersPerOrg,
+    peerScheme: options.endorsementScheme ?? 'p256',
+    crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
+    shareVerifyCache: options.crypto === 'real',
+    // The peers commit the same chain, so they share one tx-id index (each sees the ids below its
+    // own height): one copy of every id instead of one per peer.
+    stores: () => ({ state: new MemoryWorldState({ sharedTxIds }) }),
+    // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
+    // --keys); a generator run deploys the one its workload uses.
+    chaincodes:
+      options.trace === undefined
+        ? [{ name: workload.chaincode, policy, params: workload.genesisParams }]
+        : BUILTIN_CHAINCODE_NAMES.map((name) => ({
+            name,
+            policy,
+            params:
+              name === 'smallbank'
+                ? { accounts: options.keys ?? 10_000, initialBalance: 1_000_000 }
+                : name === 'kv'
+                  ? { records: options.keys ?? 10_000, valueBytes: 100 }
+                  : {},
+          })),
+    batch: {
+      maxMessageCount: topology.batch.maxMessageCount,
+      preferredMaxBytes: topology.batch.preferredMaxBytes,
+      absoluteMaxBytes: topology.batch.absoluteMaxBytes,
+    },
+  });
+}
+
+export type { Peer };
