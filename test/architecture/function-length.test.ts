@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LINES_MAX = 80;
 
 /** `file:line name (n lines)` for every function in `text` longer than `linesMax`. */
-export function longFunctions(file: string, text: string, linesMax: number): string[] {
+function longFunctions(file: string, text: string, linesMax: number): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
