@@ -51,7 +51,7 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
   const cycles = (key: string, fallbackKey?: string): number => {
     const m = c[key] ?? (fallbackKey !== undefined ? c[fallbackKey] : undefined);
     if (m === undefined) throw new Error(`calibrate: no measurement for ${key}`);
-    return Number((m.nsPerOp * clockGHz).toPrecision(4));
+    return round(m.nsPerOp * clockGHz);
   };
   const optional = (key: string, fallback: number): number => (c[key] === undefined ? fallback : cycles(key));
   const contractStepByContract: Record<string, number> = {};
@@ -77,10 +77,8 @@ export function hostArchitecture(measured: HostCosts, clockGHz: number, cores: n
           stateWrite: cycles('stateWrite'),
           rangeRow: cycles('rangeRow'),
           // Unlisted contracts pay the mean of the measured ones.
-          contractStep: Number(
-            (
-              Object.values(contractStepByContract).reduce((a, b) => a + b, 0) / CALIBRATED_CONTRACTS.length
-            ).toPrecision(4),
+          contractStep: round(
+            Object.values(contractStepByContract).reduce((a, b) => a + b, 0) / CALIBRATED_CONTRACTS.length,
           ),
           contractStepByContract,
           // In-process chaincode: no switch between contracts on this host.
