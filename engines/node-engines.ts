@@ -17,6 +17,14 @@ import { type Environment, Pipeline, Server, cyclesToPs, nsToPs } from '../sim/i
 import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
 import { SCHEMES, type Scheme, type WorkReceipt } from '../ledger/receipt.js';
 
+/** An engine's busy lane-time so far: utilisation over an interval is the difference of two. */
+export interface EngineBusy {
+  node: string;
+  engine: string;
+  lanes: number;
+  busyLanePs: number;
+}
+
 /** What one engine of one node reports about itself (the report's `engines` entries). */
 export interface EngineStats {
   node: string;
@@ -152,43 +160,46 @@ export class NodeEngines {
     runStages(stages, 0, onDone);
   }
 
+  /** Each engine's busy lane-time (ps) up to now, named as in `stats()`. */
+  busy(): EngineBusy[] {
+    const all: EngineBusy[] = [];
+    const add = (engine: string, resource: Server | Pipeline | null): void => {
+      if (resource !== null)
+        all.push({ node: this.node, engine, lanes: resource.lanes, busyLanePs: resource.busyLanePs() });
+    };
+    this.forEachResource(add);
+    return all;
+  }
+
+  /** Every resource of the node, in the order the report lists them. */
+  private forEachResource(visit: (engine: string, resource: Server | Pipeline | null) => void): void {
+    visit('cpu', this.cpu);
+    for (const [scheme, pipeline] of this.signPipelines) visit(`crypto.sign.${scheme}`, pipeline);
+    for (const [scheme, pipeline] of this.verifyPipelines) visit(`crypto.verify.${scheme}`, pipeline);
+    visit('crypto.hash', this.hashServer);
+    visit('db', this.db);
+    visit('sc', this.sc);
+    visit('serde', this.serde);
+    visit('nic', this.nic);
+    visit('hostLink', this.hostLink);
+    visit('bft', this.bft);
+  }
+
   stats(): EngineStats[] {
     const all: EngineStats[] = [];
-    const fromServer = (engine: string, server: Server | null): void => {
-      if (server === null) return;
-      const s = server.stats();
-      all.push({
-        node: this.node,
-        engine,
-        lanes: s.lanes,
-        utilisation: s.utilisation,
-        meanQueueLength: s.meanQueueLength,
-        opsPerSec: s.opsPerSec,
-        ops: s.completed,
-      });
-    };
-    const fromPipeline = (engine: string, pipeline: Pipeline): void => {
-      const s = pipeline.stats();
-      all.push({
-        node: this.node,
-        engine,
-        lanes: s.lanes,
-        utilisation: s.utilisation,
-        meanQueueLength: s.meanQueueLength,
-        opsPerSec: s.opsPerSec,
-        ops: s.submitted,
-      });
-    };
-    fromServer('cpu', this.cpu);
-    for (const [scheme, pipeline] of this.signPipelines) fromPipeline(`crypto.sign.${scheme}`, pipeline);
-    for (const [scheme, pipeline] of this.verifyPipelines) fromPipeline(`crypto.verify.${scheme}`, pipeline);
-    fromServer('crypto.hash', this.hashServer);
-    fromServer('db', this.db);
-    fromServer('sc', this.sc);
-    fromServer('serde', this.serde);
-    fromServer('nic', this.nic);
-    fromServer('hostLink', this.hostLink);
-    fromServer('bft', this.bft);
+    this.forEachResource((engine, resource) => {
+      if (resource === null) return;
+      const common = { node: this.node, engine, lanes: resource.lanes };
+      if (resource instanceof Pipeline) {
+        const s = resource.stats();
+        const figures = { utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec };
+        all.push({ ...common, ...figures, ops: s.submitted });
+      } else {
+        const s = resource.stats();
+        const figures = { utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec };
+        all.push({ ...common, ...figures, ops: s.completed });
+      }
+    });
     return all;
   }
 

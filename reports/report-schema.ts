@@ -23,6 +23,7 @@ const engineStats = z
     engine: z.string(),
     lanes: count,
     utilisation: finite,
+    runUtilisation: finite.optional(),
     meanQueueLength: finite,
     opsPerSec: finite,
     ops: count,

@@ -8,6 +8,16 @@ import type { EngineStats } from '../engines/node-engines.js';
 
 export type { EngineStats };
 
+/**
+ * One engine in a result: `utilisation` is its busy share over the measurement window (from the
+ * end of the warm-up to the end of the arrivals, the window committed TPS is measured over);
+ * `runUtilisation` is over the whole run, drain included. Queue length and ops are whole-run.
+ */
+export interface EngineResult extends EngineStats {
+  /** Absent in reports written before it was added. */
+  runUtilisation?: number | undefined;
+}
+
 export const REPORT_SCHEMA_VERSION = 'bpusim-report/1';
 
 export interface PhaseSummary {
@@ -37,7 +47,7 @@ export interface ArchResult {
   };
   blocks: number;
   meanBlockTxs: number;
-  engines: EngineStats[];
+  engines: EngineResult[];
   bottleneck: { node: string; engine: string; utilisation: number };
   validationCodes: Record<string, number>;
   blockHash: string;

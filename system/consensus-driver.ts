@@ -194,6 +194,10 @@ export class ConsensusDriver {
     return this.slots.flatMap((slot) => slot.engines.stats());
   }
 
+  engineBusy() {
+    return this.slots.flatMap((slot) => slot.engines.busy());
+  }
+
   // ---- the loop -------------------------------------------------------------------------------
 
   private slot(id: NodeId): NodeSlot {

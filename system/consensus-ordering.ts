@@ -6,7 +6,7 @@
  * used only to build and sign blocks here; envelope admission checks happen at peers. Faults from
  * the fault file (crash, restart, partition, heal, network, slow) are scheduled on the cluster.
  */
-import type { EngineStats } from '../engines/node-engines.js';
+import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import { emptyReceipt } from '../ledger/index.js';
 import { msToPs, type RandomStreams } from '../sim/index.js';
 import type { BlockDelivery } from './block-delivery.js';
@@ -73,6 +73,10 @@ export class ConsensusOrdering implements Ordering {
 
   engineStats(): EngineStats[] {
     return this.cluster.engineStats();
+  }
+
+  engineBusy(): EngineBusy[] {
+    return this.cluster.engineBusy();
   }
 
   private applyFault(event: FaultEvent): void {

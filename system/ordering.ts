@@ -3,7 +3,7 @@
  * PBFT cluster): it takes an endorsed envelope, and either the envelope reaches a block (whose
  * commit tells the client) or the service refuses it (`outcome` is told, at the proxy).
  */
-import type { EngineStats } from '../engines/node-engines.js';
+import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import type { TxRecord } from './run-metrics.js';
 
 /** Size of a notification message (a commit event or a refusal) on the wire. */
@@ -16,4 +16,6 @@ export interface Ordering {
   submit(envelope: Uint8Array, tx: TxRecord, outcome: OutcomeSink): void;
   /** The ordering nodes' own engines, when they are not the run's orderer node. */
   engineStats(): EngineStats[];
+  /** Their busy lane-time so far (for the measurement window's utilisation). */
+  engineBusy(): EngineBusy[];
 }

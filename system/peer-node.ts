@@ -42,8 +42,16 @@ export interface BlockCommitted {
 /** A peer's serial validator: busy time and blocks, reported as engine `validator`. */
 export interface ValidatorStats {
   node: string;
+  /** Busy time of the blocks it has finished. */
   busyPs: number;
   blocks: number;
+  /** When the block in progress arrived at the validator; null when idle. */
+  blockStartPs: number | null;
+}
+
+/** Busy time up to `nowPs`, the block in progress included. */
+export function validatorBusyPs(v: ValidatorStats, nowPs: number): number {
+  return v.busyPs + (v.blockStartPs === null ? 0 : nowPs - v.blockStartPs);
 }
 
 type VerifyCache = Parameters<typeof runVerifyJobs>[1];
@@ -121,6 +129,7 @@ export class PeerNode {
     this.busy = true;
     const txCount = Math.max(1, block.data.length);
     const arrivedPs = this.env.nowPs;
+    this.validator.blockStartPs = arrivedPs;
     const prepareReceipt = emptyReceipt();
     const { prepared, results } = this.preparation.prepare(this.peer, block, prepareReceipt);
     this.engines.charge(prepareReceipt, () => this.commit(block, prepared, results, arrivedPs), txCount);
@@ -136,6 +145,7 @@ export class PeerNode {
       () => {
         this.validator.busyPs += this.env.nowPs - arrivedPs;
         this.validator.blocks++;
+        this.validator.blockStartPs = null;
         this.onCommitted({ peer: this.peer, block, validationCodes: commit.validationCodes, arrivedPs, validatedPs });
         this.processNext();
       },

@@ -104,25 +104,23 @@ export class RunMetrics {
 
 /**
  * Each sampled engine's utilisation per window of the time series: busy lane-time in the window
- * over the lanes' time. A pipeline counts an operation's issue slot when it enters, so a window can
- * read a hair above 1 or below 0 at its edges; the series is clamped to [0, 1].
+ * (from the engines' own busy counters) over the lanes' time, clamped to [0, 1] against rounding.
  */
 export class UtilisationSeries {
   private readonly series = new Map<string, number[]>();
   private readonly lastBusyPs = new Map<string, number>();
 
   constructor(
-    private readonly env: Environment,
     private readonly sampled: readonly NodeEngines[],
     private readonly windowPs: number,
   ) {}
 
   sample(): void {
-    for (const stats of this.sampled.flatMap((e) => e.stats())) {
-      const key = `${stats.node}.${stats.engine}`;
-      const busyPs = stats.utilisation * stats.lanes * this.env.nowPs;
+    for (const engine of this.sampled.flatMap((e) => e.busy())) {
+      const key = `${engine.node}.${engine.engine}`;
+      const busyPs = engine.busyLanePs;
       const series = this.series.get(key) ?? [];
-      const fraction = (busyPs - (this.lastBusyPs.get(key) ?? 0)) / (stats.lanes * this.windowPs);
+      const fraction = (busyPs - (this.lastBusyPs.get(key) ?? 0)) / (engine.lanes * this.windowPs);
       series.push(sixFigures(Math.min(1, Math.max(0, fraction))));
       this.series.set(key, series);
       this.lastBusyPs.set(key, busyPs);

@@ -11,10 +11,12 @@ import type { Network, Peer } from '../ledger/index.js';
 import { sixFigures } from '../reports/figures.js';
 import type { ArchResult, PhaseSummary } from '../reports/run-report.js';
 import { type LatencyHistogram, psToSeconds } from '../sim/index.js';
-import type { ValidatorStats } from './peer-node.js';
+import { type ValidatorStats, validatorBusyPs } from './peer-node.js';
 import type { SystemRunOptions } from './run-options.js';
 import type { RunMetrics } from './run-metrics.js';
+import type { Ordering } from './ordering.js';
 import type { SimNetwork } from './sim-network.js';
+import type { BusySnapshot, WindowUtilisation } from './window-utilisation.js';
 
 /** What the run hands over once simulated time has stopped. */
 export interface RunOutcome {
@@ -24,6 +26,9 @@ export interface RunOutcome {
   validators: readonly ValidatorStats[];
   orderingStats: EngineStats[];
   utilisation: Record<string, number[]>;
+  window: WindowUtilisation;
+  /** Busy lane-time of every engine now (at the end of the run). */
+  busyNow: () => BusySnapshot;
   /** The peer whose commits notify clients: its hashes are the run's fingerprint. */
   notifier: Peer;
   integrity: ArchResult['integrity'] | undefined;
@@ -35,10 +40,10 @@ export function archResult(run: RunOutcome): ArchResult {
   const { options, net, metrics, notifier } = run;
   const nowPs = net.env.nowPs;
   const windowSeconds = psToSeconds(options.durationPs - metrics.warmupPs);
-  const engineStats = allEngineStats(run);
-  const bottleneck = engineStats.reduce(
+  const engines = engineResults(run);
+  const bottleneck = engines.reduce(
     (best, s) => (s.utilisation > best.utilisation ? s : best),
-    engineStats[0] as EngineStats,
+    engines[0] as EngineStats,
   );
   const contracts = new Set<string>();
   for (const e of net.peerEngines.values()) for (const name of e.contractExecutions.keys()) contracts.add(name);
@@ -65,12 +70,14 @@ export function archResult(run: RunOutcome): ArchResult {
     ...latencyFigures(metrics),
     blocks: metrics.blocksCommitted,
     meanBlockTxs: sixFigures(metrics.blocksCommitted > 0 ? metrics.blockTxs / metrics.blocksCommitted : 0),
-    engines: engineStats.map((s) => ({
+    engines: engines.map((s) => ({
       ...s,
       utilisation: sixFigures(s.utilisation),
       meanQueueLength: sixFigures(s.meanQueueLength),
       opsPerSec: sixFigures(s.opsPerSec),
+      runUtilisation: sixFigures(s.runUtilisation),
     })),
+    // The engine busiest over the measurement window: the first to saturate as the load grows.
     bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
     validationCodes: sortedCodes(metrics.codes),
     blockHash: notifier.blockHashHex,
@@ -89,11 +96,38 @@ export function archResult(run: RunOutcome): ArchResult {
   };
 }
 
-/** Every engine of every node, then each peer's serial validator, then the ordering cluster's. */
-function allEngineStats(run: RunOutcome): EngineStats[] {
-  const { net } = run;
+/** Each engine with its utilisation over the measurement window and over the whole run. */
+function engineResults(run: RunOutcome): (EngineStats & { runUtilisation: number })[] {
+  const nowPs = run.net.env.nowPs;
+  const final = run.busyNow();
+  return allEngineStats(run.net, run.validators, run.orderingStats).map((s) => {
+    const key = `${s.node}.${s.engine}`;
+    const utilisation = run.window.utilisation(key, s.lanes, final.get(key) ?? 0, nowPs);
+    return { ...s, utilisation, runUtilisation: s.utilisation };
+  });
+}
+
+/**
+ * Busy lane-time of every engine now, by `node.engine` (a validator's block in progress included):
+ * what the measurement window's snapshots record.
+ */
+export function busyNow(net: SimNetwork, validators: readonly ValidatorStats[], ordering: Ordering): BusySnapshot {
+  const busy: BusySnapshot = new Map();
+  const engines = [...net.peerEngines.values(), net.proxyEngines, net.ordererEngines];
+  for (const b of [...engines.flatMap((e) => e.busy()), ...ordering.engineBusy()])
+    busy.set(`${b.node}.${b.engine}`, b.busyLanePs);
+  for (const v of validators) busy.set(`${v.node}.validator`, validatorBusyPs(v, net.env.nowPs));
+  return busy;
+}
+
+/** Every engine of every node, then each peer's serial validator, then the ordering cluster's (whole run). */
+function allEngineStats(
+  net: SimNetwork,
+  validators: readonly ValidatorStats[],
+  orderingStats: readonly EngineStats[],
+): EngineStats[] {
   const nowPs = net.env.nowPs;
-  const validatorStats: EngineStats[] = run.validators.map((v) => ({
+  const validatorStats: EngineStats[] = validators.map((v) => ({
     node: v.node,
     engine: 'validator',
     lanes: 1,
@@ -105,7 +139,7 @@ function allEngineStats(run: RunOutcome): EngineStats[] {
   return [
     ...[...net.peerEngines.values(), net.proxyEngines, net.ordererEngines].flatMap((e) => e.stats()),
     ...validatorStats,
-    ...run.orderingStats,
+    ...orderingStats,
   ];
 }
 

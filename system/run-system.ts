@@ -25,11 +25,12 @@ import { NOTIFY_BYTES, type Ordering } from './ordering.js';
 import { BlockPreparation, type BlockCommitted, PeerNode, type ValidatorStats } from './peer-node.js';
 import { ProxyNode } from './proxy.js';
 import type { CryptoModeFlag, SystemRunOptions, TraceSource } from './run-options.js';
-import { archResult } from './run-result.js';
+import { archResult, busyNow } from './run-result.js';
 import { RunMetrics, type TxRecord, UtilisationSeries } from './run-metrics.js';
 import { CLIENTS, ORDERER, PROXY, SimNetwork } from './sim-network.js';
 import { SoloOrderer } from './solo-orderer.js';
 import { type IntegrityOptions, StateIntegrity } from './state-integrity.js';
+import { type BusySnapshot, WindowUtilisation } from './window-utilisation.js';
 import type { ArchResult } from '../reports/run-report.js';
 
 export type { CryptoModeFlag, SystemRunOptions, TraceSource };
@@ -54,7 +55,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     integrity?.onCommitted(committed.peer, committed.block.header.number);
   };
   const attach = (peer: Peer): PeerNode => {
-    const validator = { node: peer.name, busyPs: 0, blocks: 0 };
+    const validator = { node: peer.name, busyPs: 0, blocks: 0, blockStartPs: null };
     validators.push(validator);
     const node = new PeerNode(peer, env, net.enginesOf(peer.name), preparation, validator, onCommitted);
     delivery.peers.push(node);
@@ -70,7 +71,6 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     integrity = newIntegrity(options, options.integrity, net, delivery, attach, metrics);
   clients.start(proxy, streams);
   const sampler = new UtilisationSeries(
-    env,
     [net.enginesOf(notifier.name), net.proxyEngines, net.ordererEngines],
     metrics.seriesWindowPs,
   );
@@ -80,6 +80,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     if (clients.active()) env.schedule(metrics.seriesWindowPs, sample);
   };
   env.schedule(metrics.seriesWindowPs, sample);
+  const busy = (): BusySnapshot => busyNow(net, validators, ordering);
+  const window = new WindowUtilisation(env, metrics.warmupPs, options.durationPs, busy);
   env.run(options.durationPs + options.drainPs);
   return archResult({
     options,
@@ -88,6 +90,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     validators,
     orderingStats: ordering.engineStats(),
     utilisation: sampler.busySeries(),
+    window,
+    busyNow: busy,
     notifier,
     integrity: integrity?.result(notifier),
   });

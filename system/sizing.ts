@@ -11,7 +11,8 @@
  */
 import { type Architecture, architectureSchema, checkArchitecture, loadArchitecture } from '../engines/architecture.js';
 import { validateConfig } from '../engines/config-file.js';
-import type { EngineStats, RunReport } from '../reports/run-report.js';
+import { significantFigures } from '../reports/figures.js';
+import type { RunReport } from '../reports/run-report.js';
 import { buildRunReport } from './report.js';
 import { SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
 
@@ -96,8 +97,9 @@ function demandPerTx(probe: RunReport): Map<string, number> {
   const probeResult = probe.results.arch;
   const txs = Math.max(1, probeResult.submittedTxs);
   const demand = new Map<string, number>();
-  for (const s of probeResult.engines as EngineStats[]) {
-    const busyLaneSecondsPerTx = (s.utilisation * s.lanes * probeResult.simulatedSeconds) / txs;
+  for (const s of probeResult.engines) {
+    // Whole-run busy time over every transaction submitted in the run.
+    const busyLaneSecondsPerTx = ((s.runUtilisation ?? s.utilisation) * s.lanes * probeResult.simulatedSeconds) / txs;
     demand.set(s.engine, Math.max(demand.get(s.engine) ?? 0, busyLaneSecondsPerTx));
   }
   return demand;
@@ -120,7 +122,7 @@ function chooseLanes(
     const lanesPerUnit = engine === 'sc' ? (base.engines.sc?.coresPerBoard ?? 1) : 1;
     const lanesAfter = Math.max(1, Math.ceil((busyLanes * options.targetTps) / options.ceiling / lanesPerUnit));
     setPath(sized, path, lanesAfter);
-    engines.push({ engine, busyLanesPerKtps: Number((busyLanes * 1000).toPrecision(4)), lanesBefore, lanesAfter });
+    engines.push({ engine, busyLanesPerKtps: significantFigures(busyLanes * 1000, 4), lanesBefore, lanesAfter });
   }
   return engines;
 }
@@ -168,16 +170,16 @@ function sizingResult(
   const result = check.results.arch;
   // Engines without lanes to add (a NIC, the PCIe link, a peer's serial validator), as measured at the target.
   const unscalable: SizingResult['unscalable'] = [];
-  for (const s of result.engines as EngineStats[]) {
+  for (const s of result.engines) {
     if (
       lanePath(s.engine) === null &&
       s.utilisation > options.ceiling &&
       !unscalable.some((u) => u.engine === s.engine)
     ) {
-      unscalable.push({ engine: s.engine, utilisationAtTarget: Number(s.utilisation.toPrecision(4)) });
+      unscalable.push({ engine: s.engine, utilisationAtTarget: significantFigures(s.utilisation, 4) });
     }
   }
-  const ranked = [...(result.engines as EngineStats[])].sort((a, b) => b.utilisation - a.utilisation);
+  const ranked = [...result.engines].sort((a, b) => b.utilisation - a.utilisation);
   const next = ranked.find((s) => lanePath(s.engine) !== null);
   return {
     targetTps: options.targetTps,

@@ -4,7 +4,7 @@
  * The timer follows Fabric's solo chain: started when a batch becomes non-empty, stopped only when
  * nothing is pending, and on expiry it cuts whatever is pending.
  */
-import type { EngineStats } from '../engines/node-engines.js';
+import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import { msToPs } from '../sim/index.js';
 import type { BlockDelivery } from './block-delivery.js';
 import type { TxRecord } from './run-metrics.js';
@@ -40,6 +40,10 @@ export class SoloOrderer implements Ordering {
   }
 
   engineStats(): EngineStats[] {
+    return [];
+  }
+
+  engineBusy(): EngineBusy[] {
     return [];
   }
 

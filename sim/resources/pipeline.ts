@@ -122,6 +122,22 @@ export class Pipeline {
     return exitPs;
   }
 
+  /**
+   * Issue-slot time (ps) used up to now, over all lanes: what a utilisation over any interval is a
+   * difference of. An operation holds its lane's issue slot for one II from its entry; operations
+   * reserved to enter later (queued) have not used theirs yet. With the default depth a lane's
+   * reserved slots follow each other without gaps, so the unused part is the time from now to the
+   * lane's next free entry. (`stats().utilisation` counts every reserved slot, capped at 1.)
+   */
+  busyLanePs(): number {
+    const nowPs = this.env.nowPs;
+    let reservedAheadPs = 0;
+    for (let lane = 0; lane < this.lanes; lane++) {
+      reservedAheadPs += Math.max(0, (this.laneNextEntryPs[lane] as number) - nowPs);
+    }
+    return Math.max(0, this.countSubmitted * this.initiationIntervalPs - reservedAheadPs);
+  }
+
   stats(): PipelineStats {
     const nowPs = this.env.nowPs;
     const elapsedPs = nowPs - this.createdPs;

@@ -192,6 +192,11 @@ export class Server {
     };
   }
 
+  /** Busy lane-time (ps) up to now: what a utilisation over any interval is a difference of. */
+  busyLanePs(): number {
+    return this.busyAreaPs(this.env.nowPs);
+  }
+
   /** Busy lane-time so far: started service minus the part in-service jobs have yet to do. */
   private busyAreaPs(nowPs: number): number {
     let remainingPs = 0;
