@@ -38,6 +38,10 @@ const cycleCosts = z
     verifyEd25519: positive,
     signBls: positive,
     verifyBls: positive,
+    /** Cycles of a verify against a client's key (the generic path); the known-key figure when absent. */
+    verifyP256Generic: positive.optional(),
+    verifyEd25519Generic: positive.optional(),
+    verifyBlsGeneric: positive.optional(),
     hashPerByte: nonNegative,
     encodePerByte: nonNegative,
     decodePerByte: nonNegative,
@@ -68,7 +72,20 @@ const cycleCosts = z
 
 const cpuSchema = z.object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing }).strict();
 
-const pipelineSchema = z.object({ lanes, latencyNs: positive, initiationIntervalNs: positive, ...sizing }).strict();
+const pipelineSchema = z
+  .object({
+    lanes,
+    latencyNs: positive,
+    initiationIntervalNs: positive,
+    /**
+     * Verify engines specialised for known keys (precomputed tables for endorsers' and orderers'
+     * certificates): the time one verify against a client's key takes on the same engine (its
+     * generic path). It holds the engine for genericLatencyNs / initiationIntervalNs issue slots.
+     */
+    genericLatencyNs: positive.optional(),
+    ...sizing,
+  })
+  .strict();
 
 const perScheme = z
   .object({ p256: pipelineSchema.optional(), ed25519: pipelineSchema.optional(), bls: pipelineSchema.optional() })

@@ -40,11 +40,15 @@ type StageRunner = (done: () => void) => void;
 
 const SCHEME_CYCLES: Record<
   Scheme,
-  { sign: 'signP256' | 'signEd25519' | 'signBls'; verify: 'verifyP256' | 'verifyEd25519' | 'verifyBls' }
+  {
+    sign: 'signP256' | 'signEd25519' | 'signBls';
+    verify: 'verifyP256' | 'verifyEd25519' | 'verifyBls';
+    verifyGeneric: 'verifyP256Generic' | 'verifyEd25519Generic' | 'verifyBlsGeneric';
+  }
 > = {
-  p256: { sign: 'signP256', verify: 'verifyP256' },
-  ed25519: { sign: 'signEd25519', verify: 'verifyEd25519' },
-  bls: { sign: 'signBls', verify: 'verifyBls' },
+  p256: { sign: 'signP256', verify: 'verifyP256', verifyGeneric: 'verifyP256Generic' },
+  ed25519: { sign: 'signEd25519', verify: 'verifyEd25519', verifyGeneric: 'verifyEd25519Generic' },
+  bls: { sign: 'signBls', verify: 'verifyBls', verifyGeneric: 'verifyBlsGeneric' },
 };
 
 export class NodeEngines {
@@ -63,6 +67,8 @@ export class NodeEngines {
   private readonly hostLink: Server | null = null;
   private readonly bft: Server | null = null;
   private readonly engineOf: Record<WorkKind, EngineName>;
+  /** Fractional verify slots carried between charges (generic verifies; see verifySlots). */
+  private readonly slotCarry = new Map<Scheme, number>();
   /** Contract executions per chaincode name (for "parallel distinct-contract executions"). */
   readonly contractExecutions = new Map<string, number>();
 
@@ -135,7 +141,7 @@ export class NodeEngines {
       note('cpu');
       stages.push(this.splitOn(this.cpu, this.cpuPs(logicCycles), pieces, 'logic'));
     }
-    if (hasAny(work.verifies)) stages.push(this.signatureStage('verify', work.verifies, note));
+    if (hasAny(work.verifies)) stages.push(this.signatureStage('verify', work.verifies, note, work.genericVerifies));
     if (work.contractSteps > 0) stages.push(this.contractStage(work, note));
     if (work.stateReads + work.stateWrites + work.rangeRows > 0) stages.push(this.stateStage(work, pieces, note));
     if (work.hashBytes > 0) stages.push(this.bytesStage('hash', work.hashBytes, pieces, note));
@@ -276,10 +282,16 @@ export class NodeEngines {
     return this.splitOn(this.cpu, this.cpuPs(bytes * perByte), pieces, kind);
   }
 
+  /**
+   * Signatures, one per pipeline slot on the crypto engine or cycles on CPU cores. `generic` (a
+   * part of `counts`) are verifies against clients' keys: on an engine specialised for known keys
+   * each holds genericLatencyNs / II slots; on cores each costs the generic cycles.
+   */
   private signatureStage(
     kind: 'sign' | 'verify',
     counts: Partial<Record<Scheme, number>>,
     note: (e: EngineName) => void,
+    generic: Partial<Record<Scheme, number>> = {},
   ): StageRunner {
     const onCard = this.engineOf[kind] === 'crypto';
     const pipelines = kind === 'sign' ? this.signPipelines : this.verifyPipelines;
@@ -288,19 +300,49 @@ export class NodeEngines {
     for (const scheme of SCHEMES) {
       const count = counts[scheme] ?? 0;
       if (count === 0) continue;
+      const genericCount = Math.min(count, generic[scheme] ?? 0);
       const pipeline = onCard ? pipelines.get(scheme) : undefined;
       if (pipeline !== undefined) {
         note('crypto');
-        // Batch verification checks up to batchMax signatures for batchCostFactor × batchMax slots.
-        const slots = batch === undefined ? count : Math.max(1, Math.ceil(count * batch.batchCostFactor));
+        const slots = this.verifySlots(scheme, count, genericCount, kind, batch?.batchCostFactor);
         parts.push((done) => pipeline.submitMany(slots, done));
       } else {
         note('cpu');
-        const cyclesEach = this.cycles[SCHEME_CYCLES[scheme][kind]];
-        parts.push(this.splitOn(this.cpu, this.cpuPs(cyclesEach * count), count, `${kind} ${scheme}`));
+        const names = SCHEME_CYCLES[scheme];
+        const cyclesEach = this.cycles[names[kind]];
+        const genericEach = kind === 'verify' ? (this.cycles[names.verifyGeneric] ?? cyclesEach) : cyclesEach;
+        const cycles =
+          genericEach === cyclesEach
+            ? cyclesEach * count
+            : cyclesEach * (count - genericCount) + genericEach * genericCount;
+        parts.push(this.splitOn(this.cpu, this.cpuPs(cycles), count, `${kind} ${scheme}`));
       }
     }
     return allParts(parts);
+  }
+
+  /**
+   * Issue slots for `count` signatures of which `genericCount` take the generic path. Batch
+   * verification checks up to batchMax signatures for batchCostFactor × batchMax slots. A generic
+   * verify holds genericLatencyNs / II slots, a fraction: the fractions are carried from charge to
+   * charge (per scheme), so one generic verify per charge costs the published time on average
+   * rather than a whole extra slot each time.
+   */
+  private verifySlots(
+    scheme: Scheme,
+    count: number,
+    genericCount: number,
+    kind: 'sign' | 'verify',
+    batchCostFactor: number | undefined,
+  ): number {
+    const spec = this.arch.engines.crypto?.[kind][scheme];
+    if (spec?.genericLatencyNs === undefined || genericCount === 0)
+      return batchCostFactor === undefined ? count : Math.max(1, Math.ceil(count * batchCostFactor));
+    const exact = count - genericCount + (genericCount * spec.genericLatencyNs) / spec.initiationIntervalNs;
+    const carried = (this.slotCarry.get(scheme) ?? 0) + exact * (batchCostFactor ?? 1);
+    const slots = Math.max(1, Math.floor(carried));
+    this.slotCarry.set(scheme, carried - slots);
+    return slots;
   }
 
   private contractStage(work: WorkReceipt, note: (e: EngineName) => void): StageRunner {

@@ -54,6 +54,7 @@ export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, re
     signed.proposalBytes,
     signed.signature,
     receipt,
+    true, // the creator is a client: its key is not known in advance
   );
   if (!signatureOk) return reject(403, 'proposal signature does not verify', receipt);
   receipt.stateReads += 1;

@@ -88,6 +88,7 @@ export class Orderer {
         decoded.payloadBytes,
         decoded.signature,
         receipt,
+        true, // the creator is a client: its key is not known in advance
       );
       if (!ok) return { accepted: false, reason: 'bad creator signature', blocks: [], receipt };
     }

@@ -15,6 +15,12 @@ export interface WorkReceipt {
   signs: Partial<Record<Scheme, number>>;
   /** Signatures checked, per scheme; a BLS aggregate check counts once. */
   verifies: Partial<Record<Scheme, number>>;
+  /**
+   * The part of `verifies` made against a key the verifier cannot know in advance: a client's
+   * (the creator of a proposal or transaction). Endorsers', orderers' and CAs' keys are known, so a
+   * verify engine may hold precomputed tables for them; a client's key takes the generic path.
+   */
+  genericVerifies: Partial<Record<Scheme, number>>;
   /** SHA-256 input bytes (digests the ledger takes itself, including the digest signed by P-256). */
   hashBytes: number;
   /** msgpack serialisation output bytes. */
@@ -56,6 +62,7 @@ export function emptyReceipt(): WorkReceipt {
   return {
     signs: {},
     verifies: {},
+    genericVerifies: {},
     hashBytes: 0,
     encodeBytes: 0,
     decodeBytes: 0,
@@ -75,7 +82,9 @@ export function countSign(receipt: WorkReceipt, scheme: Scheme, count = 1): void
   receipt.signs[scheme] = (receipt.signs[scheme] ?? 0) + count;
 }
 
-export function countVerify(receipt: WorkReceipt, scheme: Scheme, count = 1): void {
+/** Counts `count` checks; `genericKey` when the key is a client's (see `genericVerifies`). */
+export function countVerify(receipt: WorkReceipt, scheme: Scheme, count = 1, genericKey = false): void {
+  if (genericKey) receipt.genericVerifies[scheme] = (receipt.genericVerifies[scheme] ?? 0) + count;
   receipt.verifies[scheme] = (receipt.verifies[scheme] ?? 0) + count;
 }
 
@@ -86,6 +95,8 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
     if (signs !== undefined) countSign(target, scheme, signs);
     const verifies = source.verifies[scheme];
     if (verifies !== undefined) countVerify(target, scheme, verifies);
+    const generic = source.genericVerifies[scheme];
+    if (generic !== undefined) target.genericVerifies[scheme] = (target.genericVerifies[scheme] ?? 0) + generic;
   }
   target.hashBytes += source.hashBytes;
   target.encodeBytes += source.encodeBytes;

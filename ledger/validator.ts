@@ -163,6 +163,7 @@ function prepareTx(ctx: ValidatorContext, envelope: Uint8Array, jobs: VerifyJob[
     message: decoded.payloadBytes,
     signature: decoded.signature,
     aggregate: false,
+    genericKey: true,
   });
 
   // Endorsers: unknown or malformed identities are ignored (they satisfy no principal), duplicates

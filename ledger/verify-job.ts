@@ -23,6 +23,8 @@ export interface VerifyJob {
   readonly messageSuffix?: Uint8Array;
   readonly signature: Uint8Array;
   readonly aggregate: boolean;
+  /** The key is a client's, not known in advance (counted in the receipt's `genericVerifies`). */
+  readonly genericKey?: boolean;
 }
 
 export function signedMessageLength(job: VerifyJob): number {
@@ -35,7 +37,7 @@ export function signedMessage(job: VerifyJob): Uint8Array {
 }
 
 export function countVerifyJob(job: VerifyJob, receipt: WorkReceipt): void {
-  countVerify(receipt, job.scheme);
+  countVerify(receipt, job.scheme, 1, job.genericKey === true);
   if (job.scheme === 'p256') receipt.hashBytes += signedMessageLength(job);
 }
 

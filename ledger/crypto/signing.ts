@@ -27,8 +27,10 @@ export function verifyCounted(
   message: Uint8Array,
   signature: Uint8Array,
   receipt: WorkReceipt,
+  /** The key is a client's, not known in advance (counted in `genericVerifies`). */
+  genericKey = false,
 ): boolean {
-  countVerify(receipt, scheme);
+  countVerify(receipt, scheme, 1, genericKey);
   if (scheme === 'p256') receipt.hashBytes += message.length;
   const check = () => provider.verify(scheme, publicKey, message, signature);
   return cache === null ? check() : cache.lookup(scheme, publicKey, message, signature, check);

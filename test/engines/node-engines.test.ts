@@ -55,6 +55,57 @@ describe('engines saturated alone', () => {
     expect(cpu?.utilisation).toBeGreaterThan(0.99);
   });
 
+  it("verifies against clients' keys: the generic path costs genericLatencyNs on the engine, generic cycles on CPU", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpusim-generic-'));
+    const bpu = loadArchitecture('bpu-2019');
+    const spec = bpu.engines.crypto?.verify.p256;
+    if (spec === undefined) throw new Error('bpu-2019 has no P-256 verify engine');
+    const genericLatencyNs = 760_000; // the generic engine's figure (Agrawal et al. 2021)
+    const bpuFile = join(dir, 'bpu.json');
+    writeFileSync(
+      bpuFile,
+      JSON.stringify({
+        ...bpu,
+        engines: {
+          ...bpu.engines,
+          crypto: {
+            ...bpu.engines.crypto,
+            verify: { ...bpu.engines.crypto?.verify, p256: { ...spec, genericLatencyNs } },
+          },
+        },
+      }),
+    );
+    const ops = spec.lanes * 100;
+    const known = saturate(bpuFile, { ...emptyReceipt(), verifies: { p256: 1 } }, ops).seconds;
+    // One generic verify per charge (an endorser's proposal check): fractional slots carried over.
+    const generic = saturate(bpuFile, { ...emptyReceipt(), verifies: { p256: 1 }, genericVerifies: { p256: 1 } }, ops);
+    expect(generic.seconds / known).toBeCloseTo(genericLatencyNs / spec.initiationIntervalNs, 1);
+    expect(ops / generic.seconds / (spec.lanes / (genericLatencyNs / 1e9))).toBeGreaterThan(0.99);
+    // Without the figure a generic verify costs what a known-key one does (as before).
+    const plain = saturate('bpu-2019', { ...emptyReceipt(), verifies: { p256: 1 }, genericVerifies: { p256: 1 } }, ops);
+    expect(plain.seconds).toBe(known);
+
+    const cpu = loadArchitecture('cpu-64core');
+    const cpuFile = join(dir, 'cpu.json');
+    const verifyP256Generic = 2 * cpu.engines.cpu.cycles.verifyP256;
+    writeFileSync(
+      cpuFile,
+      JSON.stringify({
+        ...cpu,
+        engines: {
+          ...cpu.engines,
+          cpu: { ...cpu.engines.cpu, cycles: { ...cpu.engines.cpu.cycles, verifyP256Generic } },
+        },
+      }),
+    );
+    const cores = 64 * 50;
+    const oneKnownOneGeneric = { ...emptyReceipt(), verifies: { p256: 2 }, genericVerifies: { p256: 1 } };
+    const cpuRun = saturate(cpuFile, oneKnownOneGeneric, cores);
+    const predicted =
+      (cores * (cpu.engines.cpu.cycles.verifyP256 + verifyP256Generic)) / (64 * cpu.engines.cpu.clockGHz * 1e9);
+    expect(cpuRun.seconds / predicted).toBeCloseTo(1, 3);
+  });
+
   it('SC engine: contracts on separate boards run in parallel, no context switch; on CPU they pay one', () => {
     const work: WorkReceipt = { ...emptyReceipt(), contractSteps: 1000, contract: 'smallbank' };
     const bpu = loadArchitecture('bpu-2019');

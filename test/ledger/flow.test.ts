@@ -23,6 +23,8 @@ describe('transaction flow', () => {
       expect(response.status).toBe(200);
       // The client's certificate is validated on first sight (one CA signature), then its proposal signature.
       expect(receipt.verifies.p256).toBe(2);
+      // Of these, the proposal signature is against the client's key (the generic path); the CA's is known.
+      expect(receipt.genericVerifies.p256).toBe(1);
       expect(receipt.signs.p256).toBe(1);
       expect(receipt.stateReads).toBeGreaterThanOrEqual(2);
       expect(receipt.contract).toBe('smallbank');
@@ -37,6 +39,8 @@ describe('transaction flow', () => {
     expect(assembled.receipt.signs.p256).toBe(1);
     const broadcast = net.orderer.broadcast(assembled.result.envelope);
     expect(broadcast.accepted).toBe(true);
+    // The orderer checks the creator's signature (a client key); the CA signature on its certificate is known.
+    expect(broadcast.receipt.genericVerifies.p256).toBe(1);
     expect(broadcast.blocks.length).toBe(0);
     const cut = net.orderer.cutNow();
     expect(cut.block).not.toBeNull();
@@ -46,6 +50,8 @@ describe('transaction flow', () => {
       expect([...result.validationCodes]).toEqual([ValidationCode.VALID]);
       // orderer + creator + two endorsements
       expect(result.receipt.verifies.p256).toBeGreaterThanOrEqual(4);
+      // Only the creator's signature is against a client's key; the orderer's and endorsers' are known.
+      expect(result.receipt.genericVerifies.p256).toBe(1);
       expect(result.receipt.stateWrites).toBe(3); // two balances + the tx id
     }
     const hashes = new Set(net.peers.map((p) => `${p.blockHashHex}/${p.stateHashHex}`));
