@@ -143,6 +143,22 @@ const hostLinkSchema = z
 
 const bftSchema = z.object({ lanes, perMessageNs: positive, ...sizing }).strict();
 
+/**
+ * The node's block-store device (an NVMe drive): blocks are appended at `writeGBps` and each append
+ * ends with a durability barrier (fsync) taking `syncLatencyNs`. One queue: a peer's appends are
+ * ordered, as Fabric's block file is. Absent, block-store work is not charged.
+ */
+const storageSchema = z.object({ writeGBps: positive, syncLatencyNs: nonNegative, ...sizing }).strict();
+
+/**
+ * How a peer's committer works through blocks. `parallel`: false (the default, as Fabric) checks
+ * MVCC and writes the state one transaction after another on one lane; true splits that work
+ * across lanes like the validation before it. `pipelined`: false (the default, as Fabric) prepares
+ * a block (decode, signature and policy checks) only after the previous one is committed; true
+ * prepares block N+1 while block N commits (FastFabric, Gorenflo et al. 2019).
+ */
+const commitSchema = z.object({ parallel: z.boolean().default(false), pipelined: z.boolean().default(false) }).strict();
+
 const servesSchema = z
   .object(
     Object.fromEntries(WORK_KINDS.map((kind) => [kind, z.enum(ENGINE_NAMES).optional()])) as Record<
@@ -166,8 +182,11 @@ export const architectureSchema = z
         nic: nicSchema.optional(),
         hostLink: hostLinkSchema.optional(),
         bft: bftSchema.optional(),
+        storage: storageSchema.optional(),
       })
       .strict(),
+    /** Absent: serial, as Fabric. */
+    commit: commitSchema.optional(),
     serves: servesSchema.default({}),
     /** Written by `bpusim calibrate`: what each cost was measured from, with its spread (informative). */
     calibration: z

@@ -66,6 +66,7 @@ export class NodeEngines {
   private readonly nic: Server | null = null;
   private readonly hostLink: Server | null = null;
   private readonly bft: Server | null = null;
+  private readonly storage: Server | null = null;
   private readonly engineOf: Record<WorkKind, EngineName>;
   /** Fractional verify slots carried between charges (generic verifies; see verifySlots). */
   private readonly slotCarry = new Map<Scheme, number>();
@@ -117,6 +118,7 @@ export class NodeEngines {
     if (spec.nic !== undefined) this.nic = new Server(env, { name: `${node}.nic`, lanes: 1 });
     if (spec.hostLink !== undefined) this.hostLink = new Server(env, { name: `${node}.hostLink`, lanes: 1 });
     if (spec.bft !== undefined) this.bft = new Server(env, { name: `${node}.bft`, lanes: spec.bft.lanes });
+    if (spec.storage !== undefined) this.storage = new Server(env, { name: `${node}.storage`, lanes: 1 });
   }
 
   /**
@@ -143,6 +145,8 @@ export class NodeEngines {
     }
     if (hasAny(work.verifies)) stages.push(this.signatureStage('verify', work.verifies, note, work.genericVerifies));
     if (work.contractSteps > 0) stages.push(this.contractStage(work, note));
+    // The block goes to the block store before the state is updated (Fabric's commit order).
+    if (this.storage !== null && work.storageWriteBytes + work.storageSyncs > 0) stages.push(this.storageStage(work));
     if (work.stateReads + work.stateWrites + work.rangeRows > 0) stages.push(this.stateStage(work, pieces, note));
     if (work.hashBytes > 0) stages.push(this.bytesStage('hash', work.hashBytes, pieces, note));
     const integrityBytes = work.integrityHashBytes ?? 0;
@@ -158,7 +162,7 @@ export class NodeEngines {
     if (work.encodeBytes > 0) stages.push(this.bytesStage('encode', work.encodeBytes, pieces, note));
     if (hasAny(work.signs)) stages.push(this.signatureStage('sign', work.signs, note));
     if ((work.consensusMessages ?? 0) > 0) stages.push(this.consensusStage(work.consensusMessages ?? 0, note));
-    if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note));
+    if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note, 'network'));
     if (usesCard && usesCpu && this.hostLink !== null) {
       const bytes = Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes);
       stages.unshift(this.hostLinkStage(bytes));
@@ -189,6 +193,7 @@ export class NodeEngines {
     visit('nic', this.nic);
     visit('hostLink', this.hostLink);
     visit('bft', this.bft);
+    visit('storage', this.storage);
   }
 
   stats(): EngineStats[] {
@@ -220,27 +225,16 @@ export class NodeEngines {
    * track is the engine and lane, the name the stage (decode, verify, contract, ...).
    */
   traceTo(sink: (node: string, track: string, startPs: number, endPs: number, name: string) => void): void {
-    const onServer = (engine: string, server: Server | null): void => {
-      if (server !== null)
-        server.tracer = (lane, startPs, endPs, label) =>
+    this.forEachResource((engine, resource) => {
+      if (resource instanceof Pipeline) {
+        // A pipeline's operations are named by kind and scheme: `verify p256`.
+        const name = engine.replace(/^crypto\.(\w+)\.(\w+)$/, '$1 $2');
+        resource.tracer = (lane, startPs, endPs) => sink(this.node, `${engine}/${lane}`, startPs, endPs, name);
+      } else if (resource !== null) {
+        resource.tracer = (lane, startPs, endPs, label) =>
           sink(this.node, `${engine}/${lane}`, startPs, endPs, label ?? engine);
-    };
-    onServer('cpu', this.cpu);
-    onServer('crypto.hash', this.hashServer);
-    onServer('db', this.db);
-    onServer('sc', this.sc);
-    onServer('serde', this.serde);
-    onServer('nic', this.nic);
-    onServer('hostLink', this.hostLink);
-    onServer('bft', this.bft);
-    for (const [kind, pipelines] of [
-      ['sign', this.signPipelines],
-      ['verify', this.verifyPipelines],
-    ] as const) {
-      for (const [scheme, pipeline] of pipelines)
-        pipeline.tracer = (lane, startPs, endPs) =>
-          sink(this.node, `crypto.${kind}.${scheme}/${lane}`, startPs, endPs, `${kind} ${scheme}`);
-    }
+      }
+    });
   }
 
   /** Splits `totalPs` of work into at most `pieces` equal jobs on `server`. */
@@ -345,6 +339,15 @@ export class NodeEngines {
     return slots;
   }
 
+  /** One append on the block-store device: the bytes at its write bandwidth, then its syncs. */
+  private storageStage(work: WorkReceipt): StageRunner {
+    const spec = this.arch.engines.storage;
+    const storage = this.storage;
+    if (spec === undefined || storage === null) return (done) => done();
+    const ns = work.storageWriteBytes / spec.writeGBps + work.storageSyncs * spec.syncLatencyNs;
+    return this.splitOn(storage, nsToPs(ns), 1, 'block store');
+  }
+
   private contractStage(work: WorkReceipt, note: (e: EngineName) => void): StageRunner {
     const name = work.contract ?? 'unknown';
     this.contractExecutions.set(name, (this.contractExecutions.get(name) ?? 0) + 1);
@@ -385,12 +388,13 @@ export class NodeEngines {
     return this.splitOn(this.cpu, this.cpuPs(cycles), pieces, 'state');
   }
 
-  private networkStage(bytes: number, note: (e: EngineName) => void): StageRunner {
+  /** Sending or receiving `bytes`: per packet and per byte, on the TOE or in the kernel on CPU cores. */
+  private networkStage(bytes: number, note: (e: EngineName) => void, label: 'network' | 'receive'): StageRunner {
     const nic = this.arch.engines.nic;
     if (this.engineOf.network === 'nic' && this.nic !== null && nic?.toe) {
       note('nic');
       const packets = Math.ceil(bytes / nic.mtuBytes);
-      return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1, 'network');
+      return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1, label);
     }
     note('cpu');
     const mtuBytes = nic?.mtuBytes ?? 1_500;
@@ -399,7 +403,7 @@ export class NodeEngines {
       this.cpu,
       this.cpuPs(packets * this.cycles.packet + bytes * this.cycles.networkPerByte),
       1,
-      'network',
+      label,
     );
   }
 

@@ -56,6 +56,10 @@ export interface WorkReceipt {
    * each message it processes, served by the BFT orderer engine where there is one.
    */
   consensusMessages: number;
+  /** Bytes a block store writes to its device (a block's frame and index entry). */
+  storageWriteBytes: number;
+  /** Durability barriers (fsync) a block store asks its device for: one per appended block. */
+  storageSyncs: number;
 }
 
 export function emptyReceipt(): WorkReceipt {
@@ -75,6 +79,8 @@ export function emptyReceipt(): WorkReceipt {
     txValidations: 0,
     integrityHashBytes: 0,
     consensusMessages: 0,
+    storageWriteBytes: 0,
+    storageSyncs: 0,
   };
 }
 
@@ -111,6 +117,8 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
   target.txValidations += source.txValidations;
   target.integrityHashBytes += source.integrityHashBytes;
   target.consensusMessages += source.consensusMessages;
+  target.storageWriteBytes += source.storageWriteBytes;
+  target.storageSyncs += source.storageSyncs;
   return target;
 }
 

@@ -68,7 +68,13 @@ type VerifyCache = Parameters<typeof runVerifyJobs>[1];
 export class BlockPreparation {
   private readonly prepared = new WeakMap<
     Block,
-    { prepared: PreparedBlock; receipt: WorkReceipt; results: Uint8Array }
+    {
+      expectedNumber: number;
+      previousHash: Uint8Array;
+      prepared: PreparedBlock;
+      receipt: WorkReceipt;
+      results: Uint8Array;
+    }
   >();
 
   constructor(
@@ -76,17 +82,25 @@ export class BlockPreparation {
     private readonly verifyCache: VerifyCache,
   ) {}
 
-  /** The block prepared for `peer`, its work added to `receipt`. */
-  prepare(peer: Peer, block: Block, receipt: WorkReceipt): { prepared: PreparedBlock; results: Uint8Array } {
+  /**
+   * The block prepared for `peer` as block `expectedNumber` following `previousHash` (the peer's
+   * own position, or, pipelining, the block it is committing), its work added to `receipt`.
+   */
+  prepare(
+    peer: Peer,
+    block: Block,
+    receipt: WorkReceipt,
+    expectedNumber: number,
+    previousHash: Uint8Array,
+  ): { prepared: PreparedBlock; results: Uint8Array } {
     let shared = this.prepared.get(block);
     const samePosition =
-      shared !== undefined &&
-      peer.height === block.header.number &&
-      bytesEqual(peer.lastBlockHash, block.header.previousHash);
+      shared !== undefined && shared.expectedNumber === expectedNumber && bytesEqual(shared.previousHash, previousHash);
     if (shared === undefined || !samePosition) {
       const own = emptyReceipt();
-      const prepared = peer.prepare(block, own);
-      shared = { prepared, receipt: own, results: runVerifyJobs(this.crypto, this.verifyCache, prepared.jobs) };
+      const prepared = peer.prepareAhead(block, expectedNumber, previousHash, own);
+      const results = runVerifyJobs(this.crypto, this.verifyCache, prepared.jobs);
+      shared = { expectedNumber, previousHash, prepared, receipt: own, results };
       this.prepared.set(block, shared);
     }
     addReceipt(receipt, shared.receipt);
@@ -94,10 +108,28 @@ export class BlockPreparation {
   }
 }
 
+/** A block between its arrival at the validator and the end of its commit. */
+interface InFlightBlock {
+  block: Block;
+  /** When its preparation started. */
+  arrivedPs: number;
+  prepared: PreparedBlock | null;
+  results: Uint8Array | null;
+}
+
 export class PeerNode {
   private readonly inbox = new Map<number, Block>();
-  private nextBlockNumber: number;
-  private busy = false;
+  /** Oldest first: the block committing (or prepared, waiting to commit), then the one preparing. */
+  private readonly flight: InFlightBlock[] = [];
+  private preparing = false;
+  private committing = false;
+  private nextPrepareNumber: number;
+  private nextPrepareHash: Uint8Array;
+  private lastCommitEndPs = 0;
+  /** FastFabric's pipelining: block N+1 is prepared while block N commits. */
+  private readonly pipelined: boolean;
+  /** Fabric applies MVCC and state writes one transaction after another unless the architecture says otherwise. */
+  private readonly parallelCommit: boolean;
 
   constructor(
     readonly peer: Peer,
@@ -107,49 +139,68 @@ export class PeerNode {
     readonly validator: ValidatorStats,
     private readonly onCommitted: (committed: BlockCommitted) => void,
   ) {
-    this.nextBlockNumber = peer.height;
+    this.nextPrepareNumber = peer.height;
+    this.nextPrepareHash = peer.lastBlockHash;
+    this.pipelined = engines.arch.commit?.pipelined === true;
+    this.parallelCommit = engines.arch.commit?.parallel === true;
   }
 
   /** A block from the orderer (or a catching-up joiner's source). */
   deliver(block: Block): void {
     // A joined peer may be handed a block it already committed while catching up.
-    if (block.header.number < this.nextBlockNumber) return;
+    if (block.header.number < this.nextPrepareNumber) return;
     this.inbox.set(block.header.number, block);
-    if (!this.busy) this.processNext();
+    this.pump();
   }
 
-  private processNext(): void {
-    const block = this.inbox.get(this.nextBlockNumber);
-    if (block === undefined) {
-      this.busy = false;
-      return;
-    }
-    this.inbox.delete(this.nextBlockNumber);
-    this.nextBlockNumber++;
-    this.busy = true;
-    const txCount = Math.max(1, block.data.length);
-    const arrivedPs = this.env.nowPs;
-    this.validator.blockStartPs = arrivedPs;
-    const prepareReceipt = emptyReceipt();
-    const { prepared, results } = this.preparation.prepare(this.peer, block, prepareReceipt);
-    this.engines.charge(prepareReceipt, () => this.commit(block, prepared, results, arrivedPs), txCount);
+  /** Starts what can start: the commit of a prepared block, then the preparation of the next one. */
+  private pump(): void {
+    const head = this.flight[0];
+    if (!this.committing && head !== undefined && head.prepared !== null) this.startCommit(head);
+    const room = this.pipelined ? this.flight.length < 2 : this.flight.length === 0;
+    if (this.preparing || !room) return;
+    const block = this.inbox.get(this.nextPrepareNumber);
+    if (block !== undefined) this.startPrepare(block);
   }
 
-  private commit(block: Block, prepared: PreparedBlock, results: Uint8Array, arrivedPs: number): void {
+  private startPrepare(block: Block): void {
+    this.inbox.delete(block.header.number);
+    this.preparing = true;
+    const entry: InFlightBlock = { block, arrivedPs: this.env.nowPs, prepared: null, results: null };
+    this.flight.push(entry);
+    this.validator.blockStartPs ??= entry.arrivedPs;
+    const receipt = emptyReceipt();
+    const expected = this.nextPrepareNumber;
+    const { prepared, results } = this.preparation.prepare(this.peer, block, receipt, expected, this.nextPrepareHash);
+    this.nextPrepareNumber = expected + 1;
+    this.nextPrepareHash = prepared.blockHash;
+    const done = (): void => {
+      this.preparing = false;
+      entry.prepared = prepared;
+      entry.results = results;
+      this.pump();
+    };
+    this.engines.charge(receipt, done, Math.max(1, block.data.length));
+  }
+
+  private startCommit(entry: InFlightBlock): void {
+    this.committing = true;
     const validatedPs = this.env.nowPs;
-    const commitReceipt = emptyReceipt();
-    const commit = this.peer.commitPrepared(prepared, results, commitReceipt);
-    const txCount = Math.max(1, block.data.length);
-    this.engines.charge(
-      commitReceipt,
-      () => {
-        this.validator.busyPs += this.env.nowPs - arrivedPs;
-        this.validator.blocks++;
-        this.validator.blockStartPs = null;
-        this.onCommitted({ peer: this.peer, block, validationCodes: commit.validationCodes, arrivedPs, validatedPs });
-        this.processNext();
-      },
-      txCount,
-    );
+    const receipt = emptyReceipt();
+    const commit = this.peer.commitPrepared(entry.prepared as PreparedBlock, entry.results as Uint8Array, receipt);
+    const txCount = Math.max(1, entry.block.data.length);
+    const done = (): void => {
+      this.committing = false;
+      this.flight.shift();
+      // Busy from the block's arrival, or from the previous commit's end when it was prepared during it.
+      this.validator.busyPs += this.env.nowPs - Math.max(entry.arrivedPs, this.lastCommitEndPs);
+      this.validator.blocks++;
+      this.lastCommitEndPs = this.env.nowPs;
+      this.validator.blockStartPs = this.flight.length > 0 ? this.env.nowPs : null;
+      const { block, arrivedPs } = entry;
+      this.onCommitted({ peer: this.peer, block, validationCodes: commit.validationCodes, arrivedPs, validatedPs });
+      this.pump();
+    };
+    this.engines.charge(receipt, done, this.parallelCommit ? txCount : 1);
   }
 }

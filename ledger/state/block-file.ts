@@ -75,13 +75,18 @@ export class FileBlockStore implements BlockStore {
 
   append(block: Block, receipt: WorkReceipt): number {
     const sizeBytes = this.writeBlock(block, receipt);
-    if (this.fsync) fsyncSync(this.dataFd);
+    if (this.fsync) {
+      fsyncSync(this.dataFd);
+      receipt.storageSyncs += 1;
+    }
     return sizeBytes;
   }
 
   appendDeferred(block: Block, receipt: WorkReceipt): DeferredAppend {
     const sizeBytes = this.writeBlock(block, receipt);
     if (!this.fsync) return { sizeBytes, durable: Promise.resolve() };
+    // One barrier asked for per block; concurrent requests share an fdatasync (group commit).
+    receipt.storageSyncs += 1;
     const durable = new Promise<void>((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
     this.startGroupSync();
     return { sizeBytes, durable };
@@ -106,6 +111,7 @@ export class FileBlockStore implements BlockStore {
     const entry = Buffer.allocUnsafe(INDEX_ENTRY_BYTES);
     entry.writeBigUInt64BE(BigInt(offset));
     writeAll(this.indexFd, entry);
+    receipt.storageWriteBytes += frame.length + entry.length;
     this.offsets.push(offset);
     this.dataSizeBytes += frame.length;
     return sizeBytes;

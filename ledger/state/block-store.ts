@@ -6,7 +6,7 @@
  */
 import { assert } from '../assert.js';
 import type { Block } from '../block.js';
-import { decodeBlock, encodeBlock } from '../block.js';
+import { decodeBlock, encodeBlock, encodedBlockSizeBytes } from '../block.js';
 import type { WorkReceipt } from '../receipt.js';
 
 export interface BlockStore {
@@ -84,9 +84,17 @@ export class HeadOnlyBlockStore implements BlockStore {
     return this.count;
   }
 
-  append(block: Block): number {
+  /**
+   * Keeps nothing, but counts what a durable store's append does (the block's bytes written and one
+   * sync), so a simulated peer is charged for its block store as a Fabric peer is for its own.
+   */
+  append(block: Block, receipt?: WorkReceipt): number {
     assert(block.header.number === this.count, `block store: expected block ${this.count}, got ${block.header.number}`);
     this.count += 1;
+    if (receipt !== undefined) {
+      receipt.storageWriteBytes += encodedBlockSizeBytes(block);
+      receipt.storageSyncs += 1;
+    }
     return 0;
   }
 

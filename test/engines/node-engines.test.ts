@@ -82,7 +82,19 @@ describe('engines saturated alone', () => {
     expect(generic.seconds / known).toBeCloseTo(genericLatencyNs / spec.initiationIntervalNs, 1);
     expect(ops / generic.seconds / (spec.lanes / (genericLatencyNs / 1e9))).toBeGreaterThan(0.99);
     // Without the figure a generic verify costs what a known-key one does (as before).
-    const plain = saturate('bpu-2019', { ...emptyReceipt(), verifies: { p256: 1 }, genericVerifies: { p256: 1 } }, ops);
+    const { genericLatencyNs: _generic, ...knownOnly } = spec;
+    const plainFile = join(dir, 'bpu-known-only.json');
+    writeFileSync(
+      plainFile,
+      JSON.stringify({
+        ...bpu,
+        engines: {
+          ...bpu.engines,
+          crypto: { ...bpu.engines.crypto, verify: { ...bpu.engines.crypto?.verify, p256: knownOnly } },
+        },
+      }),
+    );
+    const plain = saturate(plainFile, { ...emptyReceipt(), verifies: { p256: 1 }, genericVerifies: { p256: 1 } }, ops);
     expect(plain.seconds).toBe(known);
 
     const cpu = loadArchitecture('cpu-64core');
@@ -104,6 +116,25 @@ describe('engines saturated alone', () => {
     const predicted =
       (cores * (cpu.engines.cpu.cycles.verifyP256 + verifyP256Generic)) / (64 * cpu.engines.cpu.clockGHz * 1e9);
     expect(cpuRun.seconds / predicted).toBeCloseTo(1, 3);
+  });
+
+  it('block store: appends run one at a time on the storage device, bytes at its bandwidth plus the sync', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpusim-storage-'));
+    const cpu = loadArchitecture('cpu-64core');
+    const file = join(dir, 'with-storage.json');
+    const storage = { writeGBps: 2, syncLatencyNs: 30_000 };
+    writeFileSync(file, JSON.stringify({ ...cpu, engines: { ...cpu.engines, storage } }));
+    const append = { ...emptyReceipt(), storageWriteBytes: 1_000_000, storageSyncs: 1 };
+    const blocks = 50;
+    const run = saturate(file, append, blocks, 8);
+    // One device queue: 50 × (1 MB / 2 GB/s + 30 µs) = 50 × 530 µs, whatever the parallelism.
+    expect(run.seconds).toBeCloseTo((blocks * (1_000_000 / storage.writeGBps + storage.syncLatencyNs)) / 1e9, 9);
+    expect(run.engines.stats().find((s) => s.engine === 'storage')?.ops).toBe(blocks);
+    // Without a storage device the same work costs no time (as before the device existed).
+    const { storage: _storage, ...withoutStorage } = cpu.engines;
+    const bare = join(dir, 'without-storage.json');
+    writeFileSync(bare, JSON.stringify({ ...cpu, engines: withoutStorage }));
+    expect(saturate(bare, append, blocks).seconds).toBe(0);
   });
 
   it('SC engine: contracts on separate boards run in parallel, no context switch; on CPU they pay one', () => {

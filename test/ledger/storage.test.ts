@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodedBlockSizeBytes } from '../../ledger/block.js';
 import { createNetwork } from '../../ledger/network.js';
 import { Peer } from '../../ledger/peer.js';
 import { emptyReceipt } from '../../ledger/receipt.js';
@@ -37,6 +38,37 @@ function chainInto(dir: string, blocks: number) {
   peer.close();
   return result;
 }
+
+describe('block store work in receipts', () => {
+  it('a block file counts the bytes it writes and one sync per block; a head-only store counts the same append', () => {
+    const dir = freshDir();
+    const net = createNetwork({
+      seed: 'storage-receipts',
+      crypto: 'modeled',
+      chaincodes,
+      stores: (i) => (i === 0 ? { blockStore: new FileBlockStore(dir) } : {}),
+    });
+    const client = net.clients[0]!;
+    const proposed = client.propose('kv', 'update', ['user0000000001', 'v']);
+    const responses = net.gateway.chooseEndorsers('kv').map((peer) => peer.endorse(proposed.signed).response);
+    const assembled = client.assemble(proposed.proposal, responses);
+    if (!assembled.result.ok) throw new Error('not endorsed');
+    net.orderer.broadcast(assembled.result.envelope);
+    const block = net.orderer.cutNow().block!;
+    const fileBytes = () => statSync(join(dir, 'blocks.dat')).size + statSync(join(dir, 'blocks.idx')).size;
+    const before = fileBytes();
+    const onFile = net.peers[0]!.validateAndCommit(block).receipt;
+    expect(onFile.storageWriteBytes).toBe(fileBytes() - before);
+    expect(onFile.storageSyncs).toBe(1);
+    const headOnly = net.peers[1]!.validateAndCommit(block).receipt;
+    // The stored block carries the validation flags the orderer's did not (a byte per transaction).
+    expect(headOnly.storageWriteBytes).toBe(encodedBlockSizeBytes(block) + block.data.length);
+    expect(headOnly.storageSyncs).toBe(1);
+    // The frame header and the index entry are what the file adds to the block's bytes.
+    expect(onFile.storageWriteBytes - headOnly.storageWriteBytes).toBe(16);
+    net.peers[0]!.close();
+  });
+});
 
 describe('block file recovery', () => {
   it('truncates a torn data tail and a torn index entry, keeping every whole block', () => {
