@@ -135,6 +135,8 @@ export class NodeEngines {
     };
     const pieces = Math.max(1, Math.floor(parallelism));
 
+    // A message is taken off the wire (kernel TCP on CPU cores, or the TOE) before it is decoded.
+    if (work.receiveBytes > 0) stages.push(this.networkStage(work.receiveBytes, note, 'receive'));
     if (work.decodeBytes > 0) stages.push(this.bytesStage('decode', work.decodeBytes, pieces, note));
     const logicCycles =
       (work.proposals ?? 0) * (this.cycles.proposal ?? 0) + (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0);
@@ -164,7 +166,7 @@ export class NodeEngines {
     if ((work.consensusMessages ?? 0) > 0) stages.push(this.consensusStage(work.consensusMessages ?? 0, note));
     if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note, 'network'));
     if (usesCard && usesCpu && this.hostLink !== null) {
-      const bytes = Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes);
+      const bytes = Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes, work.receiveBytes);
       stages.unshift(this.hostLinkStage(bytes));
     }
     runStages(stages, 0, onDone);

@@ -40,6 +40,11 @@ export interface WorkReceipt {
   /** Bytes this step puts on the wire (the message it produces for the next hop). */
   messageBytes: number;
   /**
+   * Bytes this node takes off the wire (a message it received). Counted by whoever delivers the
+   * message (the simulated network), since the ledger's functions are called with it in hand.
+   */
+  receiveBytes: number;
+  /**
    * Proposals an endorser checked and simulated, and transactions a committer validated: the
    * platform's own logic per message (checks, policy evaluation, rwset bookkeeping), which the
    * counts above do not cover and a host calibration measures.
@@ -75,6 +80,7 @@ export function emptyReceipt(): WorkReceipt {
     rangeRows: 0,
     contractSteps: 0,
     messageBytes: 0,
+    receiveBytes: 0,
     proposals: 0,
     txValidations: 0,
     integrityHashBytes: 0,
@@ -113,6 +119,7 @@ export function addReceipt(target: WorkReceipt, source: WorkReceipt): WorkReceip
   target.contractSteps += source.contractSteps;
   if (source.contract !== undefined && target.contract === undefined) target.contract = source.contract;
   target.messageBytes += source.messageBytes;
+  target.receiveBytes += source.receiveBytes;
   target.proposals += source.proposals;
   target.txValidations += source.txValidations;
   target.integrityHashBytes += source.integrityHashBytes;

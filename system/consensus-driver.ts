@@ -262,17 +262,22 @@ export class ConsensusDriver {
           ? Math.round(rng.random() * msToPs(faults.delayMaxMs))
           : 0;
       this.link(from, to).send(sizeBytes, () => {
-        if (extraPs > 0) this.options.env.schedule(extraPs, () => this.deliver(to, message));
-        else this.deliver(to, message);
+        if (extraPs > 0) this.options.env.schedule(extraPs, () => this.deliver(to, message, sizeBytes));
+        else this.deliver(to, message, sizeBytes);
       });
     }
   }
 
-  private deliver(to: NodeId, message: ConsensusMessage): void {
+  private deliver(to: NodeId, message: ConsensusMessage, sizeBytes: number): void {
     const slot = this.slot(to);
     if (!slot.up) return;
     this.messagesDelivered++;
-    this.process(to, () => slot.node.receive(message));
+    this.process(to, () => {
+      const effects = slot.node.receive(message);
+      // The receiver took the message off the wire before handling it.
+      effects.receipt.receiveBytes += sizeBytes;
+      return effects;
+    });
   }
 
   private link(from: NodeId, to: NodeId): Link {

@@ -8,7 +8,14 @@
  */
 import type { Architecture } from '../engines/architecture.js';
 import { NodeEngines } from '../engines/node-engines.js';
-import { BUILTIN_CHAINCODE_NAMES, createNetwork, defaultPolicy, type Network, type Peer } from '../ledger/index.js';
+import {
+  BUILTIN_CHAINCODE_NAMES,
+  createNetwork,
+  defaultPolicy,
+  emptyReceipt,
+  type Network,
+  type Peer,
+} from '../ledger/index.js';
 import { MemoryWorldState } from '../ledger/state/memory-state.js';
 import { TxIdSet } from '../ledger/state/txid-set.js';
 import { DuplexLink, type Environment, type Link, usToPs } from '../sim/index.js';
@@ -73,9 +80,17 @@ export class SimNetwork {
     this.siteOf.set(name, this.siteOf.get(likeNode) ?? '');
   }
 
-  /** Sends `bytes` from one node to another; `then` runs when the last bit arrives. */
+  /**
+   * Sends `bytes` from one node to another; `then` runs when the receiver has taken the message off
+   * the wire (its kernel's receive path on CPU cores, or its TOE). The clients are load generators
+   * outside the system under test: what they receive costs no simulated time.
+   */
   send(from: string, to: string, bytes: number, then: () => void): void {
-    this.link(from, to).send(bytes, then);
+    this.link(from, to).send(bytes, to === CLIENTS ? then : () => this.receive(to, bytes, then));
+  }
+
+  private receive(to: string, bytes: number, then: () => void): void {
+    this.enginesOf(to).charge({ ...emptyReceipt(), receiveBytes: bytes }, then);
   }
 
   private link(from: string, to: string): Link {

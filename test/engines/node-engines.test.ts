@@ -137,6 +137,27 @@ describe('engines saturated alone', () => {
     expect(saturate(bare, append, blocks).seconds).toBe(0);
   });
 
+  it('receiving costs what sending does: kernel cycles per packet and byte on CPU, the TOE on a BPU', () => {
+    const bytes = 90_000;
+    const messages = 640;
+    const cpu = loadArchitecture('cpu-64core');
+    const mtu = cpu.engines.nic?.mtuBytes ?? 1_500;
+    const cyclesEach =
+      Math.ceil(bytes / mtu) * cpu.engines.cpu.cycles.packet + bytes * cpu.engines.cpu.cycles.networkPerByte;
+    const onCpu = saturate('cpu-64core', { ...emptyReceipt(), receiveBytes: bytes }, messages);
+    const predicted = (messages * cyclesEach) / (cpu.engines.cpu.cores * cpu.engines.cpu.clockGHz * 1e9);
+    expect(onCpu.seconds / predicted).toBeCloseTo(1, 3);
+    const sent = saturate('cpu-64core', { ...emptyReceipt(), messageBytes: bytes }, messages);
+    expect(sent.seconds).toBe(onCpu.seconds);
+    const bpu = loadArchitecture('bpu-2019');
+    const nic = bpu.engines.nic;
+    if (nic === undefined) throw new Error('bpu-2019 has no NIC');
+    const onToe = saturate('bpu-2019', { ...emptyReceipt(), receiveBytes: bytes }, messages);
+    const toeNs = Math.ceil(bytes / nic.mtuBytes) * nic.perPacketNs + (bytes * 8) / nic.gbps;
+    expect(onToe.seconds / ((messages * toeNs) / 1e9)).toBeCloseTo(1, 3);
+    expect(onToe.engines.stats().find((s) => s.engine === 'cpu')?.ops).toBe(0);
+  });
+
   it('SC engine: contracts on separate boards run in parallel, no context switch; on CPU they pay one', () => {
     const work: WorkReceipt = { ...emptyReceipt(), contractSteps: 1000, contract: 'smallbank' };
     const bpu = loadArchitecture('bpu-2019');
