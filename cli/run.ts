@@ -7,7 +7,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { Architecture } from '../engines/architecture.js';
+import { ARCH_PRESETS, type Architecture } from '../engines/architecture.js';
 import { TimelineWriter } from '../reports/timeline.js';
 import { formatSummary } from '../reports/summary.js';
 import { msToPs, parseDurationPs } from '../sim/index.js';
@@ -44,7 +44,7 @@ export function registerRun(program: Command): void {
     .description('simulate a workload on an architecture and a baseline; write the report and print a summary')
     .option(
       '--arch <preset|file>',
-      'architecture under test (preset: cpu-64core, bpu-2019, bpu-1m; or a YAML/JSON file)',
+      `architecture under test (preset: ${ARCH_PRESETS.join(', ')}; or a YAML/JSON file)`,
       RUN_DEFAULTS.arch,
     )
     .option('--baseline <preset|file|none>', "baseline architecture, or 'none'", RUN_DEFAULTS.baseline)

@@ -44,9 +44,9 @@ describe('engines saturated alone', () => {
   });
 
   it('CPU baseline: P-256 verifies complete at cores × clock / cycles (≈ 380K/s on 64 cores, the paper)', () => {
-    const arch = loadArchitecture('cpu-64core');
+    const arch = loadArchitecture('cpu-64core-paper');
     const ops = 64 * 500;
-    const { seconds, engines } = saturate('cpu-64core', { ...emptyReceipt(), verifies: { p256: 1 } }, ops);
+    const { seconds, engines } = saturate('cpu-64core-paper', { ...emptyReceipt(), verifies: { p256: 1 } }, ops);
     const predicted = (arch.engines.cpu.cores * arch.engines.cpu.clockGHz * 1e9) / arch.engines.cpu.cycles.verifyP256;
     expect(ops / seconds / predicted).toBeCloseTo(1, 3);
     expect(predicted).toBeGreaterThan(375_000);
@@ -232,7 +232,7 @@ describe('architecture files', () => {
     );
     expect(() => loadArchitecture(write('e.yaml', 'name: [unclosed'))).toThrow(/e\.yaml: not valid YAML/);
     expect(() => loadArchitecture(join(dir, 'missing.yaml'))).toThrow(
-      /missing\.yaml: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/,
+      /missing\.yaml: no such file, and not a preset; arch presets: cpu-64core, cpu-64core-paper, bpu-2019, bpu-1m/,
     );
   });
 

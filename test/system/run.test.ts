@@ -99,7 +99,7 @@ serves: { verify: crypto }
   it.each([
     [
       ['--arch', 'bpu-2020'],
-      /preset bpu-2020|bpu-2020: no such file, and not a preset; arch presets: cpu-64core, bpu-2019, bpu-1m/,
+      /preset bpu-2020|bpu-2020: no such file, and not a preset; arch presets: cpu-64core, cpu-64core-paper, bpu-2019, bpu-1m/,
     ],
     [['--workload', 'tpcc'], /--workload: unknown workload 'tpcc'; allowed: smallbank, kv, kv-insert/],
     [['--duration', 'soon'], /--duration: expected a positive time such as 2s or 500ms, got 'soon'/],
