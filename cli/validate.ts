@@ -107,15 +107,17 @@ export function registerValidate(program: Command): void {
         }
         const lines = [
           `validation on ${result.host}, ${result.txs} txs per case, median of ${result.repeat} run(s)`,
-          '| workload | workers | phase | measured tx/s | predicted tx/s | error % | measured ms | predicted ms | error % |',
-          '|:--|--:|:--|--:|--:|--:|--:|--:|--:|',
+          "| workload | workers | phase | measured tx/s | predicted tx/s | error % | runs' error % | measured ms | predicted ms | error % |",
+          '|:--|--:|:--|--:|--:|--:|:--|--:|--:|--:|',
         ];
         for (const c of result.cases) {
           lines.push(
-            `| ${c.workload} | ${c.workers} | ${c.phase} | ${c.measuredTps} | ${c.predictedTps} | ${c.errorPct} | ${c.measuredLatencyMs ?? ''} | ${c.predictedLatencyMs ?? ''} | ${c.latencyErrorPct ?? ''} |`,
+            `| ${c.workload} | ${c.workers} | ${c.phase} | ${c.measuredTps} | ${c.predictedTps} | ${c.errorPct} | ${c.errorSpreadPct[0]} … ${c.errorSpreadPct[1]} | ${c.measuredLatencyMs ?? ''} | ${c.predictedLatencyMs ?? ''} | ${c.latencyErrorPct ?? ''} |`,
           );
         }
-        lines.push(`max |error|: throughput ${result.maxAbsErrorPct} %, latency ${result.maxAbsLatencyErrorPct} %`);
+        lines.push(
+          `throughput |error|: median over cases ${result.medianAbsErrorPct} %, ${Math.round(result.shareWithin15Pct * 100)} % of cases within 15 %, max ${result.maxAbsErrorPct} %; latency max ${result.maxAbsLatencyErrorPct} %`,
+        );
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
     );

@@ -82,6 +82,8 @@ describe('calibrate and validate', () => {
       'donothing,kv',
       '--workers',
       '1',
+      '--repeat',
+      '2',
       '--json',
     );
     expect(run.stderr).toBe('');
@@ -94,9 +96,14 @@ describe('calibrate and validate', () => {
         measuredTps: number;
         predictedTps: number;
         errorPct: number;
+        errorSpreadPct: [number, number];
       }[];
       maxAbsErrorPct: number;
+      medianAbsErrorPct: number;
+      shareWithin15Pct: number;
+      repeat: number;
     };
+    expect(result.repeat).toBe(2);
     expect(result.cases.map((c) => `${c.workload}/${c.workers}/${c.phase}`)).toEqual([
       'donothing/1/endorse',
       'donothing/1/validate+commit',
@@ -109,7 +116,14 @@ describe('calibrate and validate', () => {
       expect(c.measuredTps).toBeGreaterThan(0);
       expect(c.predictedTps).toBeGreaterThan(0);
       expect(c.errorPct).toBeCloseTo(((c.predictedTps - c.measuredTps) / c.measuredTps) * 100, 0);
+      // The error of the medians (of two runs: their means) lies between the two runs' own errors.
+      expect(c.errorSpreadPct[0]).toBeLessThanOrEqual(c.errorSpreadPct[1]);
+      expect(c.errorPct).toBeGreaterThanOrEqual(c.errorSpreadPct[0] - 0.2);
+      expect(c.errorPct).toBeLessThanOrEqual(c.errorSpreadPct[1] + 0.2);
     }
+    const absolute = result.cases.map((c) => Math.abs(c.errorPct)).sort((a, b) => a - b);
+    expect(result.medianAbsErrorPct).toBeCloseTo((absolute[2]! + absolute[3]!) / 2, 6);
+    expect(result.shareWithin15Pct).toBeCloseTo(absolute.filter((e) => e <= 15).length / absolute.length, 3);
     expect(result.maxAbsErrorPct).toBeGreaterThanOrEqual(
       Math.max(...result.cases.map((c) => Math.abs(c.errorPct))) - 1e-9,
     );
