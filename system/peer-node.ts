@@ -1,20 +1,23 @@
 /**
  * A committing peer: blocks arrive in its inbox, possibly out of order (the orderer's sends to a
  * peer can overtake each other on a multi-lane engine), and it validates and commits them strictly
- * in block order, one at a time, as Fabric's deliver client and committer do.
+ * in block order, as Fabric's deliver client and committer do.
  *
- * Validation is two steps, each charged to the peer's engines with the block's transactions as
- * independent pieces: `prepare` (decode, identity and policy checks, signature checks) and
- * `commitPrepared` (MVCC and state writes). The commit's state change becomes visible when the
- * commit step starts; endorsements that arrive during the write phase (microseconds) therefore see
- * the new state slightly early.
+ * Validation is two steps charged to the peer's engines: `prepare` (decode, identity and policy
+ * checks, signature checks; the block's transactions as independent pieces, as Fabric validates
+ * them in parallel) and `commitPrepared` (MVCC checks, the block store's append, state writes; one
+ * transaction after another, as Fabric's committer does, unless the architecture's `commit.parallel`
+ * says otherwise). The next block is prepared once this one is committed, or, with
+ * `commit.pipelined` (FastFabric), while it commits. The commit's state change becomes visible
+ * when the commit step starts; endorsements that arrive during the write phase therefore see the
+ * new state slightly early.
  *
- * The peer's serial committer is a resource of its own, reported as engine `validator`: a saturated
- * serial committer limits throughput while each engine it uses is only partly busy.
+ * The peer's committer is a resource of its own, reported as engine `validator` (busy while a
+ * block is being prepared or committed): a saturated committer limits throughput while each engine
+ * it uses is only partly busy.
  *
- * Callbacks, not a generator process: the peer's behaviour is two charges in sequence per block,
- * and the engines' `charge(work, then)` already is the wait, so a process would add a layer
- * without making the two steps clearer.
+ * Callbacks, not a generator process: a block's life is two charges, and the engines'
+ * `charge(work, then)` already is the wait; `pump` starts whatever the two steps' state allows.
  */
 import type { NodeEngines } from '../engines/node-engines.js';
 import {
