@@ -13,7 +13,15 @@
  * and network work without a TOE pays kernel per-packet and per-byte cycles (remedy 6). When one
  * charge uses both card engines and CPU cores, its data crosses the host link (PCIe DMA) once.
  */
-import { type Environment, Pipeline, Server, cyclesToPs, nsToPs } from '../sim/index.js';
+import {
+  cyclesToPs,
+  type Environment,
+  nsToPs,
+  Pipeline,
+  type PipelineStats,
+  Server,
+  type ServerStats,
+} from '../sim/index.js';
 import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
 import { SCHEMES, type Scheme, type WorkReceipt } from '../ledger/receipt.js';
 
@@ -202,16 +210,17 @@ export class NodeEngines {
     const all: EngineStats[] = [];
     this.forEachResource((engine, resource) => {
       if (resource === null) return;
-      const common = { node: this.node, engine, lanes: resource.lanes };
-      if (resource instanceof Pipeline) {
-        const s = resource.stats();
-        const figures = { utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec };
-        all.push({ ...common, ...figures, ops: s.submitted });
-      } else {
-        const s = resource.stats();
-        const figures = { utilisation: s.utilisation, meanQueueLength: s.meanQueueLength, opsPerSec: s.opsPerSec };
-        all.push({ ...common, ...figures, ops: s.completed });
-      }
+      const s = resource.stats();
+      all.push({
+        node: this.node,
+        engine,
+        lanes: resource.lanes,
+        utilisation: s.utilisation,
+        meanQueueLength: s.meanQueueLength,
+        opsPerSec: s.opsPerSec,
+        // A server counts operations as they complete; a pipeline as they enter (its exits are fixed then).
+        ops: resource instanceof Pipeline ? (s as PipelineStats).submitted : (s as ServerStats).completed,
+      });
     });
     return all;
   }

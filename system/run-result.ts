@@ -26,9 +26,8 @@ export interface RunOutcome {
   validators: readonly ValidatorStats[];
   orderingStats: EngineStats[];
   utilisation: Record<string, number[]>;
+  /** Closed: measured up to the window's end or the run's. */
   window: WindowUtilisation;
-  /** Busy lane-time of every engine now (at the end of the run). */
-  busyNow: () => BusySnapshot;
   /** The peer whose commits notify clients: its hashes are the run's fingerprint. */
   notifier: Peer;
   integrity: ArchResult['integrity'] | undefined;
@@ -98,11 +97,8 @@ export function archResult(run: RunOutcome): ArchResult {
 
 /** Each engine with its utilisation over the measurement window and over the whole run. */
 function engineResults(run: RunOutcome): (EngineStats & { runUtilisation: number })[] {
-  const nowPs = run.net.env.nowPs;
-  const final = run.busyNow();
   return allEngineStats(run.net, run.validators, run.orderingStats).map((s) => {
-    const key = `${s.node}.${s.engine}`;
-    const utilisation = run.window.utilisation(key, s.lanes, final.get(key) ?? 0, nowPs);
+    const utilisation = run.window.utilisation(`${s.node}.${s.engine}`, s.lanes);
     return { ...s, utilisation, runUtilisation: s.utilisation };
   });
 }

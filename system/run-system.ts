@@ -30,7 +30,7 @@ import { RunMetrics, type TxRecord, UtilisationSeries } from './run-metrics.js';
 import { CLIENTS, ORDERER, PROXY, SimNetwork } from './sim-network.js';
 import { SoloOrderer } from './solo-orderer.js';
 import { type IntegrityOptions, StateIntegrity } from './state-integrity.js';
-import { type BusySnapshot, WindowUtilisation } from './window-utilisation.js';
+import { WindowUtilisation } from './window-utilisation.js';
 import type { ArchResult } from '../reports/run-report.js';
 
 export type { CryptoModeFlag, SystemRunOptions, TraceSource };
@@ -80,9 +80,11 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     if (clients.active()) env.schedule(metrics.seriesWindowPs, sample);
   };
   env.schedule(metrics.seriesWindowPs, sample);
-  const busy = (): BusySnapshot => busyNow(net, validators, ordering);
-  const window = new WindowUtilisation(env, metrics.warmupPs, options.durationPs, busy);
+  const window = new WindowUtilisation(env, metrics.warmupPs, options.durationPs, () =>
+    busyNow(net, validators, ordering),
+  );
   env.run(options.durationPs + options.drainPs);
+  window.close();
   return archResult({
     options,
     net,
@@ -91,7 +93,6 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     orderingStats: ordering.engineStats(),
     utilisation: sampler.busySeries(),
     window,
-    busyNow: busy,
     notifier,
     integrity: integrity?.result(notifier),
   });

@@ -15,15 +15,13 @@ export type BusySnapshot = Map<string, number>;
 export class WindowUtilisation {
   private atStart: BusySnapshot | null = null;
   private atEnd: BusySnapshot | null = null;
-  private endedPs: number;
 
   constructor(
-    env: Environment,
+    private readonly env: Environment,
     private readonly startPs: number,
-    endPs: number,
-    busyNow: () => BusySnapshot,
+    private endPs: number,
+    private readonly busyNow: () => BusySnapshot,
   ) {
-    this.endedPs = endPs;
     env.scheduleAt(startPs, () => {
       this.atStart = busyNow();
     });
@@ -32,16 +30,19 @@ export class WindowUtilisation {
     });
   }
 
-  /**
-   * The busy share of `lanes` over the window. A run that stopped before the window's end (a short
-   * trace) is measured up to where it stopped, from `finalBusy` at `finalPs`.
-   */
-  utilisation(key: string, lanes: number, finalBusyPs: number, finalPs: number): number {
-    const endBusy = this.atEnd === null ? finalBusyPs : (this.atEnd.get(key) ?? 0);
-    const endPs = this.atEnd === null ? Math.min(finalPs, this.endedPs) : this.endedPs;
-    const startBusy = this.atStart?.get(key) ?? 0;
-    const windowPs = endPs - this.startPs;
+  /** After the run: a run that stopped before the window's end (a short trace) is measured up to where it stopped. */
+  close(): void {
+    if (this.atEnd !== null) return;
+    this.atEnd = this.busyNow();
+    this.endPs = Math.min(this.endPs, this.env.nowPs);
+  }
+
+  /** The busy share of `lanes` over the window (after `close`). */
+  utilisation(key: string, lanes: number): number {
+    const windowPs = this.endPs - this.startPs;
     if (windowPs <= 0 || lanes <= 0) return 0;
+    const startBusy = this.atStart?.get(key) ?? 0;
+    const endBusy = this.atEnd?.get(key) ?? 0;
     return (endBusy - startBusy) / (lanes * windowPs);
   }
 }
