@@ -67,6 +67,12 @@ const cycleCosts = z
     txValidation: nonNegative.optional(),
     /** The runtime's own work on helper threads per validated transaction (garbage collection, the store's write thread); host models only. */
     backgroundPerTx: nonNegative.optional(),
+    /**
+     * A card's control path: the host CPU's driver work per message the card handles (submitting
+     * the work, taking its completion, bookkeeping). Charged only on nodes whose card serves some of
+     * the message's work; 0 when absent.
+     */
+    controlPerMessage: nonNegative.optional(),
   })
   .strict();
 
@@ -137,8 +143,19 @@ const nicSchema = z
   })
   .strict();
 
+/**
+ * The card's PCIe link to its host. Each message the card handles crosses it once: its bytes when
+ * the network is on the host (the card must fetch them), else a descriptor of `descriptorBytes`
+ * (the data stays on the card behind its TOE), plus any block bytes going to the host's block store.
+ */
 const hostLinkSchema = z
-  .object({ lanes: z.int().min(1).max(64), gbpsPerLane: positive, dmaSetupNs: nonNegative, ...sizing })
+  .object({
+    lanes: z.int().min(1).max(64),
+    gbpsPerLane: positive,
+    dmaSetupNs: nonNegative,
+    descriptorBytes: z.int().min(0).max(4_096).default(64),
+    ...sizing,
+  })
   .strict();
 
 const bftSchema = z.object({ lanes, perMessageNs: positive, ...sizing }).strict();

@@ -82,7 +82,7 @@ export class NodeEngines {
   readonly contractExecutions = new Map<string, number>();
 
   constructor(
-    env: Environment,
+    private readonly env: Environment,
     readonly arch: Architecture,
     readonly node: string,
   ) {
@@ -173,10 +173,7 @@ export class NodeEngines {
     if (hasAny(work.signs)) stages.push(this.signatureStage('sign', work.signs, note));
     if ((work.consensusMessages ?? 0) > 0) stages.push(this.consensusStage(work.consensusMessages ?? 0, note));
     if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note, 'network'));
-    if (usesCard && usesCpu && this.hostLink !== null) {
-      const bytes = Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes, work.receiveBytes);
-      stages.unshift(this.hostLinkStage(bytes));
-    }
+    if (usesCard) this.addControlPath(work, stages, usesCpu);
     runStages(stages, 0, onDone);
   }
 
@@ -428,12 +425,35 @@ export class NodeEngines {
     return this.splitOn(this.cpu, this.cpuPs(messages * this.cycles.consensusMessage), messages, 'consensus');
   }
 
+  /**
+   * A message the card handles is first submitted by the host's driver (CPU cycles) and crosses
+   * the PCIe link: its bytes when the network is on the host, else a descriptor, plus block bytes
+   * bound for the host's block store. Without a control cost, the link is charged only when host and
+   * card share the message's work.
+   */
+  private addControlPath(work: WorkReceipt, stages: StageRunner[], usesCpu: boolean): void {
+    const controlCycles = this.cycles.controlPerMessage ?? 0;
+    const link = this.arch.engines.hostLink;
+    if (link !== undefined && (usesCpu || controlCycles > 0)) {
+      const networkOnCard = this.engineOf.network === 'nic' && this.arch.engines.nic?.toe === true;
+      const messageBytes = networkOnCard
+        ? link.descriptorBytes
+        : Math.max(work.decodeBytes, work.encodeBytes, work.messageBytes, work.receiveBytes);
+      const storageBytes = this.storage === null ? 0 : work.storageWriteBytes;
+      stages.unshift(this.hostLinkStage(controlCycles > 0 ? messageBytes + storageBytes : messageBytes));
+    }
+    if (controlCycles > 0) stages.unshift(this.splitOn(this.cpu, this.cpuPs(controlCycles), 1, 'control'));
+  }
+
   private hostLinkStage(bytes: number): StageRunner {
     const link = this.arch.engines.hostLink;
     const server = this.hostLink;
     if (link === undefined || server === null) return (done) => done();
-    const ns = link.dmaSetupNs + (bytes * 8) / (link.lanes * link.gbpsPerLane);
-    return this.splitOn(server, nsToPs(ns), 1, 'dma');
+    // The link is held for the transfer only; the DMA set-up is latency (a DMA engine keeps many
+    // descriptors in flight), so it delays this message without holding the link.
+    const transfer = this.splitOn(server, nsToPs((bytes * 8) / (link.lanes * link.gbpsPerLane)), 1, 'dma');
+    const setupPs = nsToPs(link.dmaSetupNs);
+    return (done) => transfer(() => (setupPs > 0 ? this.env.schedule(setupPs, done) : done()));
   }
 }
 
