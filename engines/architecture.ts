@@ -73,6 +73,12 @@ const cycleCosts = z
      * the message's work; 0 when absent.
      */
     controlPerMessage: nonNegative.optional(),
+    /**
+     * The chaincode runs in its own process (Fabric's chaincode container): each state access of an
+     * endorsement (GetState, PutState) is a round trip over the shim's stream, these cycles on the
+     * peer's cores each. 0 when absent (in-process chaincode, or an SC engine).
+     */
+    chaincodeCall: nonNegative.optional(),
   })
   .strict();
 
@@ -176,6 +182,31 @@ const storageSchema = z.object({ writeGBps: positive, syncLatencyNs: nonNegative
  */
 const commitSchema = z.object({ parallel: z.boolean().default(false), pipelined: z.boolean().default(false) }).strict();
 
+/**
+ * Switches of the peer software for the optimisations published Fabric work measured one at a time,
+ * so a published optimisation ladder can be replayed as a sweep (`arch.platform.<switch>`). The
+ * defaults are today's Fabric; a Fabric 1.0-era peer turns them off.
+ */
+const platformSchema = z
+  .object({
+    /**
+     * Deserialised identities are cached (Thakkar et al. 2018; Fabric ≥ 1.1). Off, every signature
+     * check first decodes the signer's certificate (`certificateBytes`) and checks it against its
+     * CA: one more verify, against a known key.
+     */
+    identityCache: z.boolean().default(true),
+    certificateBytes: z.int().min(0).max(65_536).default(800),
+    /**
+     * How many times the committer unmarshals each block's bytes. Fabric 1.x unmarshals a
+     * transaction again in several validation steps; FastFabric's cache of unmarshalled blocks
+     * (Gorenflo et al. 2019) makes it once.
+     */
+    unmarshalPasses: z.int().min(1).max(16).default(1),
+    /** A block's transactions are validated side by side (Fabric ≥ 1.1's validator pool); off, one after another. */
+    parallelValidation: z.boolean().default(true),
+  })
+  .strict();
+
 const servesSchema = z
   .object(
     Object.fromEntries(WORK_KINDS.map((kind) => [kind, z.enum(ENGINE_NAMES).optional()])) as Record<
@@ -204,6 +235,8 @@ export const architectureSchema = z
       .strict(),
     /** Absent: serial, as Fabric. */
     commit: commitSchema.optional(),
+    /** Absent: today's Fabric (every switch at its default). */
+    platform: platformSchema.optional(),
     serves: servesSchema.default({}),
     /** Written by `bpusim calibrate`: what each cost was measured from, with its spread (informative). */
     calibration: z

@@ -133,7 +133,8 @@ export class NodeEngines {
    * Times `work` on this node's engines; `onDone` runs when its last stage completes.
    * `parallelism`: independent pieces the work splits into (1 for one transaction).
    */
-  charge(work: WorkReceipt, onDone: () => void, parallelism = 1): void {
+  charge(counted: WorkReceipt, onDone: () => void, parallelism = 1): void {
+    const work = this.withPlatform(counted);
     const stages: StageRunner[] = [];
     let usesCard = false;
     let usesCpu = false;
@@ -146,8 +147,11 @@ export class NodeEngines {
     // A message is taken off the wire (kernel TCP on CPU cores, or the TOE) before it is decoded.
     if (work.receiveBytes > 0) stages.push(this.networkStage(work.receiveBytes, note, 'receive'));
     if (work.decodeBytes > 0) stages.push(this.bytesStage('decode', work.decodeBytes, pieces, note));
+    const proposals = work.proposals ?? 0;
     const logicCycles =
-      (work.proposals ?? 0) * (this.cycles.proposal ?? 0) + (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0);
+      proposals * (this.cycles.proposal ?? 0) +
+      (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0) +
+      (proposals > 0 ? (work.stateReads + work.stateWrites) * (this.cycles.chaincodeCall ?? 0) : 0);
     if (logicCycles > 0) {
       // The ledger's own per-message logic runs on the host CPU whatever the card has.
       note('cpu');
@@ -175,6 +179,35 @@ export class NodeEngines {
     if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note, 'network'));
     if (usesCard) this.addControlPath(work, stages, usesCpu);
     runStages(stages, 0, onDone);
+  }
+
+  /** The independent pieces a block of `txCount` transactions validates in (platform.parallelValidation). */
+  validationPieces(txCount: number): number {
+    return this.arch.platform?.parallelValidation === false ? 1 : Math.max(1, txCount);
+  }
+
+  /**
+   * The receipt as this node's peer software does the work (architecture `platform`): without an
+   * identity cache, each signature checked first decodes its signer's certificate and verifies it
+   * against the CA (a known key); the committer may unmarshal the same bytes several times.
+   */
+  private withPlatform(work: WorkReceipt): WorkReceipt {
+    const platform = this.arch.platform;
+    if (platform === undefined) return work;
+    const passes = platform.unmarshalPasses;
+    const identities = platform.identityCache ? 0 : sumCounts(work.verifies);
+    if (passes === 1 && identities === 0) return work;
+    const verifies: Partial<Record<Scheme, number>> = {};
+    // Each signature's certificate was signed by a CA with the same scheme (one MSP per scheme here).
+    for (const scheme of SCHEMES) {
+      const count = work.verifies[scheme] ?? 0;
+      if (count > 0) verifies[scheme] = identities > 0 ? 2 * count : count;
+    }
+    return {
+      ...work,
+      verifies,
+      decodeBytes: work.decodeBytes * passes + identities * platform.certificateBytes,
+    };
   }
 
   /** Each engine's busy lane-time (ps) up to now, named as in `stats()`. */
@@ -470,8 +503,12 @@ function makePipeline(
   });
 }
 
+function sumCounts(counts: Partial<Record<Scheme, number>>): number {
+  return (counts.p256 ?? 0) + (counts.ed25519 ?? 0) + (counts.bls ?? 0);
+}
+
 function hasAny(counts: Partial<Record<Scheme, number>>): boolean {
-  return (counts.p256 ?? 0) + (counts.ed25519 ?? 0) + (counts.bls ?? 0) > 0;
+  return sumCounts(counts) > 0;
 }
 
 /** Runs parts side by side; done when all are. */

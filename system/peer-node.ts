@@ -183,7 +183,7 @@ export class PeerNode {
       entry.results = results;
       this.pump();
     };
-    this.engines.charge(receipt, done, Math.max(1, block.data.length));
+    this.engines.charge(receipt, done, this.engines.validationPieces(block.data.length));
   }
 
   private startCommit(entry: InFlightBlock): void {

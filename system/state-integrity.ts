@@ -367,9 +367,8 @@ export class StateIntegrity {
         const commit = joiner.validateAndCommit(block);
         const receipt = addReceipt({ ...emptyReceipt(), decodeBytes: bytes }, commit.receipt);
         result.blocksReplayed += 1;
-        ctx
-          .enginesOf(joiner.name)
-          .charge(receipt, () => this.catchUp(joiner, result, atPs), Math.max(1, block.data.length));
+        const engines = ctx.enginesOf(joiner.name);
+        engines.charge(receipt, () => this.catchUp(joiner, result, atPs), engines.validationPieces(block.data.length));
       }),
     );
   }
