@@ -14,6 +14,7 @@ import { validate } from '../calibrate/validate.js';
 import { loadArchitecture } from '../engines/architecture.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
+import { runPublished } from './validate-published.js';
 import { intFlag } from './_parse.js';
 
 interface ValidateFlags {
@@ -25,6 +26,9 @@ interface ValidateFlags {
   store: string;
   repeat: number;
   recalibrateEach?: boolean;
+  published?: boolean;
+  duration: string;
+  blocks: number;
   json?: boolean;
 }
 
@@ -58,9 +62,19 @@ export function registerValidate(program: Command): void {
       '--recalibrate-each',
       'calibrate again (shorter trials) right before each run: on a host whose speed drifts, costs measured minutes earlier mislead',
     )
+    .option(
+      '--published',
+      "predict published systems from presets built of component figures (no host bench): each publication's figure, the model's prediction, the error",
+    )
+    .option('--duration <time>', '--published: simulated time of each end-to-end run', '500ms')
+    .option('--blocks <n>', '--published: blocks of each validator bench', intFlag('--blocks', 2, 100_000), 100)
     .option('--json', 'print one JSON object')
     .action(
       action(async (flags: ValidateFlags) => {
+        if (flags.published === true) {
+          runPublished(flags, (line) => process.stderr.write(`validate: ${line}\n`));
+          return;
+        }
         const workloads = parseList(
           '--workloads',
           flags.workloads,

@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
 
-export const ARCH_PRESETS = ['cpu-64core', 'cpu-64core-paper', 'bpu-2019', 'bpu-1m'] as const;
+export const ARCH_PRESETS = [
+  'cpu-64core',
+  'cpu-64core-paper',
+  'bpu-2019',
+  'bpu-1m',
+  'fabric-1.4',
+  'fastfabric',
+  'fpga-validator',
+] as const;
 
 export const WORK_KINDS = [
   'sign',

@@ -39,6 +39,20 @@ export {
   type RunInstruments,
 } from './report.js';
 export type { ArrivalSpec, CryptoModeFlag, SystemRunOptions, TraceSource } from './run-options.js';
+export {
+  type CapacityOptions,
+  type CapacityPoint,
+  type CapacityResult,
+  findCapacity,
+  type RunAtRate,
+} from './capacity.js';
+export {
+  type PublishedCase,
+  type PublishedOptions,
+  type PublishedPrediction,
+  PUBLISHED_CASES,
+  predictPublished,
+} from './published.js';
 export { rerunReport } from './rerun.js';
 export { runSystem } from './run-system.js';
 export { HOLD_FRACTION, parsePeerSweep, sweepPeers } from './scalability.js';
@@ -54,3 +68,4 @@ export { mergeSweeps, runSweep, SWEEP_FORMAT, type SweepOutput } from './sweep.j
 export { expandGrid, type Grid, type GridPoint, parseGrid, pointRun } from './sweep-grid.js';
 export { recordTrace, type TraceRecordOptions } from './trace-record.js';
 export { loadTopology, TOPOLOGY_PRESETS, type Topology } from './topology.js';
+export { benchValidator, type ValidatorBenchResult } from './validator-bench.js';

@@ -1,0 +1,93 @@
+/**
+ * Capacity: the highest offered rate an architecture sustains on a scenario — committed TPS at
+ * least 95 % of the arrivals over the measurement window. Found by doubling the rate
+ * from `startTps` until a run does not hold, then bisecting (geometrically) between the last rate
+ * that held and the first that did not, until they are within `tolerance` of each other. Every run
+ * is kept as a point, so the curve up to the knee is in the result, with the bottleneck of the
+ * first rate that does not hold (where the machine saturates).
+ *
+ * Committed counts VALID transactions only: on a contended workload MVCC conflicts lower the
+ * capacity found (a workload with conflicts has less useful throughput), which is why published
+ * comparisons use conflict-free or large key spaces.
+ */
+import { psToSeconds } from '../sim/index.js';
+import { HOLD_FRACTION } from './scalability.js';
+import { runSystem, type SystemRunOptions } from './run-system.js';
+
+/** Blocks' worth of arrivals a run lasts at least (its window, the last ¾, then holds ≈ 45 blocks: ±2 %). */
+const BLOCKS_PER_RUN = 60;
+const MIN_ARRIVALS = 4_000;
+
+export interface CapacityPoint {
+  readonly offeredTps: number;
+  readonly committedTps: number;
+  readonly holds: boolean;
+  readonly p99LatencyMs: number;
+  readonly bottleneck: string;
+}
+
+export interface CapacityResult {
+  readonly architecture: string;
+  /** The highest offered rate that held (0 when even `startTps` did not). */
+  readonly capacityTps: number;
+  /** Bottleneck of the lowest rate that did not hold (or of the highest run, when every run held). */
+  readonly bottleneckAtKnee: string;
+  readonly points: readonly CapacityPoint[];
+}
+
+export interface CapacityOptions {
+  readonly startTps: number;
+  readonly maxTps: number;
+  /** Stop bisecting when the failing rate is within this factor above the holding one (0.05: 5 %). */
+  readonly tolerance: number;
+  readonly onPoint?: (point: CapacityPoint) => void;
+}
+
+/** The run at `rate` offered for at least `minDurationS` (arrival process and duration resolved for it). */
+export type RunAtRate = (rate: number, minDurationS: number) => SystemRunOptions;
+
+export function findCapacity(runAt: RunAtRate, search: CapacityOptions): CapacityResult {
+  const points: CapacityPoint[] = [];
+  let architecture = '';
+  const run = (rate: number): CapacityPoint => {
+    // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
+    // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals.
+    // Enough arrivals, too, that their count is within a few percent of the rate (Poisson: ±1/√n).
+    const probe = runAt(rate, 0);
+    const minArrivals = Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount);
+    const options = runAt(rate, minArrivals / rate);
+    architecture = options.arch.name;
+    const result = runSystem(options);
+    // Held against the arrivals that came (an open process's count varies about the rate).
+    const arrivedTps = result.submittedTxs / psToSeconds(options.durationPs);
+    const point = {
+      offeredTps: rate,
+      committedTps: result.committedTps,
+      holds: result.committedTps >= HOLD_FRACTION * Math.min(rate, arrivedTps),
+      p99LatencyMs: result.latencyMs.p99,
+      bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
+    };
+    points.push(point);
+    search.onPoint?.(point);
+    return point;
+  };
+  let held: CapacityPoint | null = null;
+  let failed: CapacityPoint | null = null;
+  for (let rate = search.startTps; rate <= search.maxTps && failed === null; rate *= 2) {
+    const point = run(Math.round(rate));
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  while (held !== null && failed !== null && failed.offeredTps > held.offeredTps * (1 + search.tolerance)) {
+    const point = run(Math.round(Math.sqrt(held.offeredTps * failed.offeredTps)));
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  const knee = failed ?? points[points.length - 1];
+  return {
+    architecture,
+    capacityTps: held?.offeredTps ?? 0,
+    bottleneckAtKnee: knee?.bottleneck ?? '',
+    points,
+  };
+}
