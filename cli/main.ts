@@ -11,6 +11,7 @@ import { EXIT_BAD_INPUT, isBadInput } from './_errors.js';
 import { registerBench } from './bench.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerValidate } from './validate.js';
+import { registerSensitivity } from './sensitivity.js';
 import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCalibrate(program);
   registerValidate(program);
+  registerSensitivity(program);
   registerConsensus(program);
   registerReports(program);
   registerSweepGrid(program);

@@ -10,7 +10,11 @@
  * capacity found (a workload with conflicts has less useful throughput), which is why published
  * comparisons use conflict-free or large key spaces.
  */
-import { psToSeconds } from '../sim/index.js';
+import { createHash } from 'node:crypto';
+import type { Architecture } from '../engines/architecture.js';
+import { parseDurationPs, psToSeconds, secondsToPs } from '../sim/index.js';
+import { resolveScenario, type Scenario } from './scenario.js';
+import type { Topology } from './topology.js';
 import { HOLD_FRACTION } from './scalability.js';
 import { runSystem, type SystemRunOptions } from './run-system.js';
 
@@ -46,27 +50,58 @@ export interface CapacityOptions {
 /** The run at `rate` offered for at least `minDurationS` (arrival process and duration resolved for it). */
 export type RunAtRate = (rate: number, minDurationS: number) => SystemRunOptions;
 
-export function findCapacity(runAt: RunAtRate, search: CapacityOptions): CapacityResult {
-  const points: CapacityPoint[] = [];
-  let architecture = '';
-  const run = (rate: number): CapacityPoint => {
-    // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
-    // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals.
-    // Enough arrivals, too, that their count is within a few percent of the rate (Poisson: ±1/√n).
-    const probe = runAt(rate, 0);
-    const minArrivals = Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount);
-    const options = runAt(rate, minArrivals / rate);
-    architecture = options.arch.name;
-    const result = runSystem(options);
-    // Held against the arrivals that came (an open process's count varies about the rate).
-    const arrivedTps = result.submittedTxs / psToSeconds(options.durationPs);
-    const point = {
+/**
+ * The scenario's runs at any rate on `arch` (modeled signatures, no baseline): the arrival process
+ * and duration are resolved again for each rate, since an open process carries its rate. The
+ * scenario's duration is a floor; `topology` replaces the scenario's when given.
+ */
+export function scenarioRunAt(scenario: Scenario, arch: Architecture, topology?: Topology): RunAtRate {
+  const floorPs = parseDurationPs(scenario.duration) ?? 0;
+  return (rate, minDurationS) => {
+    const durationMs = Math.ceil(Math.max(floorPs, secondsToPs(minDurationS)) / 1e9);
+    const resolved = resolveScenario({
+      ...scenario,
+      baseline: 'none',
+      crypto: 'modeled',
+      rate,
+      duration: `${durationMs}ms`,
+    });
+    return { ...resolved.options, ...(topology === undefined ? {} : { topology }), arch };
+  };
+}
+
+/**
+ * One run of the search at `rate`, with a fingerprint of its whole result (two runs with the same
+ * fingerprint simulated the same thing).
+ */
+export function runCapacityPoint(runAt: RunAtRate, rate: number): { point: CapacityPoint; fingerprint: string } {
+  // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
+  // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals, and
+  // enough arrivals that their count is within a few percent of the rate (Poisson: ±1/√n).
+  const probe = runAt(rate, 0);
+  const minArrivals = Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount);
+  const options = runAt(rate, minArrivals / rate);
+  const result = runSystem(options);
+  // Held against the arrivals that came (an open process's count varies about the rate).
+  const arrivedTps = result.submittedTxs / psToSeconds(options.durationPs);
+  const { architecture: _name, ...simulated } = result;
+  return {
+    point: {
       offeredTps: rate,
       committedTps: result.committedTps,
       holds: result.committedTps >= HOLD_FRACTION * Math.min(rate, arrivedTps),
       p99LatencyMs: result.latencyMs.p99,
       bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
-    };
+    },
+    fingerprint: createHash('sha256').update(JSON.stringify(simulated)).digest('hex'),
+  };
+}
+
+export function findCapacity(runAt: RunAtRate, search: CapacityOptions): CapacityResult {
+  const points: CapacityPoint[] = [];
+  const architecture = runAt(search.startTps, 0).arch.name;
+  const run = (rate: number): CapacityPoint => {
+    const { point } = runCapacityPoint(runAt, rate);
     points.push(point);
     search.onPoint?.(point);
     return point;

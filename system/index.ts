@@ -63,6 +63,13 @@ export {
   type Scenario,
   type SharedRunOptions,
 } from './scenario.js';
+export {
+  assumedFigures,
+  runSensitivity,
+  type SensitivityResult,
+  type SensitivityRow,
+  type SensitivityRunOptions,
+} from './sensitivity.js';
 export { type SizeOptions, type SizingResult, sizeArchitecture } from './sizing.js';
 export { mergeSweeps, runSweep, SWEEP_FORMAT, type SweepOutput } from './sweep.js';
 export { expandGrid, type Grid, type GridPoint, parseGrid, pointRun } from './sweep-grid.js';

@@ -8,12 +8,10 @@
  * preset figure may be set from these results.
  */
 import { type Architecture, loadArchitecture } from '../engines/architecture.js';
-import { findCapacity } from './capacity.js';
-import { resolveScenario, SCENARIO_DEFAULTS } from './scenario.js';
+import { findCapacity, scenarioRunAt } from './capacity.js';
+import { SCENARIO_DEFAULTS } from './scenario.js';
 import { loadTopology, type Topology } from './topology.js';
 import { benchValidator } from './validator-bench.js';
-import type { SystemRunOptions } from './run-options.js';
-import { parseDurationPs, secondsToPs } from '../sim/index.js';
 
 /** How the case's figure or scenario is known. */
 export type Provenance = 'found' | 'secondary' | 'derived' | 'recalled';
@@ -147,21 +145,18 @@ function caseArchitecture(c: PublishedCase): Architecture {
 export function predictPublished(c: PublishedCase, options: PublishedOptions): PublishedPrediction {
   const arch = caseArchitecture(c);
   const topology = caseTopology(c);
-  const runAt = (rate: number, minDurationS: number): SystemRunOptions => {
-    const durationS = Math.max(parseDurationPs(options.duration) ?? 0, secondsToPs(minDurationS)) / 1e12;
-    const resolved = resolveScenario({
+  const runAt = scenarioRunAt(
+    {
       ...SCENARIO_DEFAULTS,
       arch: c.preset,
-      baseline: 'none',
       workload: c.scenario.workload,
       keys: c.scenario.keys,
-      rate,
-      duration: `${Math.ceil(durationS * 1000)}ms`,
-      crypto: 'modeled',
+      duration: options.duration,
       seed: options.seed,
-    });
-    return { ...resolved.options, topology, arch };
-  };
+    },
+    arch,
+    topology,
+  );
   if (c.measures === 'validator') {
     const bench = benchValidator(runAt(1_000, 0), options.validatorBlocks);
     return prediction(c, bench.commitTps, `${bench.validator}.${bench.bottleneck.engine}`);

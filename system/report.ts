@@ -69,12 +69,15 @@ export function buildRunReport(scenario: Scenario, reportOptions: ReportOptions 
     baseline === null || baselineResult === null ? null : [baseline, baselineResult],
   );
   const targetTps = scenario.targetTps ?? scenario.rate;
+  // An open arrival process carries its rate: the sweep's runs arrive at the target, not at --rate.
+  const sweepOptions =
+    targetTps === scenario.rate ? options : resolveScenario({ ...scenario, rate: targetTps }).options;
   const scalability =
     peerCounts === undefined
       ? null
       : {
-          arch: sweepPeers(options, arch, peerCounts, targetTps),
-          baseline: baseline === null ? null : sweepPeers(options, baseline, peerCounts, targetTps),
+          arch: sweepPeers(sweepOptions, arch, peerCounts, targetTps),
+          baseline: baseline === null ? null : sweepPeers(sweepOptions, baseline, peerCounts, targetTps),
         };
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -6,7 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Architecture, loadArchitecture } from '../../engines/architecture.js';
-import { benchValidator, findCapacity, resolveScenario, SCENARIO_DEFAULTS } from '../../system/index.js';
+import {
+  assumedFigures,
+  benchValidator,
+  buildRunReport,
+  findCapacity,
+  resolveScenario,
+  SCENARIO_DEFAULTS,
+} from '../../system/index.js';
+import { runCapacityPoint } from '../../system/capacity.js';
 import type { SystemRunOptions } from '../../system/run-options.js';
 import { loadTopology } from '../../system/topology.js';
 
@@ -77,5 +85,55 @@ describe('capacity', () => {
     expect(one.bottleneckAtKnee).toMatch(/\.cpu$/);
     const two = search(small(2));
     expect(two.capacityTps).toBeGreaterThan(1.4 * one.capacityTps);
+  });
+});
+
+describe('sensitivity', () => {
+  it("reads the preset's assumed figures from its comments: measured and cited ones stay out", () => {
+    const figures = assumedFigures('cpu-64core');
+    expect(figures).toContain('engines.cpu.cycles.packet');
+    expect(figures).toContain('engines.storage.writeGBps');
+    expect(figures).not.toContain('engines.cpu.cores'); // the paper's figure
+    expect(figures).not.toContain('engines.cpu.cycles.verifyP256'); // measured here
+    expect(figures.some((path) => path.endsWith('costUsd') || path.endsWith('powerW'))).toBe(false);
+    // A comment on a map covers the figures inside it (bpu-2019's SHA-256 cores).
+    expect(assumedFigures('bpu-2019')).toContain('engines.crypto.hash.bytesPerCycle');
+  });
+
+  it('a figure off the workload path leaves the run identical; one on it does not', () => {
+    const base = loadArchitecture('cpu-64core');
+    const scaled = (key: 'verifyBls' | 'stateWrite'): Architecture => ({
+      ...base,
+      engines: {
+        ...base.engines,
+        cpu: { ...base.engines.cpu, cycles: { ...base.engines.cpu.cycles, [key]: base.engines.cpu.cycles[key] * 2 } },
+      },
+    });
+    const at = (arch: Architecture) =>
+      runCapacityPoint((rate, minS) => optionsFor(arch, rate, Math.max(100, minS * 1000), 20), 2_000).fingerprint;
+    const reference = at(base);
+    expect(at(scaled('verifyBls'))).toBe(reference);
+    expect(at(scaled('stateWrite'))).not.toBe(reference);
+  });
+});
+
+describe('peer sweep at a target rate', () => {
+  it('the sweep runs arrive at --target-tps, not at --rate', () => {
+    const report = buildRunReport({
+      ...SCENARIO_DEFAULTS,
+      baseline: 'none',
+      workload: 'kv',
+      keys: 100_000,
+      rate: 10_000,
+      targetTps: 2_000,
+      duration: '1s',
+      crypto: 'modeled',
+      sweep: 'peers=4',
+    });
+    const point = report.scalability?.arch.points[0];
+    // At --rate it would commit near 10,000/s; at the target, near 2,000/s (a 1 s run's window
+    // holds only a few 500-transaction blocks, hence the wide band).
+    expect(point?.committedTps).toBeGreaterThan(0.5 * 2_000);
+    expect(point?.committedTps).toBeLessThan(1.5 * 2_000);
   });
 });

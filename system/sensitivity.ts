@@ -1,0 +1,204 @@
+/**
+ * One-at-a-time sensitivity of a preset's capacity to its assumed inputs: every figure whose
+ * comment in the preset file says "assumed" (cost and power aside: they do not move capacity) is
+ * scaled by each factor (×0.5 and ×2 by default) alone, and the capacity found again. The answer a
+ * user needs from it: which assumptions decide the headline, so they know which to measure first.
+ *
+ * Cheap where it can be: a variant is first run at the base capacity; if every simulated figure of
+ * that run equals the base run's, the figure is not on this workload's path (say BLS costs on a
+ * P-256 workload) and its capacity is the base capacity without a search. Otherwise the search
+ * starts from the base capacity (steps of ×1.25 up or down, then bisection) rather than from zero.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { ARCH_PRESETS, type Architecture, architectureSchema, loadArchitecture } from '../engines/architecture.js';
+import { presetPath } from '../engines/config-file.js';
+import { ConfigError } from '../sim/errors.js';
+import { type CapacityPoint, findCapacity, type RunAtRate, runCapacityPoint, scenarioRunAt } from './capacity.js';
+import { SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
+
+export interface SensitivityRow {
+  /** The figure's path in the architecture file (engines.cpu.cycles.packet). */
+  readonly path: string;
+  readonly baseValue: number;
+  readonly factor: number;
+  readonly capacityTps: number;
+  /** Of the capacity, against the base capacity, in %. */
+  readonly changePct: number;
+  readonly bottleneckAtKnee: string;
+  /** False when the figure did not touch the run (no search was needed). */
+  readonly onPath: boolean;
+}
+
+export interface SensitivityResult {
+  readonly architecture: string;
+  readonly baseCapacityTps: number;
+  readonly baseBottleneck: string;
+  readonly tolerance: number;
+  /** Largest |change| first. */
+  readonly rows: readonly SensitivityRow[];
+}
+
+const NOT_CAPACITY = new Set(['costUsd', 'powerW']);
+
+/** Paths of the numeric figures the preset's comments call assumed (a comment on a map covers its figures). */
+export function assumedFigures(preset: string): string[] {
+  if (!(ARCH_PRESETS as readonly string[]).includes(preset))
+    throw new ConfigError('--arch', '', `sensitivity reads a preset's comments; presets: ${ARCH_PRESETS.join(', ')}`);
+  const doc = parseDocument(readFileSync(presetPath('arch', preset), 'utf8'));
+  const found: string[] = [];
+  const visit = (node: unknown, path: string[], inherited: boolean): void => {
+    const own = (node as YamlNode | null)?.comment;
+    const assumed = own === undefined || own === null ? inherited : /assumed/i.test(own);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (key !== '' && !NOT_CAPACITY.has(key)) visit(pair.value, [...path, key], assumed);
+      }
+    } else if (isScalar(node) && typeof node.value === 'number' && assumed) {
+      found.push(path.join('.'));
+    } else if (isSeq(node)) {
+      // No sequences of figures in architecture files.
+    }
+  };
+  visit(doc.contents, [], false);
+  return found;
+}
+
+function withScaled(arch: Architecture, path: string, factor: number): { arch: Architecture; baseValue: number } {
+  const copy = structuredClone(arch) as unknown as Record<string, unknown>;
+  const keys = path.split('.');
+  let target = copy;
+  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  const last = keys[keys.length - 1] as string;
+  const baseValue = Number(target[last]);
+  if (last.endsWith('Ratio')) {
+    // A hit ratio cannot double: its complement (the miss ratio) is what is scaled.
+    target[last] = Math.max(0, 1 - (1 - baseValue) * factor);
+  } else {
+    // Integer fields (lanes, cores, sizes) stay integers and at least 1.
+    const scaled = baseValue * factor;
+    target[last] = Number.isInteger(baseValue) && baseValue >= 1 ? Math.max(1, Math.round(scaled)) : scaled;
+  }
+  return { arch: architectureSchema.parse(copy), baseValue };
+}
+
+export interface SensitivityOptions {
+  readonly factors: readonly number[];
+  readonly tolerance: number;
+  readonly onRow?: (row: SensitivityRow) => void;
+}
+
+/** `runAt(arch)` gives the scenario's run options for an architecture; the base capacity comes from a full search. */
+export function sensitivity(
+  preset: string,
+  arch: Architecture,
+  runAt: (arch: Architecture) => RunAtRate,
+  base: { capacityTps: number; bottleneckAtKnee: string },
+  options: SensitivityOptions,
+): SensitivityResult {
+  const baseRun = runCapacityPoint(runAt(arch), base.capacityTps);
+  const rows: SensitivityRow[] = [];
+  for (const path of assumedFigures(preset)) {
+    for (const factor of options.factors) {
+      const variant = withScaled(arch, path, factor);
+      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps);
+      const onPath = !samePoint(probe.point, baseRun.point) || probe.fingerprint !== baseRun.fingerprint;
+      const found = onPath
+        ? warmSearch(runAt(variant.arch), base.capacityTps, probe.point, options.tolerance)
+        : { capacityTps: base.capacityTps, bottleneckAtKnee: base.bottleneckAtKnee };
+      const row = {
+        path,
+        baseValue: variant.baseValue,
+        factor,
+        capacityTps: found.capacityTps,
+        changePct: Number((((found.capacityTps - base.capacityTps) / base.capacityTps) * 100).toFixed(1)),
+        bottleneckAtKnee: found.bottleneckAtKnee,
+        onPath,
+      };
+      rows.push(row);
+      options.onRow?.(row);
+    }
+  }
+  rows.sort(
+    (a, b) => Math.abs(b.changePct) - Math.abs(a.changePct) || a.path.localeCompare(b.path) || a.factor - b.factor,
+  );
+  return {
+    architecture: arch.name,
+    baseCapacityTps: base.capacityTps,
+    baseBottleneck: base.bottleneckAtKnee,
+    tolerance: options.tolerance,
+    rows,
+  };
+}
+
+function samePoint(a: CapacityPoint, b: CapacityPoint): boolean {
+  return a.committedTps === b.committedTps && a.p99LatencyMs === b.p99LatencyMs && a.bottleneck === b.bottleneck;
+}
+
+/** From a first point at the base capacity: ×1.25 steps until the outcome flips, then bisection. */
+function warmSearch(
+  runAt: RunAtRate,
+  startTps: number,
+  first: CapacityPoint,
+  tolerance: number,
+): { capacityTps: number; bottleneckAtKnee: string } {
+  const step = 1.25;
+  let held: CapacityPoint | null = first.holds ? first : null;
+  let failed: CapacityPoint | null = first.holds ? null : first;
+  for (let i = 0; i < 24 && (held === null || failed === null); i += 1) {
+    const rate = Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step);
+    const point = runCapacityPoint(runAt, rate).point;
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  while (held !== null && failed !== null && failed.offeredTps > held.offeredTps * (1 + tolerance)) {
+    const point = runCapacityPoint(runAt, Math.round(Math.sqrt(held.offeredTps * failed.offeredTps))).point;
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  return {
+    capacityTps: held?.offeredTps ?? 0,
+    bottleneckAtKnee: (failed ?? held)?.bottleneck ?? `${startTps}`,
+  };
+}
+
+export interface SensitivityRunOptions {
+  readonly arch: string;
+  readonly workload: string;
+  readonly keys: number;
+  readonly topology: string;
+  readonly factors: readonly number[];
+  readonly tolerance: number;
+  readonly log?: (line: string) => void;
+}
+
+/** The base capacity of the preset on the scenario, then every assumed figure scaled alone. */
+export function runSensitivity(options: SensitivityRunOptions): SensitivityResult {
+  const arch = loadArchitecture(options.arch);
+  const scenario: Scenario = {
+    ...SCENARIO_DEFAULTS,
+    arch: options.arch,
+    workload: options.workload,
+    keys: options.keys,
+    topology: options.topology,
+    duration: '100ms',
+  };
+  const runAt = (variant: Architecture): RunAtRate => scenarioRunAt(scenario, variant);
+  const base = findCapacity(runAt(arch), {
+    startTps: 1_000,
+    maxTps: 10_000_000,
+    tolerance: options.tolerance,
+    onPoint: (p) =>
+      options.log?.(`base: ${p.offeredTps} offered → ${p.committedTps} committed${p.holds ? '' : ' (does not hold)'}`),
+  });
+  options.log?.(`base capacity ${base.capacityTps} tx/s, bottleneck ${base.bottleneckAtKnee}`);
+  return sensitivity(options.arch, arch, runAt, base, {
+    factors: options.factors,
+    tolerance: options.tolerance,
+    onRow: (row) =>
+      options.log?.(
+        `${row.path} ×${row.factor}: ${row.capacityTps} tx/s (${row.changePct} %)${row.onPath ? '' : ', not on the path'}`,
+      ),
+  });
+}
