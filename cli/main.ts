@@ -12,6 +12,7 @@ import { registerBench } from './bench.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerValidate } from './validate.js';
 import { registerSensitivity } from './sensitivity.js';
+import { registerCapacity } from './capacity.js';
 import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerValidate(program);
   registerSensitivity(program);
+  registerCapacity(program);
   registerConsensus(program);
   registerReports(program);
   registerSweepGrid(program);

@@ -45,6 +45,7 @@ export {
   type CapacityResult,
   findCapacity,
   type RunAtRate,
+  scenarioRunAt,
 } from './capacity.js';
 export {
   type PublishedCase,

@@ -175,6 +175,7 @@ export interface SensitivityRunOptions {
 
 /** The base capacity of the preset on the scenario, then every assumed figure scaled alone. */
 export function runSensitivity(options: SensitivityRunOptions): SensitivityResult {
+  assumedFigures(options.arch); // a preset, or one clear message before any run
   const arch = loadArchitecture(options.arch);
   const scenario: Scenario = {
     ...SCENARIO_DEFAULTS,

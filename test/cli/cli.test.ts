@@ -64,6 +64,10 @@ describe('bpusim CLI', () => {
     [['bench', 'des', '--customers', 'many'], /--customers: expected an integer from 1 to 1000000000, got 'many'/],
     [['bench', 'des', '--frobnicate'], /unknown option '--frobnicate'/],
     [['no-such-command'], /unknown command 'no-such-command'/],
+    [['sensitivity', '--factors', '1'], /--factors: expected a comma-separated list of positive numbers other than 1/],
+    [['sensitivity', '--arch', 'nope.yaml'], /--arch: sensitivity reads a preset's comments; presets: cpu-64core/],
+    [['capacity', '--arch', ','], /--arch: expected a comma-separated list/],
+    [['capacity', '--tolerance', '0'], /--tolerance: expected a number/],
   ])('bad input %j exits 2 with one clear message and no stack trace', (args, message) => {
     const run = bpusim(...args);
     expect(run.status).toBe(2);
