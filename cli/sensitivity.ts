@@ -17,6 +17,7 @@ interface SensitivityFlags {
   factors: string;
   tolerance: number;
   top: number;
+  base?: number;
   json?: boolean;
 }
 
@@ -40,6 +41,7 @@ export function registerSensitivity(program: Command): void {
     .option('--factors <list>', 'factors each assumed figure is scaled by', '0.5,2')
     .option('--tolerance <f>', 'capacity search stops within this fraction', numberFlag('--tolerance', 0.01, 1), 0.1)
     .option('--top <n>', 'rows of the table (largest change first)', intFlag('--top', 1, 10_000), 15)
+    .option('--base <tps>', "the preset's capacity when already known (skips its search)", intFlag('--base', 1, 1e9))
     .option('--json', 'print one JSON object')
     .action(
       action((flags: SensitivityFlags) => {
@@ -50,6 +52,7 @@ export function registerSensitivity(program: Command): void {
           topology: flags.topology,
           factors: parseFactors(flags.factors),
           tolerance: flags.tolerance,
+          ...(flags.base === undefined ? {} : { baseCapacityTps: flags.base }),
           log: (line) => process.stderr.write(`sensitivity: ${line}\n`),
         });
         if (flags.json === true) {

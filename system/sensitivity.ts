@@ -143,10 +143,12 @@ function warmSearch(
   first: CapacityPoint,
   tolerance: number,
 ): { capacityTps: number; bottleneckAtKnee: string } {
-  const step = 1.25;
   let held: CapacityPoint | null = first.holds ? first : null;
   let failed: CapacityPoint | null = first.holds ? null : first;
+  // The first step is the tolerance itself (most figures move capacity little: one more run
+  // settles them); later steps are ×1.25.
   for (let i = 0; i < 24 && (held === null || failed === null); i += 1) {
+    const step = i === 0 ? 1 + tolerance : 1.25;
     const rate = Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step);
     const point = runCapacityPoint(runAt, rate).point;
     if (point.holds) held = point;
@@ -170,6 +172,8 @@ export interface SensitivityRunOptions {
   readonly topology: string;
   readonly factors: readonly number[];
   readonly tolerance: number;
+  /** The base capacity when already known (a previous run's): its search is skipped. */
+  readonly baseCapacityTps?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -186,13 +190,13 @@ export function runSensitivity(options: SensitivityRunOptions): SensitivityResul
     duration: '100ms',
   };
   const runAt = (variant: Architecture): RunAtRate => scenarioRunAt(scenario, variant);
-  const base = findCapacity(runAt(arch), {
-    startTps: 1_000,
-    maxTps: 10_000_000,
-    tolerance: options.tolerance,
-    onPoint: (p) =>
-      options.log?.(`base: ${p.offeredTps} offered → ${p.committedTps} committed${p.holds ? '' : ' (does not hold)'}`),
-  });
+  const base =
+    options.baseCapacityTps === undefined
+      ? searchBase(runAt(arch), options)
+      : {
+          capacityTps: options.baseCapacityTps,
+          bottleneckAtKnee: runCapacityPoint(runAt(arch), options.baseCapacityTps).point.bottleneck,
+        };
   options.log?.(`base capacity ${base.capacityTps} tx/s, bottleneck ${base.bottleneckAtKnee}`);
   return sensitivity(options.arch, arch, runAt, base, {
     factors: options.factors,
@@ -201,5 +205,18 @@ export function runSensitivity(options: SensitivityRunOptions): SensitivityResul
       options.log?.(
         `${row.path} ×${row.factor}: ${row.capacityTps} tx/s (${row.changePct} %)${row.onPath ? '' : ', not on the path'}`,
       ),
+  });
+}
+
+function searchBase(
+  runAt: RunAtRate,
+  options: SensitivityRunOptions,
+): { capacityTps: number; bottleneckAtKnee: string } {
+  return findCapacity(runAt, {
+    startTps: 1_000,
+    maxTps: 10_000_000,
+    tolerance: options.tolerance,
+    onPoint: (p) =>
+      options.log?.(`base: ${p.offeredTps} offered → ${p.committedTps} committed${p.holds ? '' : ' (does not hold)'}`),
   });
 }
