@@ -74,12 +74,19 @@ export function scenarioRunAt(scenario: Scenario, arch: Architecture, topology?:
  * One run of the search at `rate`, with a fingerprint of its whole result (two runs with the same
  * fingerprint simulated the same thing).
  */
-export function runCapacityPoint(runAt: RunAtRate, rate: number): { point: CapacityPoint; fingerprint: string } {
+export function runCapacityPoint(
+  runAt: RunAtRate,
+  rate: number,
+  blocksPerRun = BLOCKS_PER_RUN,
+): { point: CapacityPoint; fingerprint: string } {
   // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
   // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals, and
   // enough arrivals that their count is within a few percent of the rate (Poisson: ±1/√n).
   const probe = runAt(rate, 0);
-  const minArrivals = Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount);
+  const minArrivals =
+    blocksPerRun === BLOCKS_PER_RUN
+      ? Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount)
+      : blocksPerRun * probe.topology.batch.maxMessageCount;
   const options = runAt(rate, minArrivals / rate);
   const result = runSystem(options);
   // Held against the arrivals that came (an open process's count varies about the rate).

@@ -40,6 +40,8 @@ export interface SensitivityResult {
 }
 
 const NOT_CAPACITY = new Set(['costUsd', 'powerW']);
+/** Blocks of the short run that tells whether a figure is on the workload's path. */
+const PROBE_BLOCKS = 6;
 
 /** Paths of the numeric figures the preset's comments call assumed (a comment on a map covers its figures). */
 export function assumedFigures(preset: string): string[] {
@@ -97,15 +99,21 @@ export function sensitivity(
   base: { capacityTps: number; bottleneckAtKnee: string },
   options: SensitivityOptions,
 ): SensitivityResult {
-  const baseRun = runCapacityPoint(runAt(arch), base.capacityTps);
+  // Whether a figure is on the path shows in a short run: any change of timing changes its result.
+  const baseProbe = runCapacityPoint(runAt(arch), base.capacityTps, PROBE_BLOCKS);
   const rows: SensitivityRow[] = [];
   for (const path of assumedFigures(preset)) {
     for (const factor of options.factors) {
       const variant = withScaled(arch, path, factor);
-      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps);
-      const onPath = !samePoint(probe.point, baseRun.point) || probe.fingerprint !== baseRun.fingerprint;
+      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps, PROBE_BLOCKS);
+      const onPath = probe.fingerprint !== baseProbe.fingerprint;
       const found = onPath
-        ? warmSearch(runAt(variant.arch), base.capacityTps, probe.point, options.tolerance)
+        ? warmSearch(
+            runAt(variant.arch),
+            base.capacityTps,
+            runCapacityPoint(runAt(variant.arch), base.capacityTps).point,
+            options.tolerance,
+          )
         : { capacityTps: base.capacityTps, bottleneckAtKnee: base.bottleneckAtKnee };
       const row = {
         path,
@@ -130,10 +138,6 @@ export function sensitivity(
     tolerance: options.tolerance,
     rows,
   };
-}
-
-function samePoint(a: CapacityPoint, b: CapacityPoint): boolean {
-  return a.committedTps === b.committedTps && a.p99LatencyMs === b.p99LatencyMs && a.bottleneck === b.bottleneck;
 }
 
 /** From a first point at the base capacity: ×1.25 steps until the outcome flips, then bisection. */
