@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import {
   type CapacityResult,
+  describePoint,
   findCapacity,
   loadArchitecture,
   SCENARIO_DEFAULTS,
@@ -56,10 +57,7 @@ export function registerCapacity(program: Command): void {
             startTps: 1_000,
             maxTps: 10_000_000,
             tolerance: flags.tolerance,
-            onPoint: (p) =>
-              process.stderr.write(
-                `capacity: ${name}: ${p.offeredTps} offered → ${p.committedTps} committed${p.holds ? '' : ' (does not hold)'}\n`,
-              ),
+            onPoint: (p) => process.stderr.write(`capacity: ${name}: ${describePoint(p)}\n`),
           });
         });
         if (flags.json === true) {

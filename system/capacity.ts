@@ -77,16 +77,13 @@ export function scenarioRunAt(scenario: Scenario, arch: Architecture, topology?:
 export function runCapacityPoint(
   runAt: RunAtRate,
   rate: number,
-  blocksPerRun = BLOCKS_PER_RUN,
+  length: { blocks: number; arrivals: number } = { blocks: BLOCKS_PER_RUN, arrivals: MIN_ARRIVALS },
 ): { point: CapacityPoint; fingerprint: string } {
   // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
   // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals, and
   // enough arrivals that their count is within a few percent of the rate (Poisson: ±1/√n).
   const probe = runAt(rate, 0);
-  const minArrivals =
-    blocksPerRun === BLOCKS_PER_RUN
-      ? Math.max(MIN_ARRIVALS, BLOCKS_PER_RUN * probe.topology.batch.maxMessageCount)
-      : blocksPerRun * probe.topology.batch.maxMessageCount;
+  const minArrivals = Math.max(length.arrivals, length.blocks * probe.topology.batch.maxMessageCount);
   const options = runAt(rate, minArrivals / rate);
   const result = runSystem(options);
   // Held against the arrivals that came (an open process's count varies about the rate).
@@ -107,6 +104,28 @@ export function runCapacityPoint(
   };
 }
 
+/** Narrows a rate that held and one that did not, geometrically, until they are within `tolerance`. */
+export function bisectKnee(
+  run: (rate: number) => CapacityPoint,
+  heldAt: CapacityPoint,
+  failedAt: CapacityPoint,
+  tolerance: number,
+): { held: CapacityPoint; failed: CapacityPoint } {
+  let held = heldAt;
+  let failed = failedAt;
+  while (failed.offeredTps > held.offeredTps * (1 + tolerance)) {
+    const point = run(Math.round(Math.sqrt(held.offeredTps * failed.offeredTps)));
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  return { held, failed };
+}
+
+/** One line of progress for a run of a search. */
+export function describePoint(point: CapacityPoint): string {
+  return `${point.offeredTps} offered → ${point.committedTps} committed${point.holds ? '' : ' (does not hold)'}`;
+}
+
 export function findCapacity(runAt: RunAtRate, search: CapacityOptions): CapacityResult {
   const points: CapacityPoint[] = [];
   const architecture = runAt(search.startTps, 0).arch.name;
@@ -123,11 +142,7 @@ export function findCapacity(runAt: RunAtRate, search: CapacityOptions): Capacit
     if (point.holds) held = point;
     else failed = point;
   }
-  while (held !== null && failed !== null && failed.offeredTps > held.offeredTps * (1 + search.tolerance)) {
-    const point = run(Math.round(Math.sqrt(held.offeredTps * failed.offeredTps)));
-    if (point.holds) held = point;
-    else failed = point;
-  }
+  if (held !== null && failed !== null) ({ held, failed } = bisectKnee(run, held, failed, search.tolerance));
   const knee = failed ?? points[points.length - 1];
   return {
     architecture,

@@ -43,6 +43,7 @@ export {
   type CapacityOptions,
   type CapacityPoint,
   type CapacityResult,
+  describePoint,
   findCapacity,
   type RunAtRate,
   scenarioRunAt,

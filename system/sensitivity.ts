@@ -10,11 +10,19 @@
  * starts from the base capacity (steps of ×1.25 up or down, then bisection) rather than from zero.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import { ARCH_PRESETS, type Architecture, architectureSchema, loadArchitecture } from '../engines/architecture.js';
 import { presetPath } from '../engines/config-file.js';
 import { ConfigError } from '../sim/errors.js';
-import { type CapacityPoint, findCapacity, type RunAtRate, runCapacityPoint, scenarioRunAt } from './capacity.js';
+import {
+  bisectKnee,
+  type CapacityPoint,
+  describePoint,
+  findCapacity,
+  type RunAtRate,
+  runCapacityPoint,
+  scenarioRunAt,
+} from './capacity.js';
 import { SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
 
 export interface SensitivityRow {
@@ -40,8 +48,8 @@ export interface SensitivityResult {
 }
 
 const NOT_CAPACITY = new Set(['costUsd', 'powerW']);
-/** Blocks of the short run that tells whether a figure is on the workload's path. */
-const PROBE_BLOCKS = 6;
+/** The short run that tells whether a figure is on the workload's path: 6 blocks. */
+const PROBE = { blocks: 6, arrivals: 0 };
 
 /** Paths of the numeric figures the preset's comments call assumed (a comment on a map covers its figures). */
 export function assumedFigures(preset: string): string[] {
@@ -59,8 +67,6 @@ export function assumedFigures(preset: string): string[] {
       }
     } else if (isScalar(node) && typeof node.value === 'number' && assumed) {
       found.push(path.join('.'));
-    } else if (isSeq(node)) {
-      // No sequences of figures in architecture files.
     }
   };
   visit(doc.contents, [], false);
@@ -93,24 +99,23 @@ export interface SensitivityOptions {
 
 /** `runAt(arch)` gives the scenario's run options for an architecture; the base capacity comes from a full search. */
 export function sensitivity(
-  preset: string,
+  figures: readonly string[],
   arch: Architecture,
   runAt: (arch: Architecture) => RunAtRate,
   base: { capacityTps: number; bottleneckAtKnee: string },
   options: SensitivityOptions,
 ): SensitivityResult {
   // Whether a figure is on the path shows in a short run: any change of timing changes its result.
-  const baseProbe = runCapacityPoint(runAt(arch), base.capacityTps, PROBE_BLOCKS);
+  const baseProbe = runCapacityPoint(runAt(arch), base.capacityTps, PROBE);
   const rows: SensitivityRow[] = [];
-  for (const path of assumedFigures(preset)) {
+  for (const path of figures) {
     for (const factor of options.factors) {
       const variant = withScaled(arch, path, factor);
-      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps, PROBE_BLOCKS);
+      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps, PROBE);
       const onPath = probe.fingerprint !== baseProbe.fingerprint;
       const found = onPath
         ? warmSearch(
             runAt(variant.arch),
-            base.capacityTps,
             runCapacityPoint(runAt(variant.arch), base.capacityTps).point,
             options.tolerance,
           )
@@ -140,33 +145,25 @@ export function sensitivity(
   };
 }
 
-/** From a first point at the base capacity: ×1.25 steps until the outcome flips, then bisection. */
+/** From a first point at the base capacity: steps up or down until the outcome flips, then bisection. */
 function warmSearch(
   runAt: RunAtRate,
-  startTps: number,
   first: CapacityPoint,
   tolerance: number,
 ): { capacityTps: number; bottleneckAtKnee: string } {
+  const run = (rate: number): CapacityPoint => runCapacityPoint(runAt, rate).point;
   let held: CapacityPoint | null = first.holds ? first : null;
   let failed: CapacityPoint | null = first.holds ? null : first;
   // The first step is the tolerance itself (most figures move capacity little: one more run
   // settles them); later steps are ×1.25.
   for (let i = 0; i < 24 && (held === null || failed === null); i += 1) {
     const step = i === 0 ? 1 + tolerance : 1.25;
-    const rate = Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step);
-    const point = runCapacityPoint(runAt, rate).point;
+    const point = run(Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step));
     if (point.holds) held = point;
     else failed = point;
   }
-  while (held !== null && failed !== null && failed.offeredTps > held.offeredTps * (1 + tolerance)) {
-    const point = runCapacityPoint(runAt, Math.round(Math.sqrt(held.offeredTps * failed.offeredTps))).point;
-    if (point.holds) held = point;
-    else failed = point;
-  }
-  return {
-    capacityTps: held?.offeredTps ?? 0,
-    bottleneckAtKnee: (failed ?? held)?.bottleneck ?? `${startTps}`,
-  };
+  if (held !== null && failed !== null) ({ held, failed } = bisectKnee(run, held, failed, tolerance));
+  return { capacityTps: held?.offeredTps ?? 0, bottleneckAtKnee: (failed ?? held ?? first).bottleneck };
 }
 
 export interface SensitivityRunOptions {
@@ -183,7 +180,7 @@ export interface SensitivityRunOptions {
 
 /** The base capacity of the preset on the scenario, then every assumed figure scaled alone. */
 export function runSensitivity(options: SensitivityRunOptions): SensitivityResult {
-  assumedFigures(options.arch); // a preset, or one clear message before any run
+  const figures = assumedFigures(options.arch); // a preset, or one clear message before any run
   const arch = loadArchitecture(options.arch);
   const scenario: Scenario = {
     ...SCENARIO_DEFAULTS,
@@ -202,7 +199,7 @@ export function runSensitivity(options: SensitivityRunOptions): SensitivityResul
           bottleneckAtKnee: runCapacityPoint(runAt(arch), options.baseCapacityTps).point.bottleneck,
         };
   options.log?.(`base capacity ${base.capacityTps} tx/s, bottleneck ${base.bottleneckAtKnee}`);
-  return sensitivity(options.arch, arch, runAt, base, {
+  return sensitivity(figures, arch, runAt, base, {
     factors: options.factors,
     tolerance: options.tolerance,
     onRow: (row) =>
@@ -220,7 +217,6 @@ function searchBase(
     startTps: 1_000,
     maxTps: 10_000_000,
     tolerance: options.tolerance,
-    onPoint: (p) =>
-      options.log?.(`base: ${p.offeredTps} offered → ${p.committedTps} committed${p.holds ? '' : ' (does not hold)'}`),
+    onPoint: (p) => options.log?.(`base: ${describePoint(p)}`),
   });
 }
