@@ -18,6 +18,7 @@ interface SensitivityFlags {
   tolerance: number;
   top: number;
   base?: number;
+  only?: string;
   json?: boolean;
 }
 
@@ -42,6 +43,7 @@ export function registerSensitivity(program: Command): void {
     .option('--tolerance <f>', 'capacity search stops within this fraction', numberFlag('--tolerance', 0.01, 1), 0.1)
     .option('--top <n>', 'rows of the table (largest change first)', intFlag('--top', 1, 10_000), 15)
     .option('--base <tps>', "the preset's capacity when already known (skips its search)", intFlag('--base', 1, 1e9))
+    .option('--only <prefixes>', 'only the assumed figures whose path starts with one of these (comma-separated)')
     .option('--json', 'print one JSON object')
     .action(
       action((flags: SensitivityFlags) => {
@@ -53,6 +55,7 @@ export function registerSensitivity(program: Command): void {
           factors: parseFactors(flags.factors),
           tolerance: flags.tolerance,
           ...(flags.base === undefined ? {} : { baseCapacityTps: flags.base }),
+          ...(flags.only === undefined ? {} : { only: flags.only.split(',').map((p) => p.trim()) }),
           log: (line) => process.stderr.write(`sensitivity: ${line}\n`),
         });
         if (flags.json === true) {

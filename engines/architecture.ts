@@ -87,6 +87,14 @@ const cycleCosts = z
      * peer's cores each. 0 when absent (in-process chaincode, or an SC engine).
      */
     chaincodeCall: nonNegative.optional(),
+    /** A read and a write of the world state kept in an in-memory hash table (`platform.hashTableState`). */
+    hashTableRead: nonNegative.optional(),
+    hashTableWrite: nonNegative.optional(),
+    /**
+     * One request to a state database in its own process (CouchDB's HTTP API): the peer's cycles
+     * per request, on top of the per-key read or write. 0 when absent (LevelDB in the peer's process).
+     */
+    stateRequest: nonNegative.optional(),
   })
   .strict();
 
@@ -212,6 +220,27 @@ const platformSchema = z
     unmarshalPasses: z.int().min(1).max(16).default(1),
     /** A block's transactions are validated side by side (Fabric ≥ 1.1's validator pool); off, one after another. */
     parallelValidation: z.boolean().default(true),
+    /**
+     * The world state in an in-memory hash table (FastFabric) rather than LevelDB: reads and writes
+     * cost `cycles.hashTableRead` and `cycles.hashTableWrite` instead of `stateRead` and `stateWrite`.
+     */
+    hashTableState: z.boolean().default(false),
+    /**
+     * The committer reads the versions of a block's keys in one request and writes its updates in
+     * one (Thakkar et al. 2018's bulk read and write for CouchDB); off, one request per key. Only a
+     * state database with a request cost (`cycles.stateRequest`) notices.
+     */
+    bulkStateAccess: z.boolean().default(true),
+    /**
+     * Endorsement runs on servers of its own beside each peer (FastFabric's endorser cluster): they
+     * take proposals off the committer's cores and receive each committed block's updates from it.
+     */
+    separateEndorserCommitter: z.boolean().default(false),
+    /**
+     * The orderers agree on transaction ids (32 bytes each) instead of whole envelopes (FastFabric);
+     * blocks delivered to peers still carry the envelopes. Only a Raft or PBFT cluster notices.
+     */
+    orderTxIdsOnly: z.boolean().default(false),
   })
   .strict();
 
@@ -314,6 +343,16 @@ export function checkArchitecture(file: string, arch: Architecture): Architectur
       );
     }
   }
+  const cycles = arch.engines.cpu.cycles;
+  if (
+    arch.platform?.hashTableState === true &&
+    (cycles.hashTableRead === undefined || cycles.hashTableWrite === undefined)
+  )
+    throw new ConfigError(
+      file,
+      'platform.hashTableState',
+      'needs engines.cpu.cycles.hashTableRead and hashTableWrite (the cost of a hash-table read and write)',
+    );
   return arch;
 }
 

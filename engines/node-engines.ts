@@ -151,7 +151,8 @@ export class NodeEngines {
     const logicCycles =
       proposals * (this.cycles.proposal ?? 0) +
       (work.txValidations ?? 0) * (this.cycles.txValidation ?? 0) +
-      (proposals > 0 ? (work.stateReads + work.stateWrites) * (this.cycles.chaincodeCall ?? 0) : 0);
+      (proposals > 0 ? (work.stateReads + work.stateWrites) * (this.cycles.chaincodeCall ?? 0) : 0) +
+      this.stateRequests(work, proposals) * (this.cycles.stateRequest ?? 0);
     if (logicCycles > 0) {
       // The ledger's own per-message logic runs on the host CPU whatever the card has.
       note('cpu');
@@ -179,6 +180,17 @@ export class NodeEngines {
     if (work.messageBytes > 0) stages.push(this.networkStage(work.messageBytes, note, 'network'));
     if (usesCard) this.addControlPath(work, stages, usesCpu);
     runStages(stages, 0, onDone);
+  }
+
+  /**
+   * Requests to the state database: a chaincode's GetState is one each (PutState only fills the
+   * rwset); the committer reads a block's versions and writes its updates in one request each with
+   * `platform.bulkStateAccess`, else one per key.
+   */
+  private stateRequests(work: WorkReceipt, proposals: number): number {
+    if (proposals > 0) return work.stateReads;
+    if (this.arch.platform?.bulkStateAccess === false) return work.stateReads + work.stateWrites;
+    return (work.stateReads > 0 ? 1 : 0) + (work.stateWrites > 0 ? 1 : 0);
   }
 
   /** The independent pieces a block of `txCount` transactions validates in (platform.parallelValidation). */
@@ -422,9 +434,10 @@ export class NodeEngines {
       );
     }
     note('cpu');
+    const hashTable = this.arch.platform?.hashTableState === true;
     const cycles =
-      work.stateReads * this.cycles.stateRead +
-      work.stateWrites * this.cycles.stateWrite +
+      work.stateReads * (hashTable ? (this.cycles.hashTableRead ?? 0) : this.cycles.stateRead) +
+      work.stateWrites * (hashTable ? (this.cycles.hashTableWrite ?? 0) : this.cycles.stateWrite) +
       work.rangeRows * this.cycles.rangeRow;
     return this.splitOn(this.cpu, this.cpuPs(cycles), pieces, 'state');
   }

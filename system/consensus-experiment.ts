@@ -76,6 +76,7 @@ export function buildConsensus(
   const crypto = options.crypto ?? createCryptoProvider('modeled');
   const batch = options.batch ?? { ...DEFAULT_BATCH, maxMessageCount: 100 };
   const batchTimeoutMs = options.batchTimeoutMs ?? CONSENSUS_DEFAULTS.batchTimeoutMs;
+  const orderIdsOnly = options.arch.platform?.orderTxIdsOnly === true;
   const createNode = (id: NodeId, persisted: unknown): ConsensusNode => {
     if (options.protocol === 'raft') {
       const rng = streams.stream(`raft/${id}/election/${persisted === undefined ? 0 : 1}`);
@@ -89,6 +90,7 @@ export function buildConsensus(
         heartbeatMs: CONSENSUS_DEFAULTS.heartbeatMs,
         ...(persisted === undefined ? {} : { persisted }),
         crypto,
+        orderIdsOnly,
       });
     }
     const byzantine = options.byzantine?.get(id);
@@ -104,6 +106,7 @@ export function buildConsensus(
       seed: `bpusim/consensus/${options.seed}`,
       // Clients submit to every replica (below), so backups need not forward to the primary.
       forwardRequests: false,
+      orderIdsOnly,
       ...(byzantine === undefined ? {} : { byzantine }),
       ...(persisted === undefined ? {} : { persisted }),
     });

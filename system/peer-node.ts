@@ -38,6 +38,8 @@ export interface BlockCommitted {
   peer: Peer;
   block: Block;
   validationCodes: ArrayLike<number>;
+  /** State writes of the commit (its valid transactions' updates and tx ids). */
+  stateWrites: number;
   arrivedPs: number;
   validatedPs: number;
 }
@@ -201,7 +203,15 @@ export class PeerNode {
       this.lastCommitEndPs = this.env.nowPs;
       this.validator.blockStartPs = this.flight.length > 0 ? this.env.nowPs : null;
       const { block, arrivedPs } = entry;
-      this.onCommitted({ peer: this.peer, block, validationCodes: commit.validationCodes, arrivedPs, validatedPs });
+      const { validationCodes } = commit;
+      this.onCommitted({
+        peer: this.peer,
+        block,
+        validationCodes,
+        stateWrites: receipt.stateWrites,
+        arrivedPs,
+        validatedPs,
+      });
       this.pump();
     };
     this.engines.charge(receipt, done, this.parallelCommit ? txCount : 1);

@@ -32,11 +32,12 @@ export class ProxyNode {
     const responses: ProposalResponse[] = new Array<ProposalResponse>(endorsers.length);
     let remaining = endorsers.length;
     endorsers.forEach((peer, index) => {
-      this.net.send(PROXY, peer.name, proposalBytes, () => {
+      const node = this.net.endorserOf(peer.name);
+      this.net.send(PROXY, node, proposalBytes, () => {
         const { response, receipt } = peer.endorse(signed);
         this.metrics.recordExecution();
-        this.net.enginesOf(peer.name).charge(receipt, () => {
-          this.net.send(peer.name, PROXY, receipt.messageBytes, () => {
+        this.net.enginesOf(node).charge(receipt, () => {
+          this.net.send(node, PROXY, receipt.messageBytes, () => {
             responses[index] = response;
             remaining--;
             if (remaining === 0) this.assembleAndSubmit(ledgerClient, proposal, responses, tx);

@@ -18,7 +18,7 @@
 import type { Block, Peer } from '../ledger/index.js';
 import { ValidationCode, validationCodeName } from '../ledger/index.js';
 import { Environment, RandomStreams } from '../sim/index.js';
-import { BlockDelivery } from './block-delivery.js';
+import { BlockDelivery, blockBytes } from './block-delivery.js';
 import { Clients } from './clients.js';
 import { ConsensusOrdering } from './consensus-ordering.js';
 import { NOTIFY_BYTES, type Ordering } from './ordering.js';
@@ -53,6 +53,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const onCommitted = (committed: BlockCommitted): void => {
     if (committed.peer === notifier) notifyClients(committed, net, metrics, inFlight, clients.finish);
     integrity?.onCommitted(committed.peer, committed.block.header.number);
+    net.updateEndorser(committed.peer.name, blockBytes(committed.block), committed.stateWrites);
   };
   const attach = (peer: Peer): PeerNode => {
     const validator = { node: peer.name, busyPs: 0, blocks: 0, blockStartPs: null };

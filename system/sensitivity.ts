@@ -175,12 +175,14 @@ export interface SensitivityRunOptions {
   readonly tolerance: number;
   /** The base capacity when already known (a previous run's): its search is skipped. */
   readonly baseCapacityTps?: number;
+  /** Only the figures whose path starts with one of these (a long table run in parts). */
+  readonly only?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
 /** The base capacity of the preset on the scenario, then every assumed figure scaled alone. */
 export function runSensitivity(options: SensitivityRunOptions): SensitivityResult {
-  const figures = assumedFigures(options.arch); // a preset, or one clear message before any run
+  const figures = selectFigures(assumedFigures(options.arch), options.only); // one clear message before any run
   const arch = loadArchitecture(options.arch);
   const scenario: Scenario = {
     ...SCENARIO_DEFAULTS,
@@ -207,6 +209,19 @@ export function runSensitivity(options: SensitivityRunOptions): SensitivityResul
         `${row.path} ×${row.factor}: ${row.capacityTps} tx/s (${row.changePct} %)${row.onPath ? '' : ', not on the path'}`,
       ),
   });
+}
+
+/** The figures under the `only` prefixes (all without); none matching is a usage error. */
+export function selectFigures(figures: readonly string[], only: readonly string[] | undefined): string[] {
+  if (only === undefined) return [...figures];
+  const chosen = figures.filter((path) => only.some((prefix) => path.startsWith(prefix)));
+  if (chosen.length === 0)
+    throw new ConfigError(
+      '--only',
+      '',
+      `'${only.join(',')}' matches no assumed figure; the preset's are: ${figures.join(', ')}`,
+    );
+  return chosen;
 }
 
 function searchBase(

@@ -47,7 +47,7 @@ function lengthHeaderSize(length: number, fixMax: number): number {
  * from the fields without serialising: sizing a pre-prepare would otherwise copy its whole batch.
  * The test suite checks it against the real encoder over random messages.
  */
-export function canonicalSize(value: unknown): number {
+export function canonicalSize(value: unknown, envelopeIdBytes?: number): number {
   if (value === null || typeof value === 'boolean') return 1;
   if (typeof value === 'number') return Number.isInteger(value) ? intSize(value) : 9;
   if (typeof value === 'string') {
@@ -57,7 +57,7 @@ export function canonicalSize(value: unknown): number {
   if (value instanceof Uint8Array) return (value.length < 256 ? 2 : value.length < 65536 ? 3 : 5) + value.length;
   if (Array.isArray(value)) {
     let size = lengthHeaderSize(value.length, 15);
-    for (const item of value) size += canonicalSize(item);
+    for (const item of value) size += canonicalSize(item, envelopeIdBytes);
     return size;
   }
   assert(typeof value === 'object' && value !== undefined, `consensus: cannot size a ${typeof value}`);
@@ -68,10 +68,21 @@ export function canonicalSize(value: unknown): number {
     const field = record[key];
     if (field === undefined) continue;
     fields += 1;
-    size += canonicalSize(field);
+    if (envelopeIdBytes !== undefined && ENVELOPE_FIELDS.has(key) && Array.isArray(field))
+      size += lengthHeaderSize(field.length, 15) + field.length * (2 + envelopeIdBytes);
+    else size += canonicalSize(field, envelopeIdBytes);
   }
   return lengthHeaderSize(fields, 15) + size;
 }
+
+/** Fields that hold a list of envelopes, in every protocol's messages. */
+const ENVELOPE_FIELDS = new Set(['envelopes', 'batch']);
+
+/** A transaction id on the wire when the orderers agree on ids only (a SHA-256 digest). */
+export const TX_ID_BYTES = 32;
+
+/** Messages whose job is to carry a client's envelope to the node that orders it: they keep the payload. */
+const PAYLOAD_TYPES = new Set(['raft/forward', 'pbft/request']);
 
 /**
  * Sizes are cached per message object: a broadcast is encoded once (as a real sender serialises once
@@ -79,13 +90,18 @@ export function canonicalSize(value: unknown): number {
  */
 const sizeCache = new WeakMap<object, number>();
 
-export function encodedSize(message: ConsensusMessage, receipt: WorkReceipt): number {
+/**
+ * `idsOnly` (FastFabric's ordering of transaction ids): the envelopes a message replicates among
+ * orderers travel as their ids; the payload reached each orderer from the proxy.
+ */
+export function encodedSize(message: ConsensusMessage, receipt: WorkReceipt, idsOnly = false): number {
   const cached = sizeCache.get(message);
   if (cached !== undefined) {
     receipt.encodeBytes += cached;
     return cached;
   }
-  const size = canonicalSize(message);
+  const size =
+    idsOnly && !PAYLOAD_TYPES.has(message.type) ? canonicalSize(message, TX_ID_BYTES) : canonicalSize(message);
   receipt.encodeBytes += size;
   sizeCache.set(message, size);
   return size;
@@ -142,6 +158,8 @@ export class EffectsBuilder {
     private readonly self: NodeId,
     private readonly n: number,
     messagesHandled: number,
+    /** The orderers agree on transaction ids, not envelopes (`encodedSize`). */
+    private readonly idsOnly = false,
   ) {
     // Counted where the work is done: the message this call processes (0 for timers and submits).
     this.receipt.consensusMessages = messagesHandled;
@@ -150,7 +168,7 @@ export class EffectsBuilder {
   send<M extends ConsensusMessage>(to: NodeId, message: M): void {
     assert(to !== this.self, `consensus: node ${this.self} sends to itself`);
     assert(Number.isInteger(to) && to >= 0 && to < this.n, `consensus: recipient ${to} out of range 0…${this.n - 1}`);
-    const sizeBytes = encodedSize(message, this.receipt);
+    const sizeBytes = encodedSize(message, this.receipt, this.idsOnly);
     this.receipt.messageBytes += sizeBytes;
     this.sends.push({ to, message, sizeBytes });
   }
@@ -162,7 +180,7 @@ export class EffectsBuilder {
 
   sendTo<M extends ConsensusMessage>(recipients: readonly NodeId[], message: M): void {
     if (recipients.length === 0) return;
-    const sizeBytes = encodedSize(message, this.receipt);
+    const sizeBytes = encodedSize(message, this.receipt, this.idsOnly);
     for (const to of recipients) {
       assert(to !== this.self, `consensus: node ${this.self} sends to itself`);
       this.receipt.messageBytes += sizeBytes;

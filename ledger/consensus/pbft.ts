@@ -1328,7 +1328,7 @@ class PbftNode implements ConsensusNode {
   }
 
   private effects(messagesHandled: number): EffectsBuilder {
-    return new EffectsBuilder(this.id, this.n, messagesHandled);
+    return new EffectsBuilder(this.id, this.n, messagesHandled, this.config.orderIdsOnly === true);
   }
 
   private signed<M extends ConsensusMessage & Signed>(unsigned: Omit<M, 'sig'>, fx: EffectsBuilder): M {

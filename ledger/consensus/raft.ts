@@ -570,7 +570,7 @@ class RaftNode implements ConsensusNode {
   }
 
   private effects(messagesHandled: number): EffectsBuilder {
-    return new EffectsBuilder(this.id, this.n, messagesHandled);
+    return new EffectsBuilder(this.id, this.n, messagesHandled, this.config.orderIdsOnly === true);
   }
 
   private sign<M extends RaftMessage>(message: M, fx: EffectsBuilder): M {

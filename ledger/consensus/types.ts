@@ -85,6 +85,8 @@ export interface RaftConfig {
   /** With `keys`, every Raft message is signed and verified; without, messages are unsigned (etcdraft relies on mutual TLS). */
   readonly crypto?: CryptoProvider;
   readonly keys?: readonly KeyPair[];
+  /** Entries carry transaction ids, not envelopes (FastFabric); sizes only, the protocol is unchanged. */
+  readonly orderIdsOnly?: boolean;
 }
 
 export type ByzantineMode = 'equivocate' | 'withhold' | 'bad-digest';
@@ -108,6 +110,8 @@ export interface PbftConfig {
    * their pool, watch it with the request timer and hand it to the next primary after a view change.
    */
   readonly forwardRequests?: boolean;
+  /** Pre-prepares and view changes carry transaction ids, not envelopes (FastFabric); sizes only. */
+  readonly orderIdsOnly?: boolean;
   /** Misbehaviour when this node is primary; as a backup it follows the protocol. */
   readonly byzantine?: ByzantineMode;
   readonly crypto: CryptoProvider;

@@ -4,7 +4,12 @@
  * nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { type Architecture, architectureSchema, loadArchitecture } from '../../engines/architecture.js';
+import {
+  type Architecture,
+  architectureSchema,
+  checkArchitecture,
+  loadArchitecture,
+} from '../../engines/architecture.js';
 import { NodeEngines } from '../../engines/node-engines.js';
 import { emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 import { Environment } from '../../sim/index.js';
@@ -61,5 +66,29 @@ describe('platform switches', () => {
     // A committer's state reads (MVCC) are not chaincode calls.
     const commit: WorkReceipt = { ...emptyReceipt(), stateReads: 2, stateWrites: 1 };
     expect(cpuCycles(arch, commit)).toBeCloseTo(cpuCycles(base, commit), 0);
+  });
+
+  it('hash-table state: reads and writes cost the hash table, not the store; needs its two costs', () => {
+    const work: WorkReceipt = { ...emptyReceipt(), stateReads: 40, stateWrites: 10 };
+    const arch = withPlatform({ hashTableState: true }, { hashTableRead: 200, hashTableWrite: 300 });
+    const saved = cpuCycles(base, work) - cpuCycles(arch, work);
+    const expected = 40 * (cycles.stateRead - 200) + 10 * (cycles.stateWrite - 300);
+    expect(saved / expected).toBeCloseTo(1, 6);
+    const parsed = withPlatform({ hashTableState: true });
+    expect(() => checkArchitecture('arch.yaml', parsed)).toThrow(/hashTableRead/);
+  });
+
+  it('state database requests: one per key without bulk access, one per block and direction with it', () => {
+    const commit: WorkReceipt = { ...emptyReceipt(), stateReads: 40, stateWrites: 25 };
+    const perRequest = 50_000;
+    const bulk = withPlatform({}, { stateRequest: perRequest });
+    const perKey = withPlatform({ bulkStateAccess: false }, { stateRequest: perRequest });
+    expect(cpuCycles(bulk, commit) - cpuCycles(base, commit)).toBeCloseTo(2 * perRequest, -1);
+    expect(cpuCycles(perKey, commit) - cpuCycles(base, commit)).toBeCloseTo(65 * perRequest, -1);
+    // An endorsement's GetState is one request each, bulk or not (PutState only fills the rwset).
+    const endorse: WorkReceipt = { ...emptyReceipt(), proposals: 1, stateReads: 3, stateWrites: 2 };
+    expect(cpuCycles(bulk, endorse) - cpuCycles(base, endorse)).toBeCloseTo(3 * perRequest, -1);
+    // An embedded store (no request cost) notices neither.
+    expect(cpuCycles(withPlatform({ bulkStateAccess: false }), commit)).toBeCloseTo(cpuCycles(base, commit), 0);
   });
 });

@@ -5,7 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchDigest, canonicalSize, toCanonical } from '../../../ledger/consensus/_common.js';
+import {
+  batchDigest,
+  canonicalSize,
+  encodedSize,
+  TX_ID_BYTES,
+  toCanonical,
+} from '../../../ledger/consensus/_common.js';
 import { encode } from '../../../ledger/codec.js';
 import { sha256, toHex } from '../../../ledger/hash.js';
 import { emptyReceipt } from '../../../ledger/receipt.js';
@@ -27,6 +33,8 @@ const value = fc.letrec((tie) => ({
     fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('node'), { maxKeys: 18 }),
   ),
 })).node;
+
+const encodedLength = (value: unknown): number => encode(toCanonical(value), emptyReceipt()).length;
 
 describe('consensus helpers', () => {
   it('canonicalSize equals the encoded length', () => {
@@ -54,5 +62,23 @@ describe('consensus helpers', () => {
       expect(batchDigest(envelopes, emptyReceipt())).toBe(
         toHex(sha256(encode(envelopes, emptyReceipt()), emptyReceipt())),
       );
+  });
+
+  it('ordering ids only: replicated envelope lists are sized as the encoding of their ids; payload carriers are not', () => {
+    const envelopes = fc.array(fc.uint8Array({ minLength: 1, maxLength: 3_000 }), { maxLength: 40 });
+    fc.assert(
+      fc.property(envelopes, fc.integer({ min: 0, max: 1e6 }), (list, term) => {
+        const ids = list.map(() => new Uint8Array(TX_ID_BYTES));
+        const entries = (l: Uint8Array[]) => [{ term, envelopes: l }];
+        const append = { type: 'raft/append', from: 0, term, prevIndex: 3, entries: entries(list) };
+        const asIds = { ...append, entries: entries(ids) };
+        expect(encodedSize(append, emptyReceipt(), true)).toBe(encodedLength(asIds));
+        const prePrepare = { type: 'pbft/pre-prepare', from: 1, seq: term, batch: list };
+        expect(encodedSize(prePrepare, emptyReceipt(), true)).toBe(encodedLength({ ...prePrepare, batch: ids }));
+        const forward = { type: 'raft/forward', from: 2, envelopes: list };
+        expect(encodedSize(forward, emptyReceipt(), true)).toBe(encodedLength(forward));
+      }),
+      { numRuns: 100 },
+    );
   });
 });
