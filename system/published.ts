@@ -76,7 +76,7 @@ export const PUBLISHED_CASES: readonly PublishedCase[] = [
     figureProvenance: 'found',
     scenario: FASTFABRIC_SCENARIO,
     scenarioProvenance: 'recalled',
-    scenarioNote: 'as the baseline; the orderer-side and endorser-cluster optimisations are not modelled',
+    scenarioNote: 'as the baseline; the separate storage server for blocks is not modelled',
   },
   {
     id: 'fabric-1.1-validator',
