@@ -43,6 +43,17 @@ export const archResultSchema = z
     parallelContractExecutionsPerSec: finite,
     rejectedAtEndorsement: count,
     unfinishedTxs: count,
+    overload: z
+      .looseObject({
+        concurrencyLimit: count,
+        peakAdmitted: count,
+        rejectedAtAdmission: count,
+        clientTimeoutMs: finite,
+        timedOut: count,
+        committedAfterTimeout: count,
+        retries: count,
+      })
+      .exactOptional(),
     latencyMs: z.looseObject({ p50: finite, p95: finite, p99: finite, max: finite, mean: finite }),
     phasesMs: z.looseObject({
       endorse: phaseSummary,

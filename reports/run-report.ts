@@ -37,6 +37,21 @@ export interface ArchResult {
   parallelContractExecutionsPerSec: number;
   rejectedAtEndorsement: number;
   unfinishedTxs: number;
+  /**
+   * How the run met its load at the door: the proxy's concurrency limit and the most it held,
+   * proposals it refused (RESOURCE_EXHAUSTED), clients' time-outs, transactions that committed
+   * after their client had timed out, and retries. Counted per attempt; validationCodes count
+   * each request's final outcome. Absent in reports written before it existed.
+   */
+  overload?: {
+    concurrencyLimit: number;
+    peakAdmitted: number;
+    rejectedAtAdmission: number;
+    clientTimeoutMs: number;
+    timedOut: number;
+    committedAfterTimeout: number;
+    retries: number;
+  };
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   phasesMs: {
     endorse: PhaseSummary;

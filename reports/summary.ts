@@ -34,6 +34,7 @@ export function formatSummary(report: RunReport): string {
       .sort()
       .map((code): [string, (r: ArchResult) => string] => [`  ${code}`, (r) => fmt(r.validationCodes[code] ?? 0)]),
     ['unfinished txs', (r) => fmt(r.unfinishedTxs)],
+    ...(columns.some((r) => r.overload !== undefined) ? overloadRows(columns) : []),
     ...(columns.some((r) => r.fees !== undefined)
       ? [
           [
@@ -130,4 +131,28 @@ function formatSeeds(stats: NonNullable<RunReport['seedStatistics']>): string {
     return `  ${metric.padEnd(26)} ${cells.join('   ')}`;
   });
   return `over ${stats.arch.seeds.length} seeds (${stats.arch.seeds[0]} … ${stats.arch.seeds[stats.arch.seeds.length - 1]}): mean ± 95 % CI\n${lines.join('\n')}`;
+}
+
+/** The proxy's admission and the clients' patience; counts only when some attempt met them. */
+function overloadRows(columns: readonly ArchResult[]): [string, (r: ArchResult) => string][] {
+  const of = (r: ArchResult) => r.overload;
+  const rows: [string, (r: ArchResult) => string][] = [
+    [
+      'proxy in flight peak (limit)',
+      (r) => (of(r) === undefined ? '-' : `${fmt(of(r)?.peakAdmitted ?? 0)} (${fmt(of(r)?.concurrencyLimit ?? 0)})`),
+    ],
+  ];
+  const met = columns.some(
+    (r) => (of(r)?.rejectedAtAdmission ?? 0) + (of(r)?.timedOut ?? 0) + (of(r)?.retries ?? 0) > 0,
+  );
+  if (!met) return rows;
+  return [
+    ...rows,
+    ['  refused at admission', (r) => fmt(of(r)?.rejectedAtAdmission ?? 0)],
+    [
+      '  client time-outs (committed later)',
+      (r) => `${fmt(of(r)?.timedOut ?? 0)} (${fmt(of(r)?.committedAfterTimeout ?? 0)})`,
+    ],
+    ['  retries', (r) => fmt(of(r)?.retries ?? 0)],
+  ];
 }

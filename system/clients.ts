@@ -11,11 +11,15 @@
 import { msToPs, psToSeconds, type RandomStreams, secondsToPs } from '../sim/index.js';
 import { type ArrivalSpec, meanOfferedTps, openArrivals } from '../workloads/arrivals.js';
 import type { TxRequest } from '../workloads/generators.js';
+import { ClientTimeouts } from './client-timeouts.js';
 import { makeDraws } from './draws.js';
 import type { ProxyNode } from './proxy.js';
 import type { SystemRunOptions, TraceSource } from './run-options.js';
-import { newTxRecord, type RunMetrics, type TxRecord } from './run-metrics.js';
+import { CLIENT_TIMEOUT, newTxRecord, RESOURCE_EXHAUSTED, type RunMetrics, type TxRecord } from './run-metrics.js';
 import { CLIENTS, PROXY, type SimNetwork } from './sim-network.js';
+
+/** Outcomes a client may retry: the system did not take the transaction, or the client stopped waiting. */
+const RETRYABLE = new Set([RESOURCE_EXHAUSTED, CLIENT_TIMEOUT]);
 
 export class Clients {
   private sourcesActive: number;
@@ -23,14 +27,20 @@ export class Clients {
   private sequence = 0;
   private proxy: ProxyNode | null = null;
   private readonly clientCount: number;
+  private readonly timeouts: ClientTimeouts;
+  private readonly retries: number;
+  private backoffDraw: (() => number) | null = null;
 
   constructor(
     private readonly net: SimNetwork,
     private readonly metrics: RunMetrics,
     private readonly options: SystemRunOptions,
   ) {
-    this.clientCount = options.topology.clients.count;
+    const clients = options.topology.clients;
+    this.clientCount = clients.count;
     this.sourcesActive = options.trace !== undefined ? 1 : this.clientCount;
+    this.retries = clients.retries;
+    this.timeouts = new ClientTimeouts(net.env, msToPs(clients.timeoutMs), (tx) => this.settle(tx, CLIENT_TIMEOUT));
   }
 
   /** True until arrivals are over and every transaction has its outcome. */
@@ -38,17 +48,37 @@ export class Clients {
     return this.sourcesActive > 0 || this.metrics.finished < this.metrics.submitted;
   }
 
-  /** A transaction's outcome has reached its client. */
+  /** An attempt's outcome has reached its client (after a time-out it is only counted). */
   readonly finish = (tx: TxRecord, codeName: string): void => {
+    if (!tx.settled) this.settle(tx, codeName);
+    else if (codeName === 'VALID') this.metrics.committedAfterTimeout++;
+  };
+
+  /** The client has the attempt's outcome: retried when it is transient and attempts remain, else final. */
+  private settle(tx: TxRecord, codeName: string): void {
+    tx.settled = true;
+    this.timeouts.forget(tx);
+    if (codeName === CLIENT_TIMEOUT) this.metrics.timedOut++;
+    if (RETRYABLE.has(codeName) && tx.attempt < this.retries && tx.request !== null) {
+      this.metrics.retries++;
+      const { backoffMs } = this.options.topology.clients;
+      const draw = this.backoffDraw as () => number;
+      const backoffPs = Math.round(msToPs(backoffMs * 2 ** tx.attempt) * draw());
+      const request = tx.request;
+      this.net.env.schedule(backoffPs, () => this.submit(tx.client, request, tx.submittedPs, tx.attempt + 1));
+      return;
+    }
     this.metrics.finished++;
     this.closedLoop?.(tx.client);
     if (!this.active()) this.net.env.stop();
     this.metrics.recordOutcome(tx, codeName);
-  };
+  }
 
   /** Schedules the first arrivals of every source; they send proposals to `proxy`. */
   start(proxy: ProxyNode, streams: RandomStreams): void {
     this.proxy = proxy;
+    const retryStream = streams.stream('clients/retry-backoff');
+    this.backoffDraw = () => retryStream.random();
     const draws = makeDraws(streams.stream('workload'));
     const next = (): TxRequest => this.options.workload.next(draws, this.sequence++);
     const arrival = this.options.arrival;
@@ -57,12 +87,9 @@ export class Clients {
     else this.startOpen(arrival, streams, next);
   }
 
+  /** A new request from client `c` (offered load). */
   private issue(c: number, request: TxRequest): void {
     const env = this.net.env;
-    const ledger = this.net.ledger;
-    const ledgerClient = ledger.clients[c % ledger.clients.length];
-    if (ledgerClient === undefined) throw new Error('no ledger client');
-    const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
     this.options.recordTrace?.({
       timeS: psToSeconds(env.nowPs),
       client: c,
@@ -71,7 +98,17 @@ export class Clients {
       args: request.args,
     });
     this.metrics.submitted++;
-    const tx = newTxRecord(c, env.nowPs);
+    this.submit(c, request, env.nowPs, 0);
+  }
+
+  /** One attempt of a request: a fresh proposal (its own transaction id) to the proxy. */
+  private submit(c: number, request: TxRequest, requestPs: number, attempt: number): void {
+    const ledger = this.net.ledger;
+    const ledgerClient = ledger.clients[c % ledger.clients.length];
+    if (ledgerClient === undefined) throw new Error('no ledger client');
+    const proposed = ledgerClient.propose(request.chaincode, request.fn, request.args);
+    const tx = newTxRecord(c, requestPs, attempt, this.retries > 0 ? request : null);
+    this.timeouts.start(tx);
     const bytes = proposed.receipt.messageBytes;
     const proxy = this.proxy as ProxyNode;
     this.net.send(CLIENTS, PROXY, bytes, () => proxy.receive(c, proposed.proposal, proposed.signed, bytes, tx));

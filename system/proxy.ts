@@ -7,24 +7,42 @@
  */
 import type { Network, Peer, Proposal, ProposalResponse } from '../ledger/index.js';
 import { NOTIFY_BYTES, type Ordering } from './ordering.js';
-import type { RunMetrics, TxRecord } from './run-metrics.js';
+import { RESOURCE_EXHAUSTED, type RunMetrics, type TxRecord } from './run-metrics.js';
 import { CLIENTS, PROXY, type SimNetwork } from './sim-network.js';
 
 type LedgerClient = Network['clients'][number];
 export type SignedProposal = Parameters<Peer['endorse']>[0];
 
 export class ProxyNode {
+  /** Transactions admitted whose outcome has not passed back yet. */
+  private admitted = 0;
+  private readonly concurrencyLimit: number;
+
   constructor(
     private readonly net: SimNetwork,
     private readonly metrics: RunMetrics,
     private readonly ordering: Ordering,
     /** The client has its outcome (called at the client, after the last hop). */
     private readonly finish: (tx: TxRecord, codeName: string) => void,
-  ) {}
+  ) {
+    this.concurrencyLimit = net.topology.proxy.concurrencyLimit;
+  }
 
-  /** A proposal has arrived from client `clientIndex`: endorse it at the policy's endorsers. */
+  /**
+   * A proposal has arrived from client `clientIndex`: refused at once when the proxy holds its
+   * concurrency limit (Fabric's gateway answers RESOURCE_EXHAUSTED), else endorsed at the policy's
+   * endorsers. Admission bounds the work in flight, so memory stays flat under any offered load.
+   */
   receive(clientIndex: number, proposal: Proposal, signed: SignedProposal, proposalBytes: number, tx: TxRecord): void {
     tx.atProxyPs = this.net.env.nowPs;
+    if (this.admitted >= this.concurrencyLimit) {
+      this.metrics.rejectedAtAdmission++;
+      this.notifyClient(tx, RESOURCE_EXHAUSTED);
+      return;
+    }
+    tx.admitted = true;
+    this.admitted++;
+    if (this.admitted > this.metrics.peakAdmitted) this.metrics.peakAdmitted = this.admitted;
     const ledger = this.net.ledger;
     const ledgerClient = ledger.clients[clientIndex % ledger.clients.length];
     if (ledgerClient === undefined) throw new Error('no ledger client');
@@ -47,8 +65,12 @@ export class ProxyNode {
     });
   }
 
-  /** Tells the client an outcome the proxy holds (one hop to the clients' site). */
+  /** An outcome has reached the proxy (its own, or a commit's): the slot is free; one hop to the client. */
   readonly notifyClient = (tx: TxRecord, codeName: string): void => {
+    if (tx.admitted) {
+      tx.admitted = false;
+      this.admitted--;
+    }
     this.net.send(PROXY, CLIENTS, NOTIFY_BYTES, () => this.finish(tx, codeName));
   };
 

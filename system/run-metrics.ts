@@ -11,11 +11,26 @@
 import type { NodeEngines } from '../engines/node-engines.js';
 import { sixFigures } from '../reports/figures.js';
 import { type Environment, LatencyHistogram, msToPs, ThroughputWindows } from '../sim/index.js';
+import type { TxRequest } from '../workloads/generators.js';
 
-/** One transaction's timestamps along its path (picoseconds of simulated time). */
+/** A client's own outcome when it stops waiting. */
+export const CLIENT_TIMEOUT = 'CLIENT_TIMEOUT';
+/** The proxy's refusal when it holds its concurrency limit (gRPC's status, as Fabric's gateway answers). */
+export const RESOURCE_EXHAUSTED = 'RESOURCE_EXHAUSTED';
+
+/** One attempt of a client's transaction: its timestamps along its path (picoseconds of simulated time). */
 export interface TxRecord {
   client: number;
+  /** When the client first submitted the request (a retry keeps it: latency is the request's). */
   submittedPs: number;
+  /** 0 for the first attempt, k for the k-th retry. */
+  attempt: number;
+  /** The client has this attempt's outcome (a later one, after a timeout, is only counted). */
+  settled: boolean;
+  /** The proxy admitted it and holds a slot until its outcome passes back. */
+  admitted: boolean;
+  /** What to submit again on a retry (kept only when the clients retry). */
+  request: TxRequest | null;
   atProxyPs: number;
   endorsedPs: number;
   sentToOrdererPs: number;
@@ -24,10 +39,19 @@ export interface TxRecord {
   committedPs: number;
 }
 
-export function newTxRecord(client: number, submittedPs: number): TxRecord {
+export function newTxRecord(
+  client: number,
+  submittedPs: number,
+  attempt = 0,
+  request: TxRequest | null = null,
+): TxRecord {
   return {
     client,
     submittedPs,
+    attempt,
+    settled: false,
+    admitted: false,
+    request,
     atProxyPs: 0,
     endorsedPs: 0,
     sentToOrdererPs: 0,
@@ -53,6 +77,13 @@ export class RunMetrics {
   committedInWindow = 0;
   executionsInWindow = 0;
   rejectedAtEndorsement = 0;
+  /** Overload (issue 17): proposals the proxy refused, clients' time-outs, commits after one, retries. */
+  rejectedAtAdmission = 0;
+  timedOut = 0;
+  committedAfterTimeout = 0;
+  retries = 0;
+  /** Most transactions the proxy held at once. */
+  peakAdmitted = 0;
   contractExecutions = 0;
   blocksCommitted = 0;
   /** Transactions in blocks committed at the notifying peer (any validation code). */
@@ -85,7 +116,8 @@ export class RunMetrics {
   recordOutcome(tx: TxRecord, codeName: string): void {
     this.codes.set(codeName, (this.codes.get(codeName) ?? 0) + 1);
     const totalPs = this.env.nowPs - tx.submittedPs;
-    this.latency.record(totalPs / 1000);
+    // A refused request never entered the system: its quick answer is not a transaction's latency.
+    if (codeName !== RESOURCE_EXHAUSTED) this.latency.record(totalPs / 1000);
     if (codeName !== 'VALID') return;
     this.committedValid++;
     this.commitWindows.record(this.env.nowPs);

@@ -27,7 +27,7 @@ import { ProxyNode } from './proxy.js';
 import type { CryptoModeFlag, SystemRunOptions, TraceSource } from './run-options.js';
 import { archResult, busyNow } from './run-result.js';
 import { RunMetrics, type TxRecord, UtilisationSeries } from './run-metrics.js';
-import { CLIENTS, ORDERER, PROXY, SimNetwork } from './sim-network.js';
+import { ORDERER, PROXY, SimNetwork } from './sim-network.js';
 import { SoloOrderer } from './solo-orderer.js';
 import { type IntegrityOptions, StateIntegrity } from './state-integrity.js';
 import { WindowUtilisation } from './window-utilisation.js';
@@ -51,7 +51,8 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const delivery = new BlockDelivery(net, options.integrity?.joinAtPs === undefined ? null : [net.ledger.genesisBlock]);
   let integrity: StateIntegrity | null = null;
   const onCommitted = (committed: BlockCommitted): void => {
-    if (committed.peer === notifier) notifyClients(committed, net, metrics, inFlight, clients.finish);
+    if (committed.peer === notifier)
+      notifyClients(committed, net, metrics, inFlight, (tx, code) => proxy.notifyClient(tx, code));
     integrity?.onCommitted(committed.peer, committed.block.header.number);
     net.updateEndorser(committed.peer.name, blockBytes(committed.block), committed.stateWrites);
   };
@@ -105,7 +106,8 @@ function notifyClients(
   net: SimNetwork,
   metrics: RunMetrics,
   inFlight: Map<Uint8Array, TxRecord>,
-  finish: (tx: TxRecord, codeName: string) => void,
+  /** The outcome reaches the proxy, which passes it to the client. */
+  atProxy: (tx: TxRecord, codeName: string) => void,
 ): void {
   const { block, peer } = committed;
   metrics.blocksCommitted++;
@@ -118,7 +120,7 @@ function notifyClients(
     tx.validatedPs = committed.validatedPs;
     tx.committedPs = net.env.nowPs;
     const codeName = validationCodeName(committed.validationCodes[i] ?? ValidationCode.NOT_VALIDATED);
-    net.send(peer.name, PROXY, NOTIFY_BYTES, () => net.send(PROXY, CLIENTS, NOTIFY_BYTES, () => finish(tx, codeName)));
+    net.send(peer.name, PROXY, NOTIFY_BYTES, () => atProxy(tx, codeName));
   });
 }
 

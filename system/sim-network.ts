@@ -48,7 +48,7 @@ export class SimNetwork {
   constructor(
     readonly env: Environment,
     readonly arch: Architecture,
-    private readonly topology: Topology,
+    readonly topology: Topology,
     options: SystemRunOptions,
     private readonly timeline: TimelineSink | undefined,
   ) {

@@ -37,8 +37,34 @@ export const topologySchema = z
     /** Endorsement policy in Fabric's syntax; default OutOf(min(2, orgs), every org's peer). */
     endorsementPolicy: z.string().optional(),
     orderers: z.object({ count: z.int().min(1).max(256), site: z.string() }).strict(),
-    clients: z.object({ count: z.int().min(1).max(100_000), site: z.string() }).strict(),
-    proxy: z.object({ site: z.string() }).strict(),
+    clients: z
+      .object({
+        count: z.int().min(1).max(100_000),
+        site: z.string(),
+        /**
+         * A client gives up on a transaction this long after submitting it (outcome CLIENT_TIMEOUT;
+         * the transaction may still commit later). Default 120 s, assumed (a benchmark client's
+         * patience; Fabric's gateway waits up to 30 s for endorsement and 30 s for ordering).
+         */
+        timeoutMs: z.number().positive().max(3_600_000).default(120_000),
+        /** Attempts after the first when the proxy refuses (RESOURCE_EXHAUSTED) or the client times out. */
+        retries: z.int().min(0).max(10).default(0),
+        /** Back-off before retry k (k = 1, 2, …): uniform in [0, backoffMs × 2^(k−1)) ("full jitter"). */
+        backoffMs: z.number().nonnegative().max(600_000).default(100),
+      })
+      .strict(),
+    proxy: z
+      .object({
+        site: z.string(),
+        /**
+         * Transactions the proxy (Fabric's gateway) holds at once, from a proposal's arrival to its
+         * outcome; beyond it a proposal is refused at once with RESOURCE_EXHAUSTED. Fabric ships
+         * peer.limits.concurrency.gatewayService = 500 and its performance guide reports good
+         * results at 20,000, the default here (the proxy stands for every peer's gateway).
+         */
+        concurrencyLimit: z.int().min(1).max(10_000_000).default(20_000),
+      })
+      .strict(),
     batch: z
       .object({
         maxMessageCount: z.int().min(1).max(100_000).default(500),
