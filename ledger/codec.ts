@@ -14,8 +14,18 @@ const packr = new Packr({ useRecords: false, structuredClone: false, moreTypes: 
 /** A value the canonical codec accepts: tuples of these, strings, safe integers, byte strings, null. */
 export type Canonical = null | boolean | number | string | Uint8Array | readonly Canonical[];
 
+/**
+ * msgpackr packs into a shared buffer and returns a view of it: one view kept (an envelope in
+ * flight, a block) keeps the whole buffer alive, up to the size of the largest block ever packed.
+ * Under load, thousands of transactions in flight then hold hundreds of MB of other messages'
+ * bytes. The result is therefore copied into storage of its own.
+ */
+function ownBytes(view: Uint8Array): Uint8Array {
+  return new Uint8Array(view);
+}
+
 export function encode(value: Canonical, receipt: WorkReceipt): Uint8Array {
-  const bytes = packr.pack(value);
+  const bytes = ownBytes(packr.pack(value));
   receipt.encodeBytes += bytes.length;
   return bytes;
 }
@@ -28,5 +38,5 @@ export function decode(bytes: Uint8Array, receipt: WorkReceipt): unknown {
 
 /** Canonical bytes of a value without counting them (for callers that count the whole they are part of). */
 export function packValue(value: Canonical): Uint8Array {
-  return packr.pack(value);
+  return ownBytes(packr.pack(value));
 }
