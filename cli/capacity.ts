@@ -1,12 +1,13 @@
 /**
  * `bpusim capacity`: the highest offered rate each architecture sustains on a scenario
- * (system/capacity.ts), side by side, with the bottleneck where each saturates. Wiring only.
+ * (system/capacity.ts), side by side, with the bottleneck where each saturates; over several
+ * seeds, the mean and its 95 % interval. Wiring only.
  */
 import type { Command } from 'commander';
 import {
-  type CapacityResult,
+  type CapacityOverSeeds,
   describePoint,
-  findCapacity,
+  findCapacityOverSeeds,
   loadArchitecture,
   SCENARIO_DEFAULTS,
   scenarioRunAt,
@@ -17,12 +18,54 @@ import { intFlag, numberFlag } from './_parse.js';
 
 interface CapacityFlags {
   arch: string;
+  baseline?: string;
   workload: string;
   keys: number;
   topology: string;
   seed: number;
+  seeds: number;
   tolerance: number;
   json?: boolean;
+}
+
+function architectures(flags: CapacityFlags): string[] {
+  const names = [...flags.arch.split(','), ...(flags.baseline === undefined ? [] : [flags.baseline])]
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw new UsageError(`--arch: expected a comma-separated list, got '${flags.arch}'`);
+  return [...new Set(names)];
+}
+
+function searchOne(name: string, flags: CapacityFlags): CapacityOverSeeds {
+  const arch = loadArchitecture(name); // one clear message before any run
+  const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.seed + i);
+  const scenario = (seed: number) => ({
+    ...SCENARIO_DEFAULTS,
+    arch: name,
+    workload: flags.workload,
+    keys: flags.keys,
+    topology: flags.topology,
+    seed,
+    duration: '100ms',
+  });
+  return findCapacityOverSeeds((seed) => scenarioRunAt(scenario(seed), arch), seeds, {
+    startTps: 1_000,
+    maxTps: 10_000_000,
+    tolerance: flags.tolerance,
+    onPoint: (p) => process.stderr.write(`capacity: ${name}: ${describePoint(p)}\n`),
+  });
+}
+
+function row(r: CapacityOverSeeds): string {
+  const capacity = r.seeds.length > 1 ? `${r.capacityTps.mean} ± ${r.capacityTps.ci95}` : `${r.capacityTps.mean}`;
+  const bottlenecks = r.bottlenecksAtKnee
+    .map((b) => (r.seeds.length > 1 ? `${b.bottleneck} (${b.seeds}/${r.seeds.length})` : b.bottleneck))
+    .join(', ');
+  const first = r.perSeed[0]?.atCapacity;
+  const conflicts = first === null || first === undefined ? '-' : (first.conflictShare * 100).toFixed(1);
+  const p99 = first === null || first === undefined ? '-' : first.p99LatencyMs.toFixed(1);
+  const runs = r.perSeed.reduce((n, s) => n + s.points.length, 0);
+  return `| ${r.architecture} | ${capacity} | ${bottlenecks} | ${conflicts} | ${p99} | ${runs} |`;
 }
 
 export function registerCapacity(program: Command): void {
@@ -30,47 +73,37 @@ export function registerCapacity(program: Command): void {
     .command('capacity')
     .description('the highest offered TPS each architecture sustains (≥ 95 % of arrivals commit), with its bottleneck')
     .option('--arch <list>', 'comma-separated presets or files', 'cpu-64core,bpu-2019')
+    .option('--baseline <preset|file>', 'one more architecture to compare with (after --arch)')
     .option('--workload <name>', 'workload', 'smallbank')
     .option('--keys <n>', 'accounts or records', intFlag('--keys', 1, 10_000_000), 100_000)
     .option('--topology <t>', 'topology preset or file', 'dc')
-    .option('--seed <s>', 'seed', intFlag('--seed', 0), 1)
+    .option('--seed <s>', 'first seed', intFlag('--seed', 0), 1)
+    .option(
+      '--seeds <n>',
+      'searches per architecture (seeds seed … seed+n−1): mean and 95 % interval',
+      intFlag('--seeds', 1, 100),
+      1,
+    )
     .option('--tolerance <f>', 'the search stops within this fraction', numberFlag('--tolerance', 0.01, 1), 0.05)
     .option('--json', 'print one JSON object')
     .action(
       action((flags: CapacityFlags) => {
-        const names = flags.arch
-          .split(',')
-          .map((name) => name.trim())
-          .filter((name) => name !== '');
-        if (names.length === 0) throw new UsageError(`--arch: expected a comma-separated list, got '${flags.arch}'`);
-        const results: CapacityResult[] = names.map((name) => {
-          const scenario = {
-            ...SCENARIO_DEFAULTS,
-            arch: name,
-            workload: flags.workload,
-            keys: flags.keys,
-            topology: flags.topology,
-            seed: flags.seed,
-            duration: '100ms',
-          };
-          return findCapacity(scenarioRunAt(scenario, loadArchitecture(name)), {
-            startTps: 1_000,
-            maxTps: 10_000_000,
-            tolerance: flags.tolerance,
-            onPoint: (p) => process.stderr.write(`capacity: ${name}: ${describePoint(p)}\n`),
-          });
-        });
+        const names = architectures(flags);
+        for (const name of names) loadArchitecture(name);
+        const results = names.map((name) => searchOne(name, flags));
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify({ workload: flags.workload, keys: flags.keys, results })}\n`);
           return;
         }
         const lines = [
-          `capacity on ${flags.workload} (${flags.keys} keys), ${flags.topology}, within ${flags.tolerance * 100} %`,
-          '| architecture | capacity tx/s | bottleneck at the knee | runs |',
-          '|:--|--:|:--|--:|',
-          ...results.map(
-            (r) => `| ${r.architecture} | ${r.capacityTps} | ${r.bottleneckAtKnee} | ${r.points.length} |`,
-          ),
+          `capacity on ${flags.workload} (${flags.keys} keys), ${flags.topology}, within ${flags.tolerance * 100} %` +
+            (flags.seeds > 1
+              ? `, ${flags.seeds} seeds from ${flags.seed} (mean ± 95 % interval)`
+              : `, seed ${flags.seed}`),
+          '| architecture | capacity tx/s | bottleneck at the knee | MVCC conflicts at capacity % | p99 ms at capacity | runs |',
+          '|:--|--:|:--|--:|--:|--:|',
+          ...results.map(row),
+          'Capacity: the highest offered rate of which ≥ 95 % commits VALID; conflicts and p99 are of that run (first seed).',
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }),

@@ -17,6 +17,9 @@ import { resolveScenario, type Scenario } from './scenario.js';
 import type { Topology } from './topology.js';
 import { HOLD_FRACTION } from './scalability.js';
 import { runSystem, type SystemRunOptions } from './run-system.js';
+import { sixFigures } from '../reports/figures.js';
+import type { SeedMetric } from '../reports/run-report.js';
+import { seedMetric } from '../reports/seed-statistics.js';
 
 /** Blocks' worth of arrivals a run lasts at least (its window, the last ¾, then holds ≈ 45 blocks: ±2 %). */
 const BLOCKS_PER_RUN = 60;
@@ -28,6 +31,12 @@ export interface CapacityPoint {
   readonly holds: boolean;
   readonly p99LatencyMs: number;
   readonly bottleneck: string;
+  /**
+   * Share of the run's transactions that failed MVCC (read or phantom conflicts): contention of the
+   * workload, not a lack of hardware. They do not count as committed, so a contended workload's
+   * capacity is its useful throughput; this says how much of the load they were.
+   */
+  readonly conflictShare: number;
 }
 
 export interface CapacityResult {
@@ -36,6 +45,8 @@ export interface CapacityResult {
   readonly capacityTps: number;
   /** Bottleneck of the lowest rate that did not hold (or of the highest run, when every run held). */
   readonly bottleneckAtKnee: string;
+  /** The run at the capacity (null when nothing held). */
+  readonly atCapacity: CapacityPoint | null;
   readonly points: readonly CapacityPoint[];
 }
 
@@ -99,9 +110,14 @@ export function runCapacityPoint(
       holds: result.committedTps >= HOLD_FRACTION * Math.min(rate, arrivedTps),
       p99LatencyMs: result.latencyMs.p99,
       bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
+      conflictShare: sixFigures(conflictsOf(result.validationCodes) / Math.max(1, result.submittedTxs)),
     },
     fingerprint: createHash('sha256').update(JSON.stringify(simulated)).digest('hex'),
   };
+}
+
+function conflictsOf(codes: Readonly<Record<string, number>>): number {
+  return (codes.MVCC_READ_CONFLICT ?? 0) + (codes.PHANTOM_READ_CONFLICT ?? 0);
 }
 
 /** Narrows a rate that held and one that did not, geometrically, until they are within `tolerance`. */
@@ -148,6 +164,37 @@ export function findCapacity(runAt: RunAtRate, search: CapacityOptions): Capacit
     architecture,
     capacityTps: held?.offeredTps ?? 0,
     bottleneckAtKnee: knee?.bottleneck ?? '',
+    atCapacity: held,
     points,
+  };
+}
+
+export interface CapacityOverSeeds {
+  readonly architecture: string;
+  readonly seeds: readonly number[];
+  /** Mean and Student-t 95 % interval of the capacity over the seeds (0 with one seed). */
+  readonly capacityTps: SeedMetric;
+  /** The bottleneck at the knee of each seed, most frequent first. */
+  readonly bottlenecksAtKnee: readonly { readonly bottleneck: string; readonly seeds: number }[];
+  readonly perSeed: readonly CapacityResult[];
+}
+
+/** The search once per seed (each its own arrivals and workload draws): an interval, not one draw. */
+export function findCapacityOverSeeds(
+  runAtSeed: (seed: number) => RunAtRate,
+  seeds: readonly number[],
+  search: CapacityOptions,
+): CapacityOverSeeds {
+  const perSeed = seeds.map((seed) => findCapacity(runAtSeed(seed), search));
+  const counts = new Map<string, number>();
+  for (const r of perSeed) counts.set(r.bottleneckAtKnee, (counts.get(r.bottleneckAtKnee) ?? 0) + 1);
+  return {
+    architecture: perSeed[0]?.architecture ?? '',
+    seeds,
+    capacityTps: seedMetric(perSeed.map((r) => r.capacityTps)),
+    bottlenecksAtKnee: [...counts]
+      .map(([bottleneck, n]) => ({ bottleneck, seeds: n }))
+      .sort((a, b) => b.seeds - a.seeds || a.bottleneck.localeCompare(b.bottleneck)),
+    perSeed,
   };
 }

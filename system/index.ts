@@ -41,10 +41,12 @@ export {
 export type { ArrivalSpec, CryptoModeFlag, SystemRunOptions, TraceSource } from './run-options.js';
 export {
   type CapacityOptions,
+  type CapacityOverSeeds,
   type CapacityPoint,
   type CapacityResult,
   describePoint,
   findCapacity,
+  findCapacityOverSeeds,
   type RunAtRate,
   scenarioRunAt,
 } from './capacity.js';

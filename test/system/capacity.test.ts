@@ -11,6 +11,7 @@ import {
   benchValidator,
   buildRunReport,
   findCapacity,
+  findCapacityOverSeeds,
   resolveScenario,
   SCENARIO_DEFAULTS,
 } from '../../system/index.js';
@@ -18,9 +19,16 @@ import { runCapacityPoint } from '../../system/capacity.js';
 import type { SystemRunOptions } from '../../system/run-options.js';
 import { loadTopology } from '../../system/topology.js';
 
-function optionsFor(arch: Architecture, rate: number, durationMs: number, blockSize: number): SystemRunOptions {
+function optionsFor(
+  arch: Architecture,
+  rate: number,
+  durationMs: number,
+  blockSize: number,
+  seed = 1,
+): SystemRunOptions {
   const resolved = resolveScenario({
     ...SCENARIO_DEFAULTS,
+    seed,
     arch: 'cpu-64core',
     baseline: 'none',
     workload: 'kv',
@@ -65,15 +73,31 @@ describe('capacity', () => {
     const arch = loadArchitecture('cpu-64core');
     return { ...arch, name: `cpu-${cores}core`, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores } } };
   };
-  const search = (arch: Architecture) =>
-    findCapacity((rate, minDurationS) => optionsFor(arch, rate, Math.max(100, minDurationS * 1000), 20), {
-      startTps: 500,
-      maxTps: 1_000_000,
-      tolerance: 0.2,
-    });
+  const options = { startTps: 500, maxTps: 1_000_000, tolerance: 0.2 };
+  const runAt =
+    (arch: Architecture, seed = 1) =>
+    (rate: number, minDurationS: number) =>
+      optionsFor(arch, rate, Math.max(100, minDurationS * 1000), 20, seed);
+  const search = (arch: Architecture) => findCapacity(runAt(arch), options);
+  const overSeeds = findCapacityOverSeeds((seed) => runAt(small(1), seed), [1, 2], options);
+
+  it('over seeds: one search per seed, their mean with a 95 % interval, the bottlenecks counted', () => {
+    const [first, second] = overSeeds.perSeed;
+    if (first === undefined || second === undefined) throw new Error('two searches expected');
+    expect(overSeeds.capacityTps.values).toEqual([first.capacityTps, second.capacityTps]);
+    expect(overSeeds.capacityTps.mean).toBeCloseTo((first.capacityTps + second.capacityTps) / 2, 6);
+    expect(overSeeds.capacityTps.ci95).toBeGreaterThanOrEqual(0);
+    expect(overSeeds.bottlenecksAtKnee.reduce((n, b) => n + b.seeds, 0)).toBe(2);
+    // The seed changes the arrivals: the two searches ran different points.
+    expect(second.points).not.toEqual(first.points);
+    // The run at capacity says how much of its load failed MVCC (the kv workload: a few at most).
+    expect(first.atCapacity?.offeredTps).toBe(first.capacityTps);
+    expect(first.atCapacity?.conflictShare).toBeGreaterThanOrEqual(0);
+    expect(first.atCapacity?.conflictShare).toBeLessThan(0.05);
+  });
 
   it('brackets the knee within its tolerance, and twice the cores sustain more', () => {
-    const one = search(small(1));
+    const one = overSeeds.perSeed[0] as ReturnType<typeof search>;
     const held = one.points.filter((p) => p.holds);
     const failed = one.points.filter((p) => !p.holds);
     expect(held.length).toBeGreaterThan(0);
