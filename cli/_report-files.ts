@@ -3,21 +3,16 @@
  * message (exit 2) naming the file when it is missing, not JSON or not a report; write outputs
  * whole or not at all (temporary name beside the target, then rename), naming the flag on failure.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseReportText } from '../reports/report-schema.js';
 import type { RunReport } from '../reports/run-report.js';
 import { parseSweepConsensus, type SweepConsensus } from '../reports/sweep-consensus.js';
 import { UsageError } from './_errors.js';
+import { MAX_REPORT_BYTES, readInputText } from '../sim/input-file.js';
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UsageError(`${file}: cannot read: ${why}`);
-  }
+  return readInputText(file, file, MAX_REPORT_BYTES);
 }
 
 export function readReport(file: string): RunReport {

@@ -1,18 +1,11 @@
-/**
- * `bpusim trace record` (a trace from a workload generator and an arrival process) and
- * `bpusim trace import-diablo` (a trace from a Diablo workload description). Replay with
- * `bpusim run --trace file [--time-scale x]`; a run can also record what it offered with
- * `bpusim run --record-trace file`.
- */
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { recordTrace, type TraceRecordOptions } from '../system/index.js';
 import { importDiablo } from '../workloads/diablo.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
 import { TraceWriter } from '../workloads/trace.js';
 import { action } from './_action.js';
-import { UsageError } from './_errors.js';
 import { intFlag, numberFlag } from './_parse.js';
+import { MAX_CONFIG_BYTES, readInputText } from '../sim/input-file.js';
 
 interface RecordFlags extends TraceRecordOptions {
   out: string;
@@ -67,8 +60,7 @@ export function registerTrace(program: Command): void {
     .requiredOption('--out <file>', 'trace file to write')
     .action(
       action((spec: string, flags: { out: string }) => {
-        if (!existsSync(spec)) throw new UsageError(`${spec}: no such file`);
-        const { events, clients, accounts } = importDiablo(spec, readFileSync(spec, 'utf8'));
+        const { events, clients, accounts } = importDiablo(spec, readInputText(spec, spec, MAX_CONFIG_BYTES));
         const writer = new TraceWriter(flags.out, `diablo ${spec}`);
         try {
           for (const event of events) writer.write(event);

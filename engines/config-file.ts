@@ -3,7 +3,8 @@
  * zod schema. Every failure becomes a ConfigError naming the file, the field path and what is
  * allowed — the first problem only, so the user fixes one thing at a time without a wall of text.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, readInputText } from '../sim/input-file.js';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -46,12 +47,7 @@ export function readConfigSource(
   if (!isPreset && !existsSync(file)) {
     throw new ConfigError(label, '', `no such file, and not a preset; ${kind} presets: ${presets.join(', ')}`);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(label, '', `cannot read: ${(error as Error).message}`);
-  }
+  const text = readInputText(file, label, MAX_CONFIG_BYTES);
   return { file: label, data: parseConfigText(label, text, extname(file).toLowerCase() === '.json') };
 }
 

@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { parseConfigText, validateConfig } from '../engines/config-file.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, readInputText } from '../sim/input-file.js';
 import { extname } from 'node:path';
 
 const node = z.int().min(0).max(1023);
@@ -65,11 +65,10 @@ export function hasOrdererFaults(faults: FaultFile): boolean {
 }
 
 export function loadFaultFile(path: string, orderers: number, peers = Number.MAX_SAFE_INTEGER): FaultFile {
-  if (!existsSync(path)) throw new ConfigError(path, '', 'no such file');
   const faults = validateConfig(
     path,
     faultFileSchema,
-    parseConfigText(path, readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json'),
+    parseConfigText(path, readInputText(path, path, MAX_CONFIG_BYTES), extname(path).toLowerCase() === '.json'),
   );
   const check = (id: number, field: string): void => {
     if (id >= orderers)

@@ -3,19 +3,20 @@
  * fault file and scenario fields — and compared with it: every simulated figure must be the same
  * (only `host` may differ). This is how a report proves it can be reproduced.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../reports/run-report.js';
 import { ConfigError } from '../sim/errors.js';
 import { buildRunReport, type RerunScenario } from './report.js';
 import { SCENARIO_DEFAULTS } from './scenario.js';
+import { MAX_REPORT_BYTES, readInputText } from '../sim/input-file.js';
 
 export function rerunReport(file: string): { original: RunReport; again: RunReport; identical: boolean } {
-  if (!existsSync(file)) throw new ConfigError(file, '', 'no such file');
+  const text = readInputText(file, file, MAX_REPORT_BYTES);
   let original: RunReport;
   try {
-    original = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+    original = JSON.parse(text) as RunReport;
   } catch (error) {
     throw new ConfigError(file, '', `not JSON: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }

@@ -4,7 +4,7 @@
  * one slice — a Kubernetes Indexed Job or a Slurm job array gives each task its i — and
  * `mergeSweeps` joins the slices (checking they come from the same grid and cover every point once).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, MAX_REPORT_BYTES, readInputText } from '../sim/input-file.js';
 import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import { packageRoot, parseConfigText } from '../engines/config-file.js';
@@ -29,10 +29,9 @@ export async function runSweep(
   workers: number,
   shard: { index: number; count: number } | null,
 ): Promise<SweepOutput> {
-  if (!existsSync(file)) throw new ConfigError(file, '', 'no such grid file');
   const grid = parseGrid(
     file,
-    parseConfigText(file, readFileSync(file, 'utf8'), extname(file).toLowerCase() === '.json'),
+    parseConfigText(file, readInputText(file, file, MAX_CONFIG_BYTES), extname(file).toLowerCase() === '.json'),
   );
   const all = expandGrid(grid);
   const points = shard === null ? all : all.filter((p) => p.index % shard.count === shard.index);
@@ -65,10 +64,10 @@ export async function runSweep(
 
 export function mergeSweeps(files: readonly string[]): SweepOutput {
   const parts = files.map((file) => {
-    if (!existsSync(file)) throw new ConfigError(file, '', 'no such file');
+    const text = readInputText(file, file, MAX_REPORT_BYTES);
     let data: SweepOutput;
     try {
-      data = JSON.parse(readFileSync(file, 'utf8')) as SweepOutput;
+      data = JSON.parse(text) as SweepOutput;
     } catch (error) {
       throw new ConfigError(file, '', `not JSON: ${(error as Error).message}`);
     }

@@ -12,6 +12,7 @@
  * field (exit 2).
  */
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { checkInputFile } from '../sim/input-file.js';
 
 export const TRACE_FORMAT = 'bpusim-trace/1';
 
@@ -49,6 +50,9 @@ export class TraceReader {
   readonly source: string;
 
   constructor(readonly file: string) {
+    // Streamed, so any size; but only a regular file (a pipe could block for ever, a directory
+    // fails mid-read).
+    checkInputFile(file, file, null);
     try {
       this.fd = openSync(file, 'r');
     } catch (error) {

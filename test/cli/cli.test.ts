@@ -3,11 +3,18 @@
  * --help and --version, `bench des --json` figures and event convention, and bad input exiting 2
  * with one line naming the flag and what is allowed, no stack trace.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const DIR = mkdtempSync(join(tmpdir(), 'bpusim-cli-'));
+const FIFO = join(DIR, 'fifo.yaml');
+execFileSync('mkfifo', [FIFO]);
+const BIG = join(DIR, 'big.yaml');
+writeFileSync(BIG, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
 
 function bpusim(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -68,6 +75,16 @@ describe('bpusim CLI', () => {
     [['sensitivity', '--arch', 'nope.yaml'], /--arch: sensitivity reads a preset's comments; presets: cpu-64core/],
     [['capacity', '--arch', ','], /--arch: expected a comma-separated list/],
     [['capacity', '--tolerance', '0'], /--tolerance: expected a number/],
+    [['capacity', '--seeds', '0'], /--seeds: expected an integer from 1 to 100/],
+    [['sensitivity', '--only', 'engines.nope'], /--only: 'engines.nope' matches no assumed figure/],
+    // Paths that are not regular files: refused before any run, never read.
+    [['run', '--faults', DIR, '--ordering', 'raft'], /is a directory; expected a file/],
+    [['run', '--trace', DIR], /is a directory; expected a file/],
+    [['sweep', DIR], /is a directory; expected a file/],
+    [['trace', 'import-diablo', DIR, '--out', join(DIR, 'x.jsonl')], /is a directory; expected a file/],
+    [['run', '--arch', FIFO], /is not a regular file \(a pipe, socket or device is not read\)/],
+    [['run', '--arch', '/dev/zero'], /is not a regular file/],
+    [['run', '--topology', BIG], /is 4194305 bytes; at most 4194304 allowed/],
   ])('bad input %j exits 2 with one clear message and no stack trace', (args, message) => {
     const run = bpusim(...args);
     expect(run.status).toBe(2);
