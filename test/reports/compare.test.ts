@@ -130,10 +130,7 @@ describe('bpusim compare (exit codes and output)', () => {
   });
 
   it.each([
-    [
-      ['compare', '/no/such/base.json', REPORT_FIXTURE],
-      /^bpusim: \/no\/such\/base\.json: no such file\n$/,
-    ],
+    [['compare', '/no/such/base.json', REPORT_FIXTURE], /^bpusim: \/no\/such\/base\.json: no such file\n$/],
     [['compare', REPORT_FIXTURE, 'NOTJSON'], /: not JSON: /],
     [
       ['compare', REPORT_FIXTURE, 'WRONGVERSION'],
