@@ -9,7 +9,7 @@ import { architectureYaml, calibrate } from '../calibrate/calibrate.js';
 import type { Architecture } from '../engines/architecture.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
-import { writeFileAtomic } from './_output.js';
+import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag } from './_parse.js';
 
 interface CalibrateFlags {
@@ -42,6 +42,7 @@ export function registerCalibrate(program: Command): void {
     .option('--json', 'print the architecture as JSON')
     .action(
       action(async (flags: CalibrateFlags) => {
+        if (flags.out !== undefined) checkOutputPath('--out', flags.out);
         if (flags.crypto !== 'node' && flags.crypto !== 'noble')
           throw new UsageError(`--crypto: expected one of node, noble, got '${flags.crypto}'`);
         const log = process.stderr.isTTY

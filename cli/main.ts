@@ -72,4 +72,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// A reader that stops early (`bpusim run --json | head`) closes the pipe: that is the reader's
+// choice, not an error of the run, so it ends quietly instead of with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 await main(process.argv);

@@ -7,7 +7,7 @@ import { formatSummary } from '../reports/summary.js';
 import { rerunReport } from '../system/index.js';
 import { action } from './_action.js';
 import { CheckFailed } from './_errors.js';
-import { writeFileAtomic } from './_output.js';
+import { checkOutputPath, writeFileAtomic } from './_output.js';
 
 export function registerRerun(program: Command): void {
   program
@@ -19,6 +19,7 @@ export function registerRerun(program: Command): void {
     .option('--out <file>', 'write the new report here')
     .action(
       action((file: string, flags: { out?: string }) => {
+        if (flags.out !== undefined) checkOutputPath('--out', flags.out, [file]);
         const { again, identical } = rerunReport(file);
         if (flags.out !== undefined) writeFileAtomic(flags.out, `${JSON.stringify(again, null, 2)}\n`);
         process.stdout.write(formatSummary(again));

@@ -24,7 +24,7 @@ import { type TraceEvent, TraceWriter } from '../workloads/trace.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
-import { writeFileAtomic } from './_output.js';
+import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 
 /** The run's flags: a scenario plus where its outputs go. */
@@ -158,7 +158,19 @@ export function registerRun(program: Command): void {
     );
 }
 
+/** Every output the flags name, checked before the run (a run must not end by failing to write). */
+export function checkRunOutputs(flags: RunFlags): void {
+  const inputs = [flags.arch, flags.baseline, flags.topology, flags.faults, flags.trace];
+  const outputs: [string, string | undefined][] = [
+    ['--out', flags.out],
+    ['--timeline', flags.timeline],
+    ['--record-trace', flags.recordTrace],
+  ];
+  for (const [flag, path] of outputs) if (path !== undefined) checkOutputPath(flag, path, inputs);
+}
+
 export function executeRun(flags: RunFlags): RunReport {
+  checkRunOutputs(flags);
   const report = buildReport(flags);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (flags.out !== undefined) writeFileAtomic(flags.out, json);
@@ -175,7 +187,9 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
       ? new SingleBar(
           {
             format: '{role} [{bar}] {percentage}% of the arrival period',
-            hideCursor: true,
+            // Shown: Ctrl-C ends a run mid-simulation (a synchronous loop no handler can
+            // interrupt), and a hidden cursor would stay hidden in the user's terminal.
+            hideCursor: false,
             clearOnComplete: true,
             stream: process.stderr,
           },

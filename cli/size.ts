@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { type SizeOptions, sizeArchitecture } from '../system/index.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
-import { writeFileAtomic } from './_output.js';
+import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { RUN_DEFAULTS } from './run.js';
 
@@ -54,6 +54,7 @@ export function registerSize(program: Command): void {
     .option('--json', 'print the sizing as JSON')
     .action(
       action((flags: SizeFlags) => {
+        if (flags.out !== undefined) checkOutputPath('--out', flags.out, [flags.arch]);
         if (flags.probeRate > flags.targetTps)
           throw new UsageError(`--probe-rate (${flags.probeRate}) must not exceed --target-tps (${flags.targetTps})`);
         const sizing = sizeArchitecture(flags);

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { mergeSweeps, runSweep } from '../system/index.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
-import { writeFileAtomic } from './_output.js';
+import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag } from './_parse.js';
 
 function parseShard(raw: string): { index: number; count: number } {
@@ -30,6 +30,7 @@ export function registerSweepGrid(program: Command): void {
     .option('--out <file>', 'write the sweep here (JSON)')
     .action(
       action(async (gridFile: string | undefined, flags: { workers: number; shard?: string; out?: string }) => {
+        if (flags.out !== undefined) checkOutputPath('--out', flags.out, [gridFile]);
         if (gridFile === undefined) {
           sweep.help();
           return;
@@ -51,6 +52,7 @@ export function registerSweepGrid(program: Command): void {
     .requiredOption('--out <file>', 'merged sweep')
     .action(
       action((files: string[], flags: { out: string }) => {
+        checkOutputPath('--out', flags.out, files);
         writeFileAtomic(flags.out, `${JSON.stringify(mergeSweeps(files))}\n`);
       }),
     );

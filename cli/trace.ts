@@ -6,6 +6,7 @@ import { TraceWriter } from '../workloads/trace.js';
 import { action } from './_action.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { MAX_CONFIG_BYTES, readInputText } from '../sim/input-file.js';
+import { checkOutputPath } from './_output.js';
 
 interface RecordFlags extends TraceRecordOptions {
   out: string;
@@ -49,6 +50,7 @@ export function registerTrace(program: Command): void {
     .requiredOption('--out <file>', 'trace file to write')
     .action(
       action((flags: RecordFlags) => {
+        checkOutputPath('--out', flags.out);
         const events = recordTraceFile(flags);
         process.stdout.write(`${flags.out}: ${events} transactions\n`);
       }),
@@ -60,6 +62,7 @@ export function registerTrace(program: Command): void {
     .requiredOption('--out <file>', 'trace file to write')
     .action(
       action((spec: string, flags: { out: string }) => {
+        checkOutputPath('--out', flags.out, [spec]);
         const { events, clients, accounts } = importDiablo(spec, readInputText(spec, spec, MAX_CONFIG_BYTES));
         const writer = new TraceWriter(flags.out, `diablo ${spec}`);
         try {

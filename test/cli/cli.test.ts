@@ -4,7 +4,7 @@
  * with one line naming the flag and what is allowed, no stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,11 +85,38 @@ describe('bpusim CLI', () => {
     [['run', '--arch', FIFO], /is not a regular file \(a pipe, socket or device is not read\)/],
     [['run', '--arch', '/dev/zero'], /is not a regular file/],
     [['run', '--topology', BIG], /is 4194305 bytes; at most 4194304 allowed/],
+    // Outputs are checked before the run: a missing directory is not created, an input is not overwritten.
+    [['run', '--out', join(DIR, 'missing', 'r.json')], /--out .*: directory .*missing does not exist/],
+    [['run', '--out', DIR], /--out .*: is a directory; expected a file name/],
+    [['run', '--topology', BIG, '--timeline', BIG], /--timeline .*big\.yaml: is an input of this run/],
+    [['trace', 'record', '--out', join(DIR, 'nope', 't.jsonl')], /--out .*: directory .*nope does not exist/],
   ])('bad input %j exits 2 with one clear message and no stack trace', (args, message) => {
     const run = bpusim(...args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stdout).toBe('');
+  });
+
+  it('a reader that stops early (| head) ends the run quietly, not with a stack trace', () => {
+    const result = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${BIN}" run --duration 20ms --baseline none --json | head -c 10`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stdout).toBe('{\n  "schem');
+    expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
+  it('--out /dev/stdout writes the report to stdout and leaves the device link alone', () => {
+    // Through a shell pipe: the test runner's own stdio is a socket, which /dev/stdout cannot open.
+    const command = `"${process.execPath}" "${BIN}" run --duration 10ms --baseline none --json --out /dev/stdout | cat`;
+    const result = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    // The report twice: once through --out, once from --json.
+    expect(result.stdout.match(/"schemaVersion": "bpusim-report\/1"/g)?.length).toBe(2);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });
 });
