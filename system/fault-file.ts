@@ -21,9 +21,13 @@ import { ConfigError } from '../sim/errors.js';
 import { parseConfigText, validateConfig } from '../engines/config-file.js';
 import { MAX_CONFIG_BYTES, readInputText } from '../sim/input-file.js';
 import { extname } from 'node:path';
+import { PS_PER_MS, TIME_PS_MAX } from '../sim/time.js';
 
 const node = z.int().min(0).max(1023);
-const atMs = z.number().nonnegative();
+/** Simulated time is exact to 2^53 ps (≈ 2.5 h): a fault, or a delay, must fall inside it. */
+const MAX_TIME_MS = Math.floor(TIME_PS_MAX / PS_PER_MS);
+const atMs = z.number().nonnegative().max(MAX_TIME_MS);
+const delayMs = z.number().nonnegative().max(MAX_TIME_MS);
 const probability = z.number().min(0).max(1);
 
 const eventSchema = z.discriminatedUnion('kind', [
@@ -40,10 +44,10 @@ const eventSchema = z.discriminatedUnion('kind', [
       drop: probability.default(0),
       duplicate: probability.default(0),
       delay: probability.default(0),
-      delayMaxMs: z.number().nonnegative().default(0),
+      delayMaxMs: delayMs.default(0),
     })
     .strict(),
-  z.object({ atMs, kind: z.literal('slow'), node, extraMsPerMessage: z.number().nonnegative() }).strict(),
+  z.object({ atMs, kind: z.literal('slow'), node, extraMsPerMessage: delayMs }).strict(),
   z.object({ atMs, kind: z.literal('corrupt-write'), peer: node }).strict(),
 ]);
 

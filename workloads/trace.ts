@@ -13,6 +13,8 @@
  */
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { checkInputFile } from '../sim/input-file.js';
+import { callProblem } from '../ledger/chaincode/contract.js';
+import { BUILTIN_CONTRACTS } from '../ledger/chaincode/registry.js';
 
 export const TRACE_FORMAT = 'bpusim-trace/1';
 
@@ -132,6 +134,13 @@ export class TraceReader {
       if (!['t', 'client', 'contract', 'fn', 'args'].includes(key))
         return fail(`unknown field '${key}'; allowed: t, client, contract, fn, args`);
     }
+    const served = BUILTIN_CONTRACTS.get(contract);
+    if (served === undefined)
+      return fail(
+        `field 'contract': '${contract}' is not a built-in contract; allowed: ${[...BUILTIN_CONTRACTS.keys()].join(', ')}`,
+      );
+    const problem = callProblem(served, fn, args as string[]);
+    if (problem !== null) return fail(problem);
     this.lastTimeS = t;
     return { timeS: t, client, contract, fn, args: args as string[] };
   }

@@ -13,8 +13,19 @@ export interface ChaincodeResponse {
   readonly payload: Uint8Array;
 }
 
+/** An argument a function takes: an integer (decimal digits, a safe integer) or a non-empty string. */
+export interface ArgSpec {
+  readonly name: string;
+  readonly kind: 'int' | 'string';
+}
+
 export interface Contract {
   readonly name: string;
+  /**
+   * The functions it serves and the arguments each takes, in order: what a trace line may call
+   * (checked when it is read, so a bad call is bad input, not a rejected transaction).
+   */
+  readonly functions: Readonly<Record<string, readonly ArgSpec[]>>;
   /** Initial state written by the genesis block; params come from the chaincode definition. */
   genesis?(params: Readonly<Record<string, number>>, config: ChannelConfig): KvWrite[];
   invoke(stub: ChaincodeStub, fn: string, args: readonly string[]): ChaincodeResponse;
@@ -45,6 +56,25 @@ export function argInt(args: readonly string[], index: number, name: string): nu
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new ChaincodeError(`argument ${index} (${name}): out of range`, 400);
   return value;
+}
+
+/** Why `fn(args)` is not a call `contract` serves (null when it is): the field and what is allowed. */
+export function callProblem(contract: Contract, fn: string, args: readonly string[]): string | null {
+  const params = contract.functions[fn];
+  const names = Object.keys(contract.functions);
+  if (params === undefined)
+    return `field 'fn': '${fn}' is not a function of ${contract.name}; allowed: ${names.join(', ')}`;
+  const usage = `${fn}(${params.map((p) => `${p.name}: ${p.kind}`).join(', ')})`;
+  if (args.length !== params.length)
+    return `field 'args': ${contract.name}.${usage} takes ${params.length} argument(s), got ${args.length}`;
+  for (let i = 0; i < params.length; i += 1) {
+    const param = params[i] as ArgSpec;
+    const raw = args[i] as string;
+    const fine = param.kind === 'int' ? /^-?[0-9]+$/.test(raw) && Number.isSafeInteger(Number(raw)) : raw !== '';
+    if (!fine)
+      return `field 'args': argument ${i} (${param.name}) of ${contract.name}.${usage}: expected ${param.kind === 'int' ? 'an integer' : 'a non-empty string'}, got ${JSON.stringify(raw)}`;
+  }
+  return null;
 }
 
 export function argString(args: readonly string[], index: number, name: string): string {

@@ -460,7 +460,10 @@ describe('the folder-rules checker itself', () => {
   it('reads the README table', () => {
     expect(rules.get('sim')).toMatchObject({ everything: false, folders: [], files: [], typeOnlyFolders: [] });
     expect(rules.get('engines')).toMatchObject({ folders: ['sim'], files: ['ledger/receipt.ts'] });
-    expect(rules.get('workloads')).toMatchObject({ folders: ['ledger'], files: ['sim/errors.ts'] });
+    expect(rules.get('workloads')).toMatchObject({
+      folders: ['ledger'],
+      files: ['sim/errors.ts', 'sim/input-file.ts'],
+    });
     expect(rules.get('reports')).toMatchObject({ folders: [], typeOnlyFolders: ['engines'] });
     expect(rules.get('cli')?.everything).toBe(true);
     expect(() => parseRules('# bpusim\n\nno table here\n')).toThrow(/no heading/);

@@ -13,6 +13,8 @@ const BIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const DIR = mkdtempSync(join(tmpdir(), 'bpusim-cli-'));
 const FIFO = join(DIR, 'fifo.yaml');
 execFileSync('mkfifo', [FIFO]);
+const LATE_FAULT = join(DIR, 'late-fault.yaml');
+writeFileSync(LATE_FAULT, 'events:\n  - { atMs: 1e300, kind: crash, node: 0 }\n');
 const BIG = join(DIR, 'big.yaml');
 writeFileSync(BIG, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
 
@@ -85,6 +87,11 @@ describe('bpusim CLI', () => {
     [['run', '--arch', FIFO], /is not a regular file \(a pipe, socket or device is not read\)/],
     [['run', '--arch', '/dev/zero'], /is not a regular file/],
     [['run', '--topology', BIG], /is 4194305 bytes; at most 4194304 allowed/],
+    // A fault beyond the kernel's exact time range (2^53 ps): the file and field, not an assertion.
+    [
+      ['run', '--ordering', 'raft', '--faults', LATE_FAULT],
+      /late-fault\.yaml: events\.0\.atMs: Too big: expected number to be <=9007199/,
+    ],
     // Outputs are checked before the run: a missing directory is not created, an input is not overwritten.
     [['run', '--out', join(DIR, 'missing', 'r.json')], /--out .*: directory .*missing does not exist/],
     [['run', '--out', DIR], /--out .*: is a directory; expected a file name/],

@@ -137,15 +137,15 @@ workloads:
   it.each([
     ['{"format":"bpusim-trace/2"}', /:1: format: expected "bpusim-trace\/1", got "bpusim-trace\/2"/],
     [
-      '{"format":"bpusim-trace/1"}\n{"t":-1,"client":0,"contract":"kv","fn":"read","args":[]}',
+      '{"format":"bpusim-trace/1"}\n{"t":-1,"client":0,"contract":"kv","fn":"read","args":["k1"]}',
       /:2: field 't': expected a number of seconds ≥ 0, got -1/,
     ],
     [
-      '{"format":"bpusim-trace/1"}\n\n{"t":1,"client":1.5,"contract":"kv","fn":"read","args":[]}',
+      '{"format":"bpusim-trace/1"}\n\n{"t":1,"client":1.5,"contract":"kv","fn":"read","args":["k1"]}',
       /:3: field 'client': expected an integer ≥ 0, got 1.5/,
     ],
     [
-      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"","fn":"read","args":[]}',
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"","fn":"read","args":["k1"]}',
       /:2: field 'contract': expected a non-empty string/,
     ],
     [
@@ -161,6 +161,19 @@ workloads:
       /:2: field 'contract': 'nft' is not a built-in contract; allowed: kv, smallbank/,
     ],
     ['{"format":"bpusim-trace/1"}\nnot json', /:2: not JSON/],
+    // Calls the contract does not serve: bad input naming the line, not a rejected transaction.
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"smallbank","fn":"steal","args":["1"]}',
+      /:2: field 'fn': 'steal' is not a function of smallbank; allowed: transact_savings, deposit_checking/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"smallbank","fn":"send_payment","args":["1","2"]}',
+      /:2: field 'args': smallbank\.send_payment\(src: int, dst: int, amount: int\) takes 3 argument\(s\), got 2/,
+    ],
+    [
+      '{"format":"bpusim-trace/1"}\n{"t":1,"client":0,"contract":"smallbank","fn":"query","args":["ten"]}',
+      /:2: field 'args': argument 0 \(account\) of smallbank\.query\(account: int\): expected an integer, got "ten"/,
+    ],
   ])('bad trace %# exits 2 naming file, line and field, writes no report', (text, message) => {
     badCount++;
     const file = join(dir, `bad-${badCount}.jsonl`);

@@ -16,6 +16,9 @@ function seedFromTxId(txId: string): number {
 
 export const cpuheavyContract: Contract = {
   name: 'cpuheavy',
+  functions: {
+    sort: [{ name: 'n', kind: 'int' }],
+  },
   invoke(stub, fn, args) {
     if (fn !== 'sort') throw new ChaincodeError(`cpuheavy: unknown function '${fn}' (sort)`, 400);
     const n = argInt(args, 0, 'n');

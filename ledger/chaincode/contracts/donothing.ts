@@ -6,6 +6,9 @@ import type { Contract } from '../contract.js';
 
 export const donothingContract: Contract = {
   name: 'donothing',
+  functions: {
+    noop: [],
+  },
   invoke() {
     return ok();
   },

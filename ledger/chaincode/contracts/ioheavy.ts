@@ -11,6 +11,16 @@ const valueBytes = 100;
 
 export const ioheavyContract: Contract = {
   name: 'ioheavy',
+  functions: {
+    write: [
+      { name: 'n', kind: 'int' },
+      { name: 'start', kind: 'int' },
+    ],
+    scan: [
+      { name: 'n', kind: 'int' },
+      { name: 'start', kind: 'int' },
+    ],
+  },
   invoke(stub, fn, args) {
     const n = argInt(args, 0, 'n');
     const start = argInt(args, 1, 'start');

@@ -17,6 +17,25 @@ export function kvKey(index: number): string {
 
 export const kvContract: Contract = {
   name: 'kv',
+  functions: {
+    read: [{ name: 'key', kind: 'string' }],
+    update: [
+      { name: 'key', kind: 'string' },
+      { name: 'value', kind: 'string' },
+    ],
+    insert: [
+      { name: 'key', kind: 'string' },
+      { name: 'value', kind: 'string' },
+    ],
+    rmw: [
+      { name: 'key', kind: 'string' },
+      { name: 'value', kind: 'string' },
+    ],
+    scan: [
+      { name: 'startKey', kind: 'string' },
+      { name: 'count', kind: 'int' },
+    ],
+  },
   genesis(params) {
     const records = params.records ?? 1000;
     const valueBytes = params.valueBytes ?? 100;

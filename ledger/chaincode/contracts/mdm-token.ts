@@ -64,6 +64,16 @@ function feeIncome(stub: ChaincodeStub, mspId: string): bigint {
 
 export const mdmTokenContract: Contract = {
   name: 'mdm-token',
+  functions: {
+    transfer: [
+      { name: 'from', kind: 'string' },
+      { name: 'to', kind: 'string' },
+      { name: 'amountMicro', kind: 'int' },
+    ],
+    balance: [{ name: 'name', kind: 'string' }],
+    supply: [],
+    fee: [],
+  },
   genesis(params, config) {
     const writes: KvWrite[] = [];
     // Optional genesis params `users` and `userBalanceMdm`: accounts user0 … user(N−1) funded at

@@ -29,6 +29,30 @@ function read(stub: ChaincodeStub, key: string): bigint {
 
 export const smallbankContract: Contract = {
   name: 'smallbank',
+  functions: {
+    transact_savings: [
+      { name: 'account', kind: 'int' },
+      { name: 'amount', kind: 'int' },
+    ],
+    deposit_checking: [
+      { name: 'account', kind: 'int' },
+      { name: 'amount', kind: 'int' },
+    ],
+    send_payment: [
+      { name: 'src', kind: 'int' },
+      { name: 'dst', kind: 'int' },
+      { name: 'amount', kind: 'int' },
+    ],
+    write_check: [
+      { name: 'account', kind: 'int' },
+      { name: 'amount', kind: 'int' },
+    ],
+    amalgamate: [
+      { name: 'src', kind: 'int' },
+      { name: 'dst', kind: 'int' },
+    ],
+    query: [{ name: 'account', kind: 'int' }],
+  },
   genesis(params) {
     const accounts = params.accounts ?? 1000;
     const initial = encodeInt(params.initialBalance ?? 10_000);
