@@ -10,16 +10,16 @@ export function quietRun(flags: Partial<Scenario>): ReturnType<typeof buildRunRe
   return buildRunReport({ ...SCENARIO_DEFAULTS, crypto: 'modeled', ...flags } as Scenario);
 }
 
-/** Writes the small-block dc topology into `dir` and returns its path. */
-export function smallBlocksTopology(dir: string): string {
-  const path = join(dir, 'dc-small-blocks.yaml');
+/** Writes the small-block dc topology (with `orderers` orderers) into `dir` and returns its path. */
+export function smallBlocksTopology(dir: string, orderers = 1): string {
+  const path = join(dir, `dc-small-blocks-${orderers}.yaml`);
   writeFileSync(
     path,
     `name: dc-small-blocks
 sites: { dc1: { link: { latencyUs: 100, gbps: 25 } } }
 orgs: [ { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 } ]
 endorsementPolicy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer', 'Org4MSP.peer')"
-orderers: { count: 1, site: dc1 }
+orderers: { count: ${orderers}, site: dc1 }
 clients: { count: 8, site: dc1 }
 proxy: { site: dc1 }
 batch: { maxMessageCount: 40, preferredMaxBytes: 2097152, absoluteMaxBytes: 10485760, timeoutMs: 20 }

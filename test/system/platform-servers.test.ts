@@ -12,22 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArchitecture } from '../../system/index.js';
-import { quietRun } from './_fixtures.js';
+import { quietRun, smallBlocksTopology } from './_fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpusim-servers-'));
-const topology = join(dir, 'raft-small-blocks.yaml');
-writeFileSync(
-  topology,
-  `name: raft-small-blocks
-sites: { dc1: { link: { latencyUs: 100, gbps: 25 } } }
-orgs: [ { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 }, { site: dc1, peers: 1 } ]
-endorsementPolicy: "OutOf(2, 'Org1MSP.peer', 'Org2MSP.peer', 'Org3MSP.peer', 'Org4MSP.peer')"
-orderers: { count: 3, site: dc1 }
-clients: { count: 8, site: dc1 }
-proxy: { site: dc1 }
-batch: { maxMessageCount: 40, preferredMaxBytes: 2097152, absoluteMaxBytes: 10485760, timeoutMs: 20 }
-`,
-);
+const topology = smallBlocksTopology(dir, 3);
 
 function run(name: string, platform: Record<string, boolean>) {
   const base = loadArchitecture('fabric-1.4');
