@@ -20,12 +20,13 @@ import {
   type Scenario,
   type SharedRunOptions,
 } from '../system/index.js';
-import { type TraceEvent, TraceWriter } from '../workloads/trace.js';
+import { type TraceEvent, TraceWriter, traceSpanSeconds } from '../workloads/trace.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
+import { checkInputFile } from '../sim/input-file.js';
 
 /** The run's flags: a scenario plus where its outputs go. */
 export interface RunFlags extends Scenario {
@@ -152,10 +153,22 @@ export function registerRun(program: Command): void {
     .option('--out <file>', 'write the JSON report here')
     .option('--json', 'print the JSON report instead of the summary')
     .action(
-      action((flags: RunFlags) => {
-        executeRun(flags);
+      action((flags: RunFlags, command: Command) => {
+        executeRun(withTraceDuration(flags, command.getOptionValueSource('duration') === 'default'));
       }),
     );
+}
+
+/**
+ * A replayed trace sets the arrival period unless --duration is given: the default (2 s) would
+ * cut a longer trace short or, for a shorter one, measure an empty window (committed TPS 0).
+ * The period ends just after the last transaction (trace time over --time-scale).
+ */
+function withTraceDuration(flags: RunFlags, durationIsDefault: boolean): RunFlags {
+  if (flags.trace === undefined || !durationIsDefault) return flags;
+  checkInputFile(flags.trace, flags.trace, null);
+  const spanMs = (traceSpanSeconds(flags.trace) / (flags.timeScale ?? 1)) * 1000;
+  return { ...flags, duration: `${Math.max(1, Math.ceil(spanMs + 1))}ms` };
 }
 
 /** Every output the flags name, checked before the run (a run must not end by failing to write). */

@@ -96,7 +96,9 @@ export function formatSummary(report: RunReport): string {
     [row[0], ...row.slice(1).map((cell, i) => cell.padStart(widths[i] as number))].join('  '),
   );
   const id = report.identity;
-  const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(id.offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
+  // A trace's offered rate is what its lines held, not the scenario's --rate (which it ignores).
+  const offeredTps = id.arrival.startsWith('trace') ? report.results.arch.offeredTps : id.offeredTps;
+  const head = `bpusim ${id.version}: ${id.workload} on ${id.topology}, ${fmt(offeredTps)} TPS offered (${id.arrival}) for ${id.durationSeconds} s, seed ${id.seed}, crypto ${id.cryptoMode}`;
   const ratio =
     report.ratios === null
       ? ''

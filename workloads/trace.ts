@@ -38,6 +38,17 @@ const CHUNK_BYTES = 1 << 16;
 /** A single line longer than this is refused rather than buffered without bound. */
 export const TRACE_LINE_BYTES_MAX = 1 << 20;
 
+/**
+ * The time of a trace's last transaction, in seconds of trace time (one streamed pass; every line
+ * is checked as a replay would). 0 for a trace with no transactions.
+ */
+export function traceSpanSeconds(file: string): number {
+  const reader = new TraceReader(file);
+  let lastS = 0;
+  for (let event = reader.next(); event !== null; event = reader.next()) lastS = event.timeS;
+  return lastS;
+}
+
 /** Reads a trace line by line with a fixed-size buffer: memory does not grow with the file. */
 export class TraceReader {
   private readonly fd: number;

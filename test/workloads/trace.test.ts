@@ -238,4 +238,29 @@ workloads:
     // (measured here: 0.16 MB).
     expect(peak).toBeLessThan(5e6);
   });
+
+  it('a replay without --duration lasts as long as the trace, and its header gives the trace rate', () => {
+    const file = join(dir, 'span.jsonl');
+    const writer = new TraceWriter(file, 'test');
+    for (let i = 0; i < 600; i++)
+      writer.write({ timeS: i / 2_000, client: i % 4, contract: 'kv', fn: 'insert', args: [`k${i}`, 'v'] });
+    writer.finish();
+    const out = `${file}.report.json`;
+    const run = spawnSync(
+      process.execPath,
+      [BIN, 'run', '--trace', file, '--crypto', 'modeled', '--baseline', 'none', '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      identity: { durationSeconds: number };
+      results: { arch: { committedTps: number; submittedTxs: number } };
+    };
+    // The last line is at 0.2995 s: the period ends just after it, not at the 2 s default.
+    expect(report.identity.durationSeconds).toBeGreaterThan(0.2995);
+    expect(report.identity.durationSeconds).toBeLessThanOrEqual(0.302);
+    expect(report.results.arch.submittedTxs).toBe(600);
+    expect(report.results.arch.committedTps).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/, 1,99\d TPS offered \(trace times\) for 0\.30\d s/);
+  });
 });
