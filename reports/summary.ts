@@ -102,7 +102,7 @@ export function formatSummary(report: RunReport): string {
   const ratio =
     report.ratios === null
       ? ''
-      : `\n${arch.architecture} / ${baseline?.architecture ?? ''}: committed TPS × ${report.ratios.committedTps}, p50 latency × ${report.ratios.latencyP50}`;
+      : `\n${arch.architecture} / ${baseline?.architecture ?? ''}${report.seedStatistics === undefined ? '' : ` (seed ${id.seed}, the columns above)`}: committed TPS × ${report.ratios.committedTps}, p50 latency × ${report.ratios.latencyP50}${meanRatios(report)}`;
   const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
   const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
   return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;
@@ -157,4 +157,16 @@ function overloadRows(columns: readonly ArchResult[]): [string, (r: ArchResult) 
     ],
     ['  retries', (r) => fmt(of(r)?.retries ?? 0)],
   ];
+}
+
+/** With several seeds, the same ratios of the seeds' means (what the seed table beside them shows). */
+function meanRatios(report: RunReport): string {
+  const stats = report.seedStatistics;
+  if (stats === undefined || stats.baseline === null) return '';
+  const of = (key: string) => {
+    const a = stats.arch.metrics[key]?.mean;
+    const b = stats.baseline?.metrics[key]?.mean;
+    return a === undefined || b === undefined || b === 0 ? 'n/a' : String(Number((a / b).toPrecision(6)));
+  };
+  return `\n  over ${stats.arch.seeds.length} seeds (ratio of means): committed TPS × ${of('committedTps')}, p50 latency × ${of('latencyP50Ms')}`;
 }

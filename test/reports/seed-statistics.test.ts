@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunReport, SCENARIO_DEFAULTS, type Scenario } from '../../system/index.js';
 import { seedMetric, tQuantile95 } from '../../reports/seed-statistics.js';
+import type { RunReport } from '../../reports/run-report.js';
+import { formatSummary } from '../../reports/summary.js';
+import { readFileSync } from 'node:fs';
 
 describe('seed statistics', () => {
   it('mean ± t(0.975, n−1)·s/√n', () => {
@@ -39,5 +42,23 @@ describe('seed statistics', () => {
     } finally {
       process.stdout.write = write;
     }
+  });
+
+  it("the summary's headline ratio says it is the first seed's, and gives the ratio of the seeds' means", () => {
+    const report = JSON.parse(
+      readFileSync(new URL('fixtures/report-small.json', import.meta.url), 'utf8'),
+    ) as RunReport;
+    const metric = (mean: number) => ({ mean, ci95: 0, values: [mean] });
+    const seeded: RunReport = {
+      ...report,
+      seedStatistics: {
+        arch: { seeds: [1, 2], metrics: { committedTps: metric(300), latencyP50Ms: metric(20) } },
+        baseline: { seeds: [1, 2], metrics: { committedTps: metric(200), latencyP50Ms: metric(40) } },
+      },
+    };
+    const text = formatSummary(seeded);
+    expect(text).toMatch(/\(seed 1, the columns above\): committed TPS × 1,/);
+    expect(text).toMatch(/over 2 seeds \(ratio of means\): committed TPS × 1\.5, p50 latency × 0\.5/);
+    expect(formatSummary(report)).not.toMatch(/ratio of means/);
   });
 });
