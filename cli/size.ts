@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { type SizeOptions, sizeArchitecture } from '../system/index.js';
 import { action } from './_action.js';
-import { UsageError } from './_errors.js';
+import { CheckFailed, UsageError } from './_errors.js';
 import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { RUN_DEFAULTS } from './run.js';
@@ -58,9 +58,17 @@ export function registerSize(program: Command): void {
         if (flags.probeRate > flags.targetTps)
           throw new UsageError(`--probe-rate (${flags.probeRate}) must not exceed --target-tps (${flags.targetTps})`);
         const sizing = sizeArchitecture(flags);
-        if (flags.out !== undefined) writeFileAtomic(flags.out, `${JSON.stringify(sizing.sized, null, 2)}\n`);
+        // A sizing that does not hold its target is a failed check: no architecture file, exit 1.
+        const failed = sizing.check.holds
+          ? null
+          : new CheckFailed(
+              `the sized architecture commits ${Math.round(sizing.check.committedTps)} TPS, under 95 % of ${sizing.targetTps}${flags.out === undefined ? '' : `; ${flags.out} not written`}`,
+            );
+        if (flags.out !== undefined && failed === null)
+          writeFileAtomic(flags.out, `${JSON.stringify(sizing.sized, null, 2)}\n`);
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify(sizing)}\n`);
+          if (failed !== null) throw failed;
           return;
         }
         const lines = sizing.probe.engines.map(
@@ -77,11 +85,17 @@ export function registerSize(program: Command): void {
             '  engine                   lanes before → after',
             ...lines,
             ...warn,
-            `check at target: committed ${Math.round(sizing.check.committedTps).toLocaleString('en-US')} TPS — ${sizing.check.holds ? 'holds' : 'does NOT hold'}; bottleneck ${sizing.check.bottleneck} ${(sizing.check.bottleneckUtilisation * 100).toFixed(0)} %; next engine to add: ${sizing.check.nextEngineToAdd}`,
+            `check at target: committed ${Math.round(sizing.check.committedTps).toLocaleString('en-US')} TPS — ${sizing.check.holds ? 'holds' : 'does NOT hold'}; bottleneck ${sizing.check.bottleneck} ${(sizing.check.bottleneckUtilisation * 100).toFixed(0)} %${bottleneckScalable(sizing) ? '' : ' (no lanes to add)'}; busiest engine with lanes: ${sizing.check.nextEngineToAdd}`,
             `node cost ${sizing.nodeCostUsd.toLocaleString('en-US')} USD, power ${sizing.nodePowerW} W (from the architecture's per-engine figures)`,
             '',
           ].join('\n'),
         );
+        if (failed !== null) throw failed;
       }),
     );
+}
+
+/** Whether the check's bottleneck is an engine whose lanes sizing can add (not a NIC, link or validator). */
+function bottleneckScalable(sizing: ReturnType<typeof sizeArchitecture>): boolean {
+  return sizing.check.bottleneck.endsWith(`.${sizing.check.nextEngineToAdd}`);
 }

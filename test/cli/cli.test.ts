@@ -4,7 +4,7 @@
  * with one line naming the flag and what is allowed, no stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,16 @@ describe('bpusim CLI', () => {
     // The report twice: once through --out, once from --json.
     expect(result.stdout.match(/"schemaVersion": "bpusim-report\/1"/g)?.length).toBe(2);
     expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  });
+
+  it('size: a sizing that does not hold is a failed check (exit 1) and writes no architecture', () => {
+    const out = join(DIR, 'sized.json');
+    const run = bpusim('size', '--target-tps', '400000', '--duration', '50ms', '--iterations', '0', '--out', out);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/does NOT hold; bottleneck peer0\.Org\dMSP\.validator \d+ % \(no lanes to add\)/);
+    expect(run.stderr).toMatch(
+      /check failed: the sized architecture commits \d+ TPS, under 95 % of 400000; .* not written/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });
