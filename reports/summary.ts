@@ -105,7 +105,34 @@ export function formatSummary(report: RunReport): string {
       : `\n${arch.architecture} / ${baseline?.architecture ?? ''}${report.seedStatistics === undefined ? '' : ` (seed ${id.seed}, the columns above)`}: committed TPS × ${report.ratios.committedTps}, p50 latency × ${report.ratios.latencyP50}${meanRatios(report)}`;
   const sweep = report.scalability === undefined ? '' : `\n${formatScalability(report.scalability)}`;
   const seeds = report.seedStatistics === undefined ? '' : `\n${formatSeeds(report.seedStatistics)}`;
-  return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}\n`;
+  const notes = shortRunNotes(report)
+    .map((note) => `\nnote: ${note}`)
+    .join('');
+  return `${head}\n${lines.join('\n')}${ratio}${sweep}${seeds}${notes}\n`;
+}
+
+/** Fewer committed blocks than this in a run: its rates and latencies rest on too few blocks. */
+const FEW_BLOCKS = 10;
+
+/**
+ * What makes a short run's figures misleading, said plainly: too few blocks for a rate, and the
+ * last partial block waiting out the batch timeout (it sets max and p99 latency).
+ */
+export function shortRunNotes(report: RunReport): string[] {
+  const notes: string[] = [];
+  const batch = (report.config.topology as { batch?: { timeoutMs?: number; maxMessageCount?: number } } | null)?.batch;
+  const runs = [report.results.arch, ...(report.results.baseline === null ? [] : [report.results.baseline])];
+  const fewest = Math.min(...runs.map((r) => r.blocks));
+  if (fewest < FEW_BLOCKS)
+    notes.push(
+      `only ${fewest} block(s) committed: committed TPS and latencies rest on few blocks; run longer (≥ ${FEW_BLOCKS * 6} blocks' worth of arrivals: --duration ≥ ${FEW_BLOCKS * 6} × block size ÷ rate)`,
+    );
+  const timeoutMs = batch?.timeoutMs;
+  if (timeoutMs !== undefined && runs.some((r) => r.latencyMs.max >= timeoutMs))
+    notes.push(
+      `max latency ≥ the batch timeout (${timeoutMs} ms): the last, partial block waited it out after the arrivals ended; p99 and max include it`,
+    );
+  return notes;
 }
 
 function fmt(value: number): string {
