@@ -5,7 +5,6 @@
  * system/'s (`buildRunReport`); this file parses flags, attaches the progress bar, timeline and
  * trace recorder the flags ask for, prints and writes.
  */
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ARCH_PRESETS, type Architecture } from '../engines/architecture.js';
 import { TimelineWriter } from '../reports/timeline.js';
@@ -27,6 +26,7 @@ import { UsageError } from './_errors.js';
 import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
 import { checkInputFile } from '../sim/input-file.js';
+import { runProgress } from './_progress.js';
 
 /** The run's flags: a scenario plus where its outputs go. */
 export interface RunFlags extends Scenario {
@@ -195,22 +195,10 @@ export function executeRun(flags: RunFlags): RunReport {
 /** Runs the scenario with the flags' instruments and returns its report. `archOverride` replaces --arch. */
 export function buildReport(flags: RunFlags, archOverride?: Architecture): RunReport {
   // A progress bar on stderr for runs a person watches: only on a TTY, so CI logs stay quiet.
-  const progress =
-    process.stderr.isTTY === true && flags.json !== true
-      ? new SingleBar(
-          {
-            format: '{role} [{bar}] {percentage}% of the arrival period',
-            // Shown: Ctrl-C ends a run mid-simulation (a synchronous loop no handler can
-            // interrupt), and a hidden cursor would stay hidden in the user's terminal.
-            hideCursor: false,
-            clearOnComplete: true,
-            stream: process.stderr,
-          },
-          Presets.shades_classic,
-        )
-      : null;
+  // The arch run, then the baseline's (extra seeds and sweep points run bare).
+  const progress = flags.json === true ? null : runProgress(flags.baseline === 'none' ? 1 : 2);
   const instrument = (role: Role, which: Architecture, options: SharedRunOptions): RunInstruments => {
-    progress?.start(100, 0, { role: `${role} ${which.name}` });
+    progress?.start(`${role} ${which.name}`);
     // Only the arch run writes a timeline and records its trace.
     const timeline =
       role === 'arch' && flags.timeline !== undefined
@@ -229,7 +217,7 @@ export function buildReport(flags: RunFlags, archOverride?: Architecture): RunRe
               timeline: (node: string, track: string, startPs: number, endPs: number, name: string) =>
                 timeline.slice(node, track, startPs, endPs, name),
             }),
-        ...(progress === null ? {} : { onProgress: (fraction: number) => progress.update(Math.round(fraction * 100)) }),
+        ...(progress === null ? {} : { onProgress: (fraction: number) => progress.update(fraction) }),
       },
       finish() {
         progress?.stop();
