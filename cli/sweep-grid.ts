@@ -41,8 +41,12 @@ export function registerSweepGrid(program: Command): void {
           flags.shard === undefined ? null : parseShard(flags.shard),
         );
         const json = `${JSON.stringify(output)}\n`;
-        if (flags.out !== undefined) writeFileAtomic(flags.out, json);
-        else process.stdout.write(json);
+        if (flags.out === undefined) {
+          process.stdout.write(json);
+          return;
+        }
+        writeFileAtomic(flags.out, json);
+        process.stdout.write(`${sweepTable(output.points)}sweep: ${flags.out}\n`);
       }),
     );
   program
@@ -56,4 +60,29 @@ export function registerSweepGrid(program: Command): void {
         writeFileAtomic(flags.out, `${JSON.stringify(mergeSweeps(files))}\n`);
       }),
     );
+}
+
+interface PointSummary {
+  index: number;
+  params: Record<string, unknown>;
+  report?: {
+    results: {
+      arch: { committedTps: number; latencyMs: { p99: number }; bottleneck: { node: string; engine: string } };
+      baseline: { committedTps: number } | null;
+    };
+  };
+}
+
+/** One line per point: what it varied, committed TPS (and the baseline's), p99 and the bottleneck. */
+function sweepTable(points: readonly unknown[]): string {
+  const rows = (points as PointSummary[]).map((p) => {
+    const params = Object.entries(p.params)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(' ');
+    const arch = p.report?.results.arch;
+    if (arch === undefined) return `| ${p.index} | ${params} | - | - | - | - |`;
+    const baseline = p.report?.results.baseline;
+    return `| ${p.index} | ${params} | ${Math.round(arch.committedTps)} | ${baseline == null ? '-' : Math.round(baseline.committedTps)} | ${arch.latencyMs.p99.toFixed(2)} | ${arch.bottleneck.node}.${arch.bottleneck.engine} |`;
+  });
+  return `${['| point | varied | committed TPS | baseline TPS | p99 ms | bottleneck |', '|--:|:--|--:|--:|--:|:--|', ...rows].join('\n')}\n`;
 }

@@ -34,6 +34,9 @@ describe('bpusim sweep <grid>', () => {
       const run = bpusim('sweep', grid, ...args, '--out', join(dir, out));
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
+      // With --out, stdout is a table of the points (one row each), then where the sweep went.
+      expect(run.stdout).toMatch(/^\| point \| varied \| committed TPS \| baseline TPS \| p99 ms \| bottleneck \|\n/);
+      expect(run.stdout).toMatch(new RegExp(`sweep: .*${out}\\n$`));
     }
     const one = readFileSync(join(dir, 'w1.json'), 'utf8');
     expect(readFileSync(join(dir, 'w2.json'), 'utf8')).toBe(one);
