@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * bpusim's command line: commander commands that wire the parts together and nothing else
- * (DESIGN.md). Each command lives in its own module and registers itself here.
+ * (the project's design rules). Each command lives in its own module and registers itself here.
  *
  * Exit codes: 0 ok, 1 a check failed, 2 bad input (flags, files, traces).
  */

@@ -1,6 +1,6 @@
 /**
  * The architecture file: the engines of one node, their parameters, and which engine serves which
- * kind of work (DESIGN.md). What `serves` does not map, or maps to an engine the file lacks a
+ * kind of work (the project's design rules). What `serves` does not map, or maps to an engine the file lacks a
  * parameter for (say a signature scheme the crypto engine does not implement), falls to CPU cores.
  * Units are in the field names; cost (USD) and power (W) per engine are optional, for sizing.
  */

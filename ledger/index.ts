@@ -1,5 +1,5 @@
 /**
- * The ledger's public surface (DESIGN.md: function without time). See each module's header.
+ * The ledger's public surface (by design: function without time). See each module's header.
  */
 export * from './receipt.js';
 export { LedgerInputError, LedgerAssertionError } from './assert.js';

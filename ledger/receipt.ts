@@ -1,5 +1,5 @@
 /**
- * The work receipt: the one data type at the seam between the ledger and the engines (DESIGN.md).
+ * The work receipt: the one data type at the seam between the ledger and the engines (the project's design rules).
  *
  * A receipt is a flat record of counts of what an operation did — signatures made and checked per
  * scheme, SHA-256 input bytes, msgpack bytes (de)serialised, state reads/writes/range rows, contract

@@ -1,4 +1,4 @@
-/** bpusim's discrete-event kernel. Imports nothing else of the project (DESIGN.md). */
+/** bpusim's discrete-event kernel. Imports nothing else of the project (the project's design rules). */
 export * from './errors.js';
 export * from './time.js';
 export * from './event-queue.js';

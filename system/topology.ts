@@ -1,6 +1,6 @@
 /**
  * The topology file: the network of nodes, kept apart from the architecture of each node
- * (DESIGN.md). Sites are places (a data centre, a continent's backbone); nodes sit at sites; the
+ * (the project's design rules). Sites are places (a data centre, a continent's backbone); nodes sit at sites; the
  * link between two nodes is the site pair's one-way latency and bandwidth (or the site's own link
  * when both are at the same site). Organisations have peers; the endorsement policy is Fabric's
  * syntax over their MSP ids (OrgNMSP, numbered in the order the file lists organisations).

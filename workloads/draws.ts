@@ -1,5 +1,5 @@
 /**
- * The randomness a workload generator may use. Workloads import no simulator code (DESIGN.md), so
+ * The randomness a workload generator may use. Workloads import no simulator code (the project's design rules), so
  * the caller hands in this interface, backed by one of its named PRNG streams.
  */
 export interface Draws {

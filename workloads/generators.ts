@@ -5,7 +5,7 @@
  *
  * Mixes: SmallBank as Blockbench runs it (the six transactions equally likely, accounts uniform or
  * with a hot set); KV as YCSB A (50 % read, 50 % update, Zipfian θ = 0.99); `kv-insert` writes
- * fresh keys only, so no two transactions ever conflict (the DESIGN.md invariant's workload).
+ * fresh keys only, so no two transactions ever conflict (the design invariant's workload).
  */
 import { kvKey } from '../ledger/chaincode/contracts/kv.js';
 import type { Draws } from './draws.js';

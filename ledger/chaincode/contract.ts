@@ -1,6 +1,6 @@
 /**
  * What a contract is: a name, optional genesis state, and a deterministic `invoke` against the stub.
- * Contracts may not read clocks or randomness (DESIGN.md); the stub is their whole world.
+ * Contracts may not read clocks or randomness (the project's design rules); the stub is their whole world.
  */
 import type { ChannelConfig } from '../channel-config.js';
 import type { KvWrite } from './rwset.js';

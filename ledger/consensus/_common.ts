@@ -235,7 +235,7 @@ const verdictCache = new WeakMap<
  * Verifies `message`'s signature over its signed fields (`body`). Each call counts the receiver's
  * full work — re-encoding the signed fields and one verify — but the host computes the encoding and
  * the verdict once per message object and reuses them for the other recipients of the same
- * broadcast (DESIGN.md: the answer is deterministic, every replica's time is still charged).
+ * broadcast (by design: the answer is deterministic, every replica's time is still charged).
  * Measured on the test network at n = 64 with modeled crypto: 28 → 16.5 µs of host time per
  * delivered message; computing sizes instead of encoding (canonicalSize) took it to 8.7 µs.
  */

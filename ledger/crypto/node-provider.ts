@@ -1,6 +1,6 @@
 /**
  * The default provider: OpenSSL through node:crypto for P-256 and Ed25519 (≈20× faster than pure JS
- * on this host, see REFERENCE-FIGURES.md), deterministic P-256 signing per `_p256-deterministic.ts`,
+ * on this host: `bpusim bench ledger`), deterministic P-256 signing per `_p256-deterministic.ts`,
  * BLS through @noble/curves.
  *
  * Verification needs node KeyObjects; building one from raw bytes costs more than a hash, so they are

@@ -1,7 +1,7 @@
 /**
  * Verification results cached by (scheme, key, message digest, signature) and shared across peers.
  *
- * DESIGN.md allows it: the answer is deterministic, and each peer's receipt still counts the verify,
+ * the design allows it: the answer is deterministic, and each peer's receipt still counts the verify,
  * so simulated time is charged in full while the host does the curve math once per signature. The
  * cache is bounded; when full it is cleared (results are recomputable, so eviction order is moot).
  */

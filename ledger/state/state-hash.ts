@@ -2,7 +2,7 @@
  * The running state hash: a fingerprint of the world state's *content* (keys and values, not
  * versions), updated incrementally at every commit.
  *
- * Content-only and order-independent on purpose: DESIGN.md's invariant is that a conflict-free
+ * Content-only and order-independent on purpose: the design's invariant is that a conflict-free
  * workload ends with the same state hash on every architecture, although batch timeouts cut blocks
  * differently (so versions differ). It is an additive multiset hash (AdHash): eight 32-bit lanes,
  * each the sum mod 2^32 of the corresponding word of SHA-256(key ‖ 0 ‖ value) over all live entries.
