@@ -25,7 +25,6 @@ import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { checkOutputPath, writeFileAtomic } from './_output.js';
 import { intFlag, numberFlag } from './_parse.js';
-import { checkInputFile } from '../sim/input-file.js';
 import { runProgress } from './_progress.js';
 
 /** The run's flags: a scenario plus where its outputs go. */
@@ -166,7 +165,6 @@ export function registerRun(program: Command): void {
  */
 function withTraceDuration(flags: RunFlags, durationIsDefault: boolean): RunFlags {
   if (flags.trace === undefined || !durationIsDefault) return flags;
-  checkInputFile(flags.trace, flags.trace, null);
   const spanMs = (traceSpanSeconds(flags.trace) / (flags.timeScale ?? 1)) * 1000;
   return { ...flags, duration: `${Math.max(1, Math.ceil(spanMs + 1))}ms` };
 }
