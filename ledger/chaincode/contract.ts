@@ -49,9 +49,17 @@ export function ok(payload: Uint8Array | string = EMPTY): ChaincodeResponse {
   return { status: 200, message: '', payload: typeof payload === 'string' ? encoder.encode(payload) : payload };
 }
 
+/** An integer argument's form: decimal digits with an optional minus sign. */
+const INT_ARG = /^-?[0-9]+$/;
+
+/** Whether `raw` is what `argInt` and `argString` accept for an argument of that kind. */
+function argFits(kind: ArgSpec['kind'], raw: string): boolean {
+  return kind === 'int' ? INT_ARG.test(raw) && Number.isSafeInteger(Number(raw)) : raw !== '';
+}
+
 export function argInt(args: readonly string[], index: number, name: string): number {
   const raw = args[index];
-  if (raw === undefined || !/^-?[0-9]+$/.test(raw))
+  if (raw === undefined || !INT_ARG.test(raw))
     throw new ChaincodeError(`argument ${index} (${name}): expected an integer, got '${raw ?? ''}'`, 400);
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new ChaincodeError(`argument ${index} (${name}): out of range`, 400);
@@ -70,8 +78,7 @@ export function callProblem(contract: Contract, fn: string, args: readonly strin
   for (let i = 0; i < params.length; i += 1) {
     const param = params[i] as ArgSpec;
     const raw = args[i] as string;
-    const fine = param.kind === 'int' ? /^-?[0-9]+$/.test(raw) && Number.isSafeInteger(Number(raw)) : raw !== '';
-    if (!fine)
+    if (!argFits(param.kind, raw))
       return `field 'args': argument ${i} (${param.name}) of ${contract.name}.${usage}: expected ${param.kind === 'int' ? 'an integer' : 'a non-empty string'}, got ${JSON.stringify(raw)}`;
   }
   return null;
