@@ -36,7 +36,12 @@ export function decode(bytes: Uint8Array, receipt: WorkReceipt): unknown {
   return packr.unpack(bytes);
 }
 
-/** Canonical bytes of a value without counting them (for callers that count the whole they are part of). */
+/**
+ * Canonical bytes of a value without counting them (for callers that count the whole they are part
+ * of). A view into msgpackr's shared buffer, not copied: msgpackr never writes over earlier
+ * results, but the view keeps that whole buffer alive, so it is for bytes used at once (sized,
+ * copied into a block's encoding); a caller that keeps them copies them (see `ownBytes`).
+ */
 export function packValue(value: Canonical): Uint8Array {
-  return ownBytes(packr.pack(value));
+  return packr.pack(value);
 }

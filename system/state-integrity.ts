@@ -454,7 +454,8 @@ function tampered(snapshot: StateSnapshot): StateSnapshot {
     if (first === undefined || first[1].length === 0) return chunk;
     const value = Uint8Array.from(first[1]);
     value[0] = (value[0] ?? 0) ^ 0x01;
-    return packValue([[first[0], value, first[2], first[3]], ...rows.slice(1)]);
+    // Kept in the snapshot: its own copy, not a view of the codec's shared buffer.
+    return new Uint8Array(packValue([[first[0], value, first[2], first[3]], ...rows.slice(1)]));
   });
   return { ...snapshot, stateChunks: chunks };
 }
