@@ -34,12 +34,14 @@ import type { Policy } from './policy.js';
 import type { SignedProposal } from './proposal.js';
 import type { ProposalResponse } from './proposal-response.js';
 import type { WorkReceipt } from './receipt.js';
-import { emptyReceipt } from './receipt.js';
+import { addReceipt, emptyReceipt } from './receipt.js';
 import type { BlockStore } from './state/block-store.js';
 import { HeadOnlyBlockStore } from './state/block-store.js';
 import { COMMITMENT_BUCKETS_DEFAULT, StateCommitment, rangeContentHash } from './state/commitment.js';
 import type { CommitmentOptions, RangeContentHash } from './state/commitment.js';
 import { MemoryWorldState } from './state/memory-state.js';
+import { ChainView } from './state/shared-chain.js';
+import type { SharedCommit } from './state/shared-chain.js';
 import { exportSnapshot, verifySnapshot } from './state/snapshot.js';
 import type { SnapshotOptions, SnapshotTrust, StateSnapshot } from './state/snapshot.js';
 import { StateHash } from './state/state-hash.js';
@@ -253,6 +255,8 @@ export class Peer {
     const mask = fault.xorMask ?? 1;
     if (!Number.isInteger(mask) || mask < 1 || mask > 255)
       throw new LedgerInputError(`${where}: xorMask: expected an integer in [1, 255], got ${mask}`);
+    // This peer's state will differ from the chain's: it goes on with a copy of its own.
+    this.detachState();
     this.pendingFaults.push(fault);
   }
 
@@ -317,6 +321,7 @@ export class Peer {
       throw new LedgerInputError(
         `${where}: a ${this.blockStore.kind} block store cannot start at block ${snapshot.blockNum + 1} (use a head-only or memory block store)`,
       );
+    this.detachState();
     const receipt = emptyReceipt();
     const verified = verifySnapshot(
       snapshot,
@@ -369,35 +374,72 @@ export class Peer {
     return this.lastHash;
   }
 
-  /** Steps 3 and 4: in-order checks with the jobs' results, then the durable commit. */
+  /**
+   * Steps 3 and 4: in-order checks with the jobs' results, then the durable commit. On a shared
+   * chain (state/shared-chain.ts) a block another peer has committed at the same position is not
+   * validated again: this peer takes its codes, state hash and work (`followCommit`).
+   */
   commitPrepared(prepared: PreparedBlock, verifyResults: Uint8Array, receipt: WorkReceipt): CommitResult {
-    assert(
-      prepared.block.header.number === this.nextBlockNum,
-      `commit of block ${prepared.block.header.number}, expected ${this.nextBlockNum}`,
-    );
-    const finished = finishBlock(this.validatorCtx, prepared, verifyResults, receipt);
+    const blockNum = prepared.block.header.number;
+    assert(blockNum === this.nextBlockNum, `commit of block ${blockNum}, expected ${this.nextBlockNum}`);
+    const view = this.chainView();
+    const shared = view?.sharedCommit(blockNum) ?? null;
+    if (view !== null && shared !== null) {
+      if (bytesEqual(shared.blockHash, prepared.blockHash)) return this.followCommit(view, prepared, shared, receipt);
+      // Another block at this height: this peer's chain differs from here on.
+      view.detach();
+    }
+    // The commit's own work is kept apart from the caller's receipt so it can be shared as is.
+    const work = emptyReceipt();
+    const finished = finishBlock(this.validatorCtx, prepared, verifyResults, work);
     const block = prepared.block;
     // The block goes to the block store first: once it is there the commit cannot be lost, because
     // opening the peer re-applies any block past the state's savepoint.
     this.blockStore.append(this.storedBlock(block, finished.codes), receipt);
     this.state.commit(
-      this.commitBatch(
-        block.header.number,
-        prepared.blockHash,
-        finished.updates,
-        finished.txIds,
-        receipt,
-        finished.committedReads,
-      ),
+      this.commitBatch(blockNum, prepared.blockHash, finished.updates, finished.txIds, work, finished.committedReads),
     );
+    addReceipt(receipt, work);
+    view?.shareCommit(blockNum, { blockHash: prepared.blockHash, validationCodes: finished.codes, receipt: work });
+    return this.commitResult(blockNum, finished.codes, receipt);
+  }
+
+  /** Commits a block as the peer ahead on the shared chain did: same codes, state hash and work. */
+  private followCommit(
+    view: ChainView,
+    prepared: PreparedBlock,
+    shared: SharedCommit,
+    receipt: WorkReceipt,
+  ): CommitResult {
+    const blockNum = prepared.block.header.number;
+    this.blockStore.append(this.storedBlock(prepared.block, shared.validationCodes), receipt);
+    const savepoint = view.follow(blockNum);
+    addReceipt(receipt, shared.receipt);
+    this.stateHashAcc = new StateHash(savepoint.stateHashLanes);
+    this.nextBlockNum = blockNum + 1;
+    this.lastHash = prepared.blockHash;
+    return this.commitResult(blockNum, shared.validationCodes, receipt);
+  }
+
+  private commitResult(blockNum: number, validationCodes: Uint8Array, receipt: WorkReceipt): CommitResult {
     return {
-      blockNum: block.header.number,
-      validationCodes: finished.codes,
+      blockNum,
+      validationCodes,
       receipt,
       blockHash: this.blockHashHex,
       stateHash: this.stateHashHex,
       commitmentRoot: this.commitmentRootHex,
     };
+  }
+
+  /** The peer's state as a view of a shared chain it still follows, or null. */
+  private chainView(): ChainView | null {
+    return this.state instanceof ChainView && this.state.attached ? this.state : null;
+  }
+
+  /** A peer whose state must differ from the chain's leaves it (no-op for a state of its own). */
+  private detachState(): void {
+    if (this.state instanceof ChainView) this.state.detach();
   }
 
   /**
@@ -548,6 +590,9 @@ export class Peer {
 
   /** Builds the commitment from the state at the current height and checks it against the state hash. */
   private buildCommitment(options: CommitmentOptions, receipt: WorkReceipt): StateCommitment {
+    // The commitment is updated from the entry digests of each commit, which a follower of a
+    // shared chain does not compute: a peer that keeps one commits on its own.
+    this.detachState();
     const { commitment, stateHash } = StateCommitment.fromState(this.state, this.nextBlockNum - 1, options, receipt);
     // Both add up the same entry digests, so a state that does not hash to its savepoint's lanes
     // was changed behind the peer's back (or the savepoint is stale): refuse to go on.

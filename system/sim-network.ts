@@ -16,8 +16,7 @@ import {
   type Network,
   type Peer,
 } from '../ledger/index.js';
-import { MemoryWorldState } from '../ledger/state/memory-state.js';
-import { TxIdSet } from '../ledger/state/txid-set.js';
+import { SharedChain } from '../ledger/state/shared-chain.js';
 import { DuplexLink, type Environment, type Link, usToPs } from '../sim/index.js';
 import { ConfigError } from '../sim/errors.js';
 import type { SystemRunOptions } from './run-options.js';
@@ -163,7 +162,7 @@ function samePeersPerOrg(topology: Topology): number {
 function createLedgerNetwork(options: SystemRunOptions, peersPerOrg: number): Network {
   const { topology, workload } = options;
   const policy = topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length);
-  const sharedTxIds = new TxIdSet();
+  const chain = new SharedChain();
   return createNetwork({
     seed: `bpusim/${options.seed}`,
     orgCount: topology.orgs.length,
@@ -171,9 +170,11 @@ function createLedgerNetwork(options: SystemRunOptions, peersPerOrg: number): Ne
     peerScheme: options.endorsementScheme ?? 'p256',
     crypto: options.cryptoProvider ?? (options.crypto === 'real' ? 'node' : 'modeled'),
     shareVerifyCache: options.crypto === 'real',
-    // The peers commit the same chain, so they share one tx-id index (each sees the ids below its
-    // own height): one copy of every id instead of one per peer.
-    stores: () => ({ state: new MemoryWorldState({ sharedTxIds }) }),
+    // The peers commit the same chain, so they share one multi-version world state and tx-id index,
+    // each reading at its own height: one copy of the state instead of one per peer, and each block
+    // validated once on the host (every peer is still charged it). A peer that must differ (a
+    // corrupt write, a state commitment of its own) leaves with a copy.
+    stores: () => ({ state: chain.view() }),
     // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
     // --keys); a generator run deploys the one its workload uses.
     chaincodes:

@@ -1,21 +1,11 @@
 /**
  * In-memory world state, the fast default for simulation: a Map for point reads plus a sorted key
- * array for range scans (new keys are inserted by binary search; deletes splice them out). Commits
- * are atomic trivially (single-threaded, no partial failure).
+ * list for range scans (sorted-keys.ts). Commits are atomic trivially (single-threaded, no partial
+ * failure).
  */
+import { SortedKeys } from './sorted-keys.js';
 import { TxIdSet } from './txid-set.js';
 import type { CommitBatch, Savepoint, VersionedValue, WorldState } from './world-state.js';
-
-function lowerBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((keys[mid] ?? '') < key) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 export interface MemoryWorldStateOptions {
   /**
@@ -29,13 +19,10 @@ export interface MemoryWorldStateOptions {
   readonly sharedTxIds?: TxIdSet;
 }
 
-/** Above this many keys added or removed in one batch, the sorted key list is rebuilt by a merge. */
-const SPLICE_MAX = 64;
-
 export class MemoryWorldState implements WorldState {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, VersionedValue>();
-  private sortedKeys: string[] = [];
+  private readonly sortedKeys = new SortedKeys();
   private readonly txIdIndex: TxIdSet;
   private lastSavepoint: Savepoint | null = null;
 
@@ -53,9 +40,7 @@ export class MemoryWorldState implements WorldState {
   }
 
   *range(startKey: string, endKey: string): Iterable<readonly [string, VersionedValue]> {
-    for (let i = lowerBound(this.sortedKeys, startKey); i < this.sortedKeys.length; i += 1) {
-      const key = this.sortedKeys[i] ?? '';
-      if (key >= endKey) return;
+    for (const key of this.sortedKeys.between(startKey, endKey)) {
       const entry = this.entries.get(key);
       if (entry !== undefined) yield [key, entry];
     }
@@ -95,35 +80,9 @@ export class MemoryWorldState implements WorldState {
         this.entries.set(update.key, { value, version: update.version });
       }
     }
-    this.reindex(added, removed);
+    this.sortedKeys.update(added, removed);
     for (const txId of batch.txIds) this.txIdIndex.add(txId, batch.savepoint.blockNum);
     this.lastSavepoint = batch.savepoint;
-  }
-
-  /**
-   * Keeps the sorted key list (for range reads) in step: a few keys are spliced in place; many (a
-   * genesis of a million accounts) are sorted and merged in one pass, since a splice per key moves
-   * the whole array each time (quadratic: minutes for a million keys). A batch names each key once.
-   */
-  private reindex(added: string[], removed: ReadonlySet<string>): void {
-    const keys = this.sortedKeys;
-    if (added.length + removed.size <= SPLICE_MAX) {
-      for (const key of removed) keys.splice(lowerBound(keys, key), 1);
-      for (const key of added) keys.splice(lowerBound(keys, key), 0, key);
-      return;
-    }
-    added.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const merged: string[] = [];
-    let i = 0;
-    for (const key of added) {
-      while (i < keys.length && (keys[i] as string) < key) {
-        const kept = keys[i++] as string;
-        if (!removed.has(kept)) merged.push(kept);
-      }
-      merged.push(key);
-    }
-    for (; i < keys.length; i += 1) if (!removed.has(keys[i] as string)) merged.push(keys[i] as string);
-    this.sortedKeys = merged;
   }
 
   close(): void {}
