@@ -37,15 +37,50 @@ function reject(status: number, message: string, receipt: WorkReceipt): Proposal
 }
 
 export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, receipt: WorkReceipt): ProposalResponse {
+  const simulation = simulateProposal(ctx, signed, receipt);
+  return simulation.prpBytes === null ? simulation.response : signSimulation(ctx, simulation.prpBytes, receipt);
+}
+
+/**
+ * What an endorser makes of a proposal before it signs: a rejection, or the proposal response
+ * payload to sign. A function of the proposal, the channel and the committed state only (not of
+ * the endorser's identity), so endorsers at the same height on the same chain reach the same one.
+ */
+export type Simulation = (
+  | { readonly prpBytes: null; readonly response: ProposalResponse }
+  | { readonly prpBytes: Uint8Array; readonly response: null }
+) & {
+  /** The creator identity it resolved through the endorser's MSP (null if it got no further). */
+  readonly creator: Uint8Array | null;
+};
+
+/**
+ * Checks the signed proposal and simulates its chaincode call against the committed state. The
+ * resolution of the creator's identity is counted in `identityReceipt`: it depends on what this
+ * endorser's MSP has seen before (a certificate is parsed and checked once), so it is the one part
+ * of the work that is not shared.
+ */
+export function simulateProposal(
+  ctx: EndorserContext,
+  signed: SignedProposal,
+  receipt: WorkReceipt,
+  identityReceipt: WorkReceipt = receipt,
+): Simulation {
+  let resolved: Uint8Array | null = null;
+  const rejected = (status: number, message: string): Simulation => ({
+    prpBytes: null,
+    response: reject(status, message, receipt),
+    creator: resolved,
+  });
   receipt.proposals += 1;
   const proposal = decodeProposal(signed.proposalBytes, receipt);
-  if (proposal === null) return reject(400, 'malformed proposal', receipt);
-  if (proposal.channelId !== ctx.config.channelId)
-    return reject(404, `channel ${proposal.channelId} not found`, receipt);
+  if (proposal === null) return rejected(400, 'malformed proposal');
+  if (proposal.channelId !== ctx.config.channelId) return rejected(404, `channel ${proposal.channelId} not found`);
   if (computeTxId(proposal.nonce, proposal.creator, receipt) !== proposal.txId)
-    return reject(400, 'txid is not SHA-256(nonce ‖ creator)', receipt);
-  const creator = ctx.msp.resolve(proposal.creator, receipt);
-  if (creator === null) return reject(403, 'creator identity is not valid for this channel', receipt);
+    return rejected(400, 'txid is not SHA-256(nonce ‖ creator)');
+  resolved = proposal.creator;
+  const creator = ctx.msp.resolve(proposal.creator, identityReceipt);
+  if (creator === null) return rejected(403, 'creator identity is not valid for this channel');
   const signatureOk = verifyCounted(
     ctx.provider,
     ctx.verifyCache,
@@ -56,17 +91,17 @@ export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, re
     receipt,
     true, // the creator is a client: its key is not known in advance
   );
-  if (!signatureOk) return reject(403, 'proposal signature does not verify', receipt);
+  if (!signatureOk) return rejected(403, 'proposal signature does not verify');
   receipt.stateReads += 1;
-  if (ctx.state.hasTxId(proposal.txId)) return reject(409, `duplicate txid ${proposal.txId}`, receipt);
+  if (ctx.state.hasTxId(proposal.txId)) return rejected(409, `duplicate txid ${proposal.txId}`);
   if (!ctx.chaincodes.has(proposal.chaincode))
-    return reject(404, `chaincode ${proposal.chaincode} is not defined on channel ${ctx.config.channelId}`, receipt);
+    return rejected(404, `chaincode ${proposal.chaincode} is not defined on channel ${ctx.config.channelId}`);
 
   const stub = new ChaincodeStub(proposal.chaincode, proposal.txId, creator, ctx.state, receipt);
   const result = runContract(builtinContract(proposal.chaincode), stub, proposal.fn, proposal.args);
   receipt.contractSteps += stub.contractSteps;
   receipt.contract = proposal.chaincode;
-  if (result.status !== 200) return reject(result.status, result.message, receipt);
+  if (result.status !== 200) return rejected(result.status, result.message);
 
   const prpBytes = encodePrp(
     {
@@ -80,6 +115,11 @@ export function endorseProposal(ctx: EndorserContext, signed: SignedProposal, re
     },
     receipt,
   );
+  return { prpBytes, response: null, creator: resolved };
+}
+
+/** The endorser's signature over a simulation's payload: the response it sends back. */
+export function signSimulation(ctx: EndorserContext, prpBytes: Uint8Array, receipt: WorkReceipt): ProposalResponse {
   const endorser = ctx.identity;
   const signature = signCounted(
     ctx.provider,

@@ -20,6 +20,9 @@ import type { Scheme } from './receipt.js';
 import type { BlockStore } from './state/block-store.js';
 import type { WorldState } from './state/world-state.js';
 import type { Block } from './block.js';
+import { emptyReceipt } from './receipt.js';
+import type { PreparedBlock } from './validator.js';
+import { runVerifyJobs } from './verify-job.js';
 
 export interface NetworkOptions {
   readonly seed: string;
@@ -112,10 +115,7 @@ export function createNetwork(options: NetworkOptions): Network {
       ),
   );
   const { block: genesisBlock } = orderer.genesisBlock();
-  // Peers handed the same state object (a benchmark device: endorsers whose states would be
-  // identical anyway) share its genesis too; only the first of them commits it.
-  for (const peer of peers)
-    if (peer.height === 0 && peer.state.savepoint() === null) peer.validateAndCommit(genesisBlock);
+  commitGenesis(peers, genesisBlock, crypto, verifyCache);
   return {
     config,
     crypto,
@@ -128,4 +128,30 @@ export function createNetwork(options: NetworkOptions): Network {
     genesisBlock,
     verifyCache,
   };
+}
+
+/**
+ * Commits the genesis block at every fresh peer. Preparing a block reads no world state, so the
+ * genesis (which may hold millions of writes) is decoded and checked once for all of them. Peers
+ * handed the same state object (a benchmark device: endorsers whose states would be identical
+ * anyway) share its genesis too; only the first of them commits it.
+ */
+function commitGenesis(
+  peers: readonly Peer[],
+  genesisBlock: Block,
+  crypto: CryptoProvider,
+  verifyCache: VerifyCache | null,
+): void {
+  let prepared: { block: PreparedBlock; results: Uint8Array } | null = null;
+  for (const peer of peers) {
+    if (peer.height !== 0 || peer.state.savepoint() !== null) continue;
+    if (prepared === null) {
+      const block = peer.prepare(genesisBlock, emptyReceipt());
+      prepared = { block, results: runVerifyJobs(crypto, verifyCache, block.jobs) };
+      peer.commitPrepared(prepared.block, prepared.results, emptyReceipt());
+    } else {
+      const receipt = emptyReceipt();
+      peer.commitPrepared(peer.adoptPrepared(prepared.block, receipt), prepared.results, receipt);
+    }
+  }
 }

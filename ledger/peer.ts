@@ -25,8 +25,8 @@ import type { ChannelConfig } from './channel-config.js';
 import { checkChannelConfig } from './channel-config.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import type { VerifyCache } from './crypto/verify-cache.js';
-import { endorseProposal } from './endorser.js';
-import type { EndorserContext } from './endorser.js';
+import { signSimulation, simulateProposal } from './endorser.js';
+import type { EndorserContext, Simulation } from './endorser.js';
 import { bytesEqual, toHex } from './hash.js';
 import { MspManager } from './msp.js';
 import type { SigningIdentity } from './msp.js';
@@ -41,7 +41,7 @@ import { COMMITMENT_BUCKETS_DEFAULT, StateCommitment, rangeContentHash } from '.
 import type { CommitmentOptions, RangeContentHash } from './state/commitment.js';
 import { MemoryWorldState } from './state/memory-state.js';
 import { ChainView } from './state/shared-chain.js';
-import type { SharedCommit } from './state/shared-chain.js';
+import type { SharedChain, SharedCommit } from './state/shared-chain.js';
 import { exportSnapshot, verifySnapshot } from './state/snapshot.js';
 import type { SnapshotOptions, SnapshotTrust, StateSnapshot } from './state/snapshot.js';
 import { StateHash } from './state/state-hash.js';
@@ -132,6 +132,15 @@ export interface DeferredCommit {
   readonly durable: Promise<void>;
   readonly statePersisted: Promise<void>;
 }
+
+/**
+ * The last simulation of each live proposal by a peer on a shared chain: weak, so it goes with the
+ * proposal; one per proposal, since its endorsers are usually at the same height.
+ */
+const simulations = new WeakMap<
+  SignedProposal,
+  { chain: SharedChain; height: number; work: WorkReceipt; simulation: Simulation }
+>();
 
 export class Peer {
   readonly name: string;
@@ -345,8 +354,34 @@ export class Peer {
 
   endorse(signed: SignedProposal): EndorseResult {
     const receipt = emptyReceipt();
-    const response = endorseProposal(this.endorserCtx, signed, receipt);
+    const simulation = this.simulate(signed, receipt);
+    const response =
+      simulation.prpBytes === null
+        ? simulation.response
+        : signSimulation(this.endorserCtx, simulation.prpBytes, receipt);
     return { response, receipt };
+  }
+
+  /**
+   * Checks and simulates a proposal. On a shared chain the simulation is a function of the proposal
+   * and the height alone, so endorsers at the same height run it once on the host; each is charged
+   * its full work and signs the payload with its own key.
+   */
+  private simulate(signed: SignedProposal, receipt: WorkReceipt): Simulation {
+    const view = this.chainView();
+    if (view === null) return simulateProposal(this.endorserCtx, signed, receipt);
+    const known = simulations.get(signed);
+    if (known !== undefined && known.chain === view.chain && known.height === view.height) {
+      // This peer's MSP resolves the creator itself: what that costs depends on what it has seen.
+      if (known.simulation.creator !== null) this.msp.resolve(known.simulation.creator, receipt);
+      addReceipt(receipt, known.work);
+      return known.simulation;
+    }
+    const work = emptyReceipt();
+    const simulation = simulateProposal(this.endorserCtx, signed, work, receipt);
+    simulations.set(signed, { chain: view.chain, height: view.height, work, simulation });
+    addReceipt(receipt, work);
+    return simulation;
   }
 
   /** Validates and commits the next block (signature checks inline). */
@@ -368,6 +403,21 @@ export class Peer {
    */
   prepareAhead(block: Block, expectedNumber: number, previousHash: Uint8Array, receipt: WorkReceipt): PreparedBlock {
     return prepareBlock(this.validatorCtx, block, expectedNumber, previousHash, receipt);
+  }
+
+  /**
+   * Takes a block another peer prepared at this peer's position (a preparation reads no state):
+   * only the block signer's identity is resolved through this peer's own MSP, as its own
+   * preparation would have, so what its MSP has seen stays as if it had prepared the block.
+   */
+  adoptPrepared(prepared: PreparedBlock, receipt: WorkReceipt): PreparedBlock {
+    assert(
+      prepared.block.header.number === this.nextBlockNum &&
+        bytesEqual(prepared.block.header.previousHash, this.lastHash),
+      `peer ${this.name}: adopts block ${prepared.block.header.number} at height ${this.nextBlockNum}`,
+    );
+    this.msp.resolve(prepared.block.metadata.ordererIdentity, receipt);
+    return prepared;
   }
 
   get lastBlockHash(): Uint8Array {

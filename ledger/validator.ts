@@ -62,9 +62,12 @@ export interface PreparedBlock {
   readonly txs: readonly PreparedTx[];
   readonly jobs: readonly VerifyJob[];
   readonly ordererJob: number;
-  /** Genesis writes (block 0 only). */
-  readonly genesisUpdates: readonly { key: string; value: Uint8Array }[];
+  /** Genesis writes (block 0 only), at `GENESIS_VERSION`. */
+  readonly genesisUpdates: readonly BlockUpdate[];
 }
+
+/** The version of every genesis write: one object for them all (a genesis may hold millions). */
+const GENESIS_VERSION: Version = Object.freeze({ blockNum: 0, txNum: 0 });
 
 /** One state update of a block, in commit order. */
 export interface BlockUpdate {
@@ -120,7 +123,11 @@ export function prepareBlock(
       genesis !== null && genesis.channelId === ctx.config.channelId,
       'genesis block does not decode for this channel',
     );
-    const genesisUpdates = genesis.writes.map((w) => ({ key: compositeKey(w.namespace, w.key), value: w.value }));
+    const genesisUpdates: BlockUpdate[] = genesis.writes.map((w) => ({
+      key: compositeKey(w.namespace, w.key),
+      value: w.value,
+      version: GENESIS_VERSION,
+    }));
     return { block, blockHash: hash, isGenesis: true, txs: [], jobs, ordererJob, genesisUpdates };
   }
 
@@ -238,11 +245,7 @@ export function finishBlock(
   assert(results[prepared.ordererJob] === 1, `block ${blockNum}: orderer signature does not verify`);
 
   if (prepared.isGenesis) {
-    const updates = prepared.genesisUpdates.map((u) => ({
-      key: u.key,
-      value: u.value,
-      version: { blockNum: 0, txNum: 0 },
-    }));
+    const updates = prepared.genesisUpdates;
     return { codes: Uint8Array.of(ValidationCode.VALID), updates, txIds: [], committedReads: new Map() };
   }
 
@@ -346,7 +349,7 @@ export function replayUpdates(
       updates: genesis.writes.map((w) => ({
         key: compositeKey(w.namespace, w.key),
         value: w.value,
-        version: { blockNum: 0, txNum: 0 },
+        version: GENESIS_VERSION,
       })),
       txIds: [],
     };

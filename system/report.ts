@@ -13,7 +13,7 @@ import { REPORT_SCHEMA_VERSION, type ArchResult, type RunIdentity, type RunRepor
 import { seedStatistics } from '../reports/seed-statistics.js';
 import { ConfigError } from '../sim/errors.js';
 import { TraceReader } from '../workloads/trace.js';
-import type { SystemRunOptions, TraceSource } from './run-options.js';
+import type { SystemRunOptions } from './run-options.js';
 import { runSystem } from './run-system.js';
 import { parsePeerSweep, sweepPeers } from './scalability.js';
 import { resolveScenario, type Scenario, type SharedRunOptions } from './scenario.js';
@@ -95,6 +95,7 @@ export function buildRunReport(scenario: Scenario, reportOptions: ReportOptions 
     host: {
       ...host,
       rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       node: process.versions.node,
     },
   };
