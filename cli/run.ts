@@ -186,8 +186,24 @@ export function executeRun(flags: RunFlags): RunReport {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (flags.out !== undefined) writeFileAtomic(flags.out, json);
   if (flags.json === true) process.stdout.write(json);
-  else process.stdout.write(formatSummary(report) + (flags.out !== undefined ? `report: ${flags.out}\n` : ''));
+  else {
+    process.stdout.write(formatSummary(report) + (flags.out !== undefined ? `report: ${flags.out}\n` : ''));
+    // Host figures differ from run to run: on stderr, apart from the summary (which a CI diffs).
+    process.stderr.write(hostLine(report));
+  }
   return report;
+}
+
+/** "host: 12.3 s wall for bpu-2019 (4,100 committed tx per wall-second), …, peak RSS 512 MiB". */
+function hostLine(report: RunReport): string {
+  const { host, identity } = report;
+  const names: Record<string, string | null> = { arch: identity.architecture, baseline: identity.baseline };
+  const roles = Object.keys(host.wallSeconds).map(
+    (role) =>
+      `${(host.wallSeconds[role] ?? 0).toFixed(1)} s wall for ${names[role] ?? role} (${(host.simulatedTxPerWallSecond[role] ?? 0).toLocaleString('en-US')} committed tx per wall-second)`,
+  );
+  const peak = host.peakRssMiB === undefined ? '' : `, peak RSS ${host.peakRssMiB.toLocaleString('en-US')} MiB`;
+  return `host: ${roles.join(', ')}${peak}\n`;
 }
 
 /** Runs the scenario with the flags' instruments and returns its report. `archOverride` replaces --arch. */

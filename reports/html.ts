@@ -358,7 +358,7 @@ function hostSection(report: RunReport): string {
   const wall = Object.entries(h.wallSeconds)
     .map(([k, v]) => `${escapeHtml(k)} ${v} s`)
     .join(', ');
-  return `<footer>Host (wall clock, not part of the simulated results): ${wall}; node ${escapeHtml(h.node)}, ${h.rssMiB} MiB RSS. Report schema ${escapeHtml(report.schemaVersion)}.</footer>`;
+  return `<footer>Host (wall clock, not part of the simulated results): ${wall}; node ${escapeHtml(h.node)}, ${h.rssMiB} MiB RSS${h.peakRssMiB === undefined ? '' : ` (peak ${h.peakRssMiB} MiB)`}. Report schema ${escapeHtml(report.schemaVersion)}.</footer>`;
 }
 
 const CSS = `

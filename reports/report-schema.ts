@@ -180,6 +180,7 @@ export const runReportSchema = z.looseObject({
     wallSeconds: z.record(z.string(), finite),
     simulatedTxPerWallSecond: z.record(z.string(), finite),
     rssMiB: finite,
+    peakRssMiB: finite.exactOptional(),
     node: z.string(),
   }),
 });

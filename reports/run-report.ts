@@ -164,8 +164,12 @@ export interface RunReport {
   scalability?: { arch: Scalability; baseline: Scalability | null };
   host: {
     wallSeconds: Record<string, number>;
+    /** Committed transactions simulated per wall-second, per architecture. */
     simulatedTxPerWallSecond: Record<string, number>;
+    /** Resident set size at the end of the run. */
     rssMiB: number;
+    /** The process's peak resident set size (absent in reports from before it was recorded). */
+    peakRssMiB?: number;
     node: string;
   };
 }

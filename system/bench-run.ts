@@ -8,31 +8,36 @@
  */
 import { createCryptoProvider, type CryptoProvider, type KeyPair, type Scheme } from '../ledger/index.js';
 import { significantFigures } from '../reports/figures.js';
+import { HOST_PARTS, type HostPart, profiled } from './host-profile.js';
 import { runSystem } from './run-system.js';
 import { resolveScenario, SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
 
 /** The scenario fields the bench takes (one architecture, no baseline, Poisson arrivals). */
 export type BenchRunOptions = Pick<
   Scenario,
-  'arch' | 'topology' | 'workload' | 'rate' | 'duration' | 'crypto' | 'seed'
+  'arch' | 'topology' | 'workload' | 'rate' | 'duration' | 'crypto' | 'seed' | 'keys'
 >;
 
-/** Runs the scenario once and returns the bench's figures (wall time, RSS, the crypto bound). */
-export function benchRun(scenario: BenchRunOptions, samples: number): Record<string, unknown> {
+/**
+ * Runs the scenario once and returns the bench's figures (wall time, RSS, the crypto bound and,
+ * with `profile`, the host CPU per simulated transaction by part of the simulator).
+ */
+export function benchRun(scenario: BenchRunOptions, samples: number, profile = true): Record<string, unknown> {
   const { options, arch } = resolveScenario({
     ...SCENARIO_DEFAULTS,
     ...scenario,
     baseline: 'none',
     arrival: 'poisson',
-    keys: SCENARIO_DEFAULTS.keys,
   });
   const counting = options.crypto === 'real' ? countingProvider(createCryptoProvider('node')) : null;
+  const run = () =>
+    runSystem({
+      ...options,
+      arch,
+      ...(counting === null ? {} : { cryptoProvider: counting.provider }),
+    });
   const startNs = process.hrtime.bigint(); // host-time-ok
-  const result = runSystem({
-    ...options,
-    arch,
-    ...(counting === null ? {} : { cryptoProvider: counting.provider }),
-  });
+  const { result, seconds } = profile ? profiled(run) : { result: run(), seconds: null };
   const wallSeconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
   const txs = result.submittedTxs;
   const figures: Record<string, unknown> = {
@@ -43,7 +48,9 @@ export function benchRun(scenario: BenchRunOptions, samples: number): Record<str
     wallUsPerTx: round((wallSeconds * 1e6) / txs),
     simulatedCommittedTxPerWallSecond: Math.round(result.committedTxs / wallSeconds),
     rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+  if (seconds !== null) figures.hostCpuUsPerTx = perTx(seconds, txs);
   if (counting !== null) {
     const boundSeconds = cryptoBoundSeconds(counting.signs, counting.verifies, samples);
     Object.assign(figures, {
@@ -106,4 +113,12 @@ function cryptoBoundSeconds(signs: Counts, verifies: Counts, samples: number): n
 /** Host figures: four significant digits. */
 function round(value: number): number {
   return significantFigures(value, 4);
+}
+
+/** Host CPU microseconds per simulated transaction by part, with the total first. */
+function perTx(seconds: Record<HostPart, number>, txs: number): Record<string, number> {
+  const total = HOST_PARTS.reduce((sum, part) => sum + seconds[part], 0);
+  const out: Record<string, number> = { total: round((total * 1e6) / Math.max(1, txs)) };
+  for (const part of HOST_PARTS) out[part] = round((seconds[part] * 1e6) / Math.max(1, txs));
+  return out;
 }
