@@ -84,6 +84,9 @@ export function registerSize(program: Command): void {
             `sizing ${sizing.base} for ${sizing.targetTps.toLocaleString('en-US')} TPS (${flags.workload} on ${flags.topology}; demand measured at ${flags.probeRate.toLocaleString('en-US')} TPS)`,
             '  engine                   lanes before → after',
             ...lines,
+            ...(sizing.unused.length === 0
+              ? []
+              : [`  not used by this workload (left at 1 lane): ${sizing.unused.join(', ')}`]),
             ...warn,
             `check at target: committed ${Math.round(sizing.check.committedTps).toLocaleString('en-US')} TPS — ${sizing.check.holds ? 'holds' : 'does NOT hold'}; bottleneck ${sizing.check.bottleneck} ${(sizing.check.bottleneckUtilisation * 100).toFixed(0)} %${bottleneckScalable(sizing) ? '' : ' (no lanes to add)'}; busiest engine with lanes: ${sizing.check.nextEngineToAdd}`,
             `node cost ${sizing.nodeCostUsd.toLocaleString('en-US')} USD, power ${sizing.nodePowerW} W (from the architecture's per-engine figures)`,

@@ -59,6 +59,8 @@ export interface SizingResult {
     engines: { engine: string; busyLanesPerKtps: number; lanesBefore: number; lanesAfter: number }[];
   };
   unscalable: { engine: string; utilisationAtTarget: number }[];
+  /** Engines this workload never used at the probe: set to one lane (the cheapest), not sized. */
+  unused: string[];
   sized: Architecture;
   check: {
     committedTps: number;
@@ -111,6 +113,7 @@ function chooseLanes(
   demand: Map<string, number>,
   options: SizeOptions,
   sized: Record<string, unknown>,
+  unused: string[],
 ): LaneChoice[] {
   const engines: LaneChoice[] = [];
   for (const [engine, busyLanes] of demand) {
@@ -118,6 +121,11 @@ function chooseLanes(
     const path = lanePath(engine);
     const lanesBefore = Number(getPath(base, path ?? []) ?? 1);
     if (path === null) continue;
+    if (busyLanes === 0) {
+      setPath(sized, path, 1);
+      unused.push(engine);
+      continue;
+    }
     // SC boards hold coresPerBoard lanes each.
     const lanesPerUnit = engine === 'sc' ? (base.engines.sc?.coresPerBoard ?? 1) : 1;
     const lanesAfter = Math.max(1, Math.ceil((busyLanes * options.targetTps) / options.ceiling / lanesPerUnit));
@@ -131,7 +139,8 @@ export function sizeArchitecture(options: SizeOptions): SizingResult {
   const base = loadArchitecture(options.arch);
   const demand = demandPerTx(runAt(options, options.probeRate, base));
   const sized = structuredClone(base) as unknown as Record<string, unknown>;
-  const engines = chooseLanes(base, demand, options, sized);
+  const unused: string[] = [];
+  const engines = chooseLanes(base, demand, options, sized, unused);
   (sized as { name: string }).name = `${base.name}-sized-${Math.round(options.targetTps)}tps`;
   const where = `sizing of ${base.name}`;
   let sizedArch = checkArchitecture(where, validateConfig(where, architectureSchema, sized));
@@ -157,13 +166,13 @@ export function sizeArchitecture(options: SizeOptions): SizingResult {
     sizedArch = checkArchitecture(where, validateConfig(where, architectureSchema, sized));
     check = runAt(options, options.targetTps, sizedArch);
   }
-  return sizingResult(options, base, engines, sizedArch, check);
+  return sizingResult(options, base, { engines, unused }, sizedArch, check);
 }
 
 function sizingResult(
   options: SizeOptions,
   base: Architecture,
-  engines: LaneChoice[],
+  { engines, unused }: { engines: LaneChoice[]; unused: string[] },
   sized: Architecture,
   check: RunReport,
 ): SizingResult {
@@ -186,6 +195,7 @@ function sizingResult(
     base: base.name,
     probe: { rateTps: options.probeRate, engines },
     unscalable,
+    unused,
     sized,
     check: {
       committedTps: result.committedTps,

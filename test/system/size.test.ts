@@ -28,5 +28,9 @@ describe('bpusim size', () => {
     expect(sizing.check.committedTps).toBeGreaterThanOrEqual(0.95 * 40_000);
     expect(sizing.sized.engines.crypto?.verify.p256?.lanes).toBe(verify?.lanesAfter);
     expect(sizing.nodeCostUsd).toBeGreaterThan(0);
+    // P-256 only: the other schemes' engines did no work, so they are listed apart, not sized.
+    expect(sizing.unused).toContain('crypto.verify.ed25519');
+    expect(sizing.probe.engines.every((e) => e.busyLanesPerKtps > 0)).toBe(true);
+    expect(sizing.sized.engines.crypto?.verify.ed25519?.lanes).toBe(1);
   });
 });
