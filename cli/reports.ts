@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { summaryCsv, utilisationCsv } from '../reports/csv.js';
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
-import { readReport, readSweep, writeFilesAtomic } from './_report-files.js';
+import { ensureOutputDirectory, writeFilesAtomic } from './_output.js';
+import { readReport, readSweep } from './_report-files.js';
 import { registerCompare } from './compare.js';
 
 interface ReportFlags {
@@ -49,7 +50,8 @@ export function registerReports(program: Command): void {
           const { renderHtml } = await import('../reports/html.js');
           html = renderHtml(report, { source: reportPath, ...(sweep === undefined ? {} : { sweep }) });
         }
-        if (csvFiles.length > 0) {
+        if (flags.csv !== undefined) {
+          ensureOutputDirectory('--csv', flags.csv);
           writeFilesAtomic('--csv', csvFiles);
           process.stdout.write(`wrote ${csvFiles.map((f) => f.path).join(' and ')}\n`);
         }

@@ -117,6 +117,26 @@ describe('bpusim CLI', () => {
     expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
+  it('an output left half-written by a killed run is removed by the next write; --csv creates one directory, not its parents', () => {
+    const report = join(DIR, 'r.json');
+    // pid 2^22 − 1 is above Linux's default pid_max: no process has it. The runner's own pid is live.
+    const stale = `${report}.4194303.tmp`;
+    const live = `${report}.${process.pid}.tmp`;
+    writeFileSync(stale, '{"half');
+    writeFileSync(live, '{"other');
+    expect(
+      bpusim('run', '--duration', '10ms', '--baseline', 'none', '--crypto', 'modeled', '--out', report).status,
+    ).toBe(0);
+    expect([existsSync(stale), existsSync(live), existsSync(report)]).toEqual([false, true, true]);
+    const deep = join(DIR, 'no-parent', 'csv');
+    const refused = bpusim('report', report, '--csv', deep);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--csv .*csv: directory .*no-parent does not exist/);
+    expect(existsSync(join(DIR, 'no-parent'))).toBe(false);
+    expect(bpusim('report', report, '--csv', join(DIR, 'csv')).status).toBe(0);
+    expect(existsSync(join(DIR, 'csv', 'summary.csv'))).toBe(true);
+  });
+
   it('--out /dev/stdout writes the report to stdout and leaves the device link alone', () => {
     // Through a shell pipe: the test runner's own stdio is a socket, which /dev/stdout cannot open.
     const command = `"${process.execPath}" "${BIN}" run --duration 10ms --baseline none --json --out /dev/stdout | cat`;
