@@ -5,12 +5,14 @@
  * system/'s (`buildRunReport`); this file parses flags, attaches the progress bar, timeline and
  * trace recorder the flags ask for, prints and writes.
  */
+import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import { ARCH_PRESETS, type Architecture } from '../engines/architecture.js';
 import { TimelineWriter } from '../reports/timeline.js';
 import { formatSummary } from '../reports/summary.js';
 import { msToPs, parseDurationPs } from '../sim/index.js';
 import {
+  estimatePeakBytes,
   buildRunReport,
   type RunInstruments,
   type RunReport,
@@ -21,6 +23,7 @@ import {
 } from '../system/index.js';
 import { type TraceEvent, TraceWriter, traceSpanSeconds } from '../workloads/trace.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
+
 import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { checkOutputPath, writeFileAtomic } from './_output.js';
@@ -182,6 +185,7 @@ export function checkRunOutputs(flags: RunFlags): void {
 
 export function executeRun(flags: RunFlags): RunReport {
   checkRunOutputs(flags);
+  checkRunSize(flags);
   const report = buildReport(flags);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (flags.out !== undefined) writeFileAtomic(flags.out, json);
@@ -192,6 +196,23 @@ export function executeRun(flags: RunFlags): RunReport {
     process.stderr.write(hostLine(report));
   }
   return report;
+}
+
+/**
+ * Refuses (exit 2) a run whose estimated peak memory exceeds 90 % of this host's, and states the
+ * estimate on stderr when it is above 1 GiB, before the run starts.
+ */
+function checkRunSize(flags: RunFlags): void {
+  const durationPs = parseDurationPs(flags.duration) ?? 0;
+  const offeredTxs = flags.trace === undefined ? flags.rate * (durationPs / 1e12) : 0;
+  const peakBytes = estimatePeakBytes({ keys: flags.keys, offeredTxs });
+  const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+  const what = `--keys ${flags.keys.toLocaleString('en-US')} and ${Math.round(offeredTxs).toLocaleString('en-US')} offered transactions`;
+  if (peakBytes > 0.9 * totalmem())
+    throw new UsageError(
+      `${what}: estimated peak memory ≈ ${gib(peakBytes)} GiB, more than this host's ${gib(totalmem())} GiB allows; lower --keys or --rate × --duration`,
+    );
+  if (peakBytes > 2 ** 30) process.stderr.write(`bpusim: ${what}: estimated peak memory ≈ ${gib(peakBytes)} GiB\n`);
 }
 
 /** "host: 12.3 s wall for bpu-2019 (4,100 committed tx per wall-second), …, peak RSS 512 MiB". */

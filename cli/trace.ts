@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { recordTrace, type TraceRecordOptions } from '../system/index.js';
+import { recordTrace, TRACE_TXS_MAX, type TraceRecordOptions } from '../system/index.js';
 import { importDiablo } from '../workloads/diablo.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
 import { TraceWriter } from '../workloads/trace.js';
@@ -47,6 +47,12 @@ export function registerTrace(program: Command): void {
     .option('--clients <n>', 'clients', intFlag('--clients', 1, 100_000), 16)
     .option('--keys <n>', 'accounts / records', intFlag('--keys', 2, 10_000_000), 10_000)
     .option('--seed <n>', 'root seed', intFlag('--seed', 0), 1)
+    .option(
+      '--max-txs <n>',
+      'refuse a trace expected to hold more transactions',
+      intFlag('--max-txs', 1, Number.MAX_SAFE_INTEGER),
+      TRACE_TXS_MAX,
+    )
     .requiredOption('--out <file>', 'trace file to write')
     .action(
       action((flags: RecordFlags) => {

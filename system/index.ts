@@ -77,6 +77,7 @@ export {
 export { type SizeOptions, type SizingResult, sizeArchitecture } from './sizing.js';
 export { mergeSweeps, runSweep, SWEEP_FORMAT, type SweepOutput } from './sweep.js';
 export { expandGrid, type Grid, type GridPoint, parseGrid, pointRun } from './sweep-grid.js';
-export { recordTrace, type TraceRecordOptions } from './trace-record.js';
+export { recordTrace, TRACE_TXS_MAX, type TraceRecordOptions } from './trace-record.js';
 export { loadTopology, TOPOLOGY_PRESETS, type Topology } from './topology.js';
 export { benchValidator, type ValidatorBenchResult } from './validator-bench.js';
+export { estimatePeakBytes, type RunSize } from './memory-estimate.js';

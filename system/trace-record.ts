@@ -4,7 +4,7 @@
  */
 import { Environment, psToSeconds, parseDurationPs, RandomStreams } from '../sim/index.js';
 import { ConfigError } from '../sim/errors.js';
-import { openArrivals, parseArrival } from '../workloads/arrivals.js';
+import { type ArrivalSpec, openArrivals, parseArrival } from '../workloads/arrivals.js';
 import type { Draws } from '../workloads/draws.js';
 import { makeGenerator, WORKLOAD_NAMES, type WorkloadName } from '../workloads/generators.js';
 import type { TraceEvent } from '../workloads/trace.js';
@@ -18,6 +18,28 @@ export interface TraceRecordOptions {
   clients: number;
   keys: number;
   seed: number;
+  /** Refuse a recording expected to hold more transactions than this (default `TRACE_TXS_MAX`). */
+  maxTxs?: number;
+}
+
+/**
+ * The most transactions `trace record` writes unless told otherwise: ≈0.9 GiB of JSON Lines at
+ * 94 bytes per SmallBank line, already more than this host replays in an hour.
+ */
+export const TRACE_TXS_MAX = 10_000_000;
+
+/** Bytes of a typical trace line (measured: `trace record --rate 1000 --duration 1s`, SmallBank: 94). */
+const TRACE_LINE_BYTES_TYPICAL = 94;
+
+/** The transactions an open-loop arrival process offers over `seconds` at its highest mean rate. */
+function expectedTxs(arrival: Exclude<ArrivalSpec, { kind: 'closed' }>, seconds: number): number {
+  const peakTps =
+    arrival.kind === 'ramp'
+      ? Math.max(arrival.fromTps, arrival.toTps)
+      : arrival.kind === 'bursty'
+        ? Math.max(arrival.onTps, arrival.offTps)
+        : arrival.tps;
+  return peakTps * seconds;
 }
 
 /**
@@ -40,6 +62,14 @@ export function recordTrace(flags: TraceRecordOptions, sink: (event: TraceEvent)
   if (typeof arrival === 'string') throw new ConfigError('--arrival', '', arrival);
   if (arrival.kind === 'closed')
     throw new ConfigError('--arrival', '', 'a trace is open loop; closed:N cannot be recorded (record a run instead)');
+  const maxTxs = flags.maxTxs ?? TRACE_TXS_MAX;
+  const expected = expectedTxs(arrival, endS);
+  if (expected > maxTxs)
+    throw new ConfigError(
+      '--rate/--duration',
+      '',
+      `about ${Math.round(expected).toLocaleString('en-US')} transactions (≈${Math.ceil((expected * TRACE_LINE_BYTES_TYPICAL) / 2 ** 20).toLocaleString('en-US')} MiB of trace); at most ${maxTxs.toLocaleString('en-US')} allowed (raise with --max-txs)`,
+    );
   const generator = makeGenerator(flags.workload as WorkloadName, { keys: flags.keys });
   const streams = new RandomStreams(flags.seed);
   const workloadDraws = drawsOf(streams, 'workload');

@@ -97,6 +97,15 @@ describe('bpusim CLI', () => {
     [['run', '--out', DIR], /--out .*: is a directory; expected a file name/],
     [['run', '--topology', BIG, '--timeline', BIG], /--timeline .*big\.yaml: is an input of this run/],
     [['trace', 'record', '--out', join(DIR, 'nope', 't.jsonl')], /--out .*: directory .*nope does not exist/],
+    // Sizes: a trace too long to write, a run too large for the host's memory, refused before any work.
+    [
+      ['trace', 'record', '--rate', '1e8', '--duration', '60s', '--out', join(DIR, 'huge.jsonl')],
+      /about 6,000,000,000 transactions .* at most 10,000,000 allowed \(raise with --max-txs\)/,
+    ],
+    [
+      ['run', '--keys', '10000000', '--rate', '1e8', '--duration', '100000s'],
+      /estimated peak memory ≈ [0-9.]+ GiB, more than this host's/,
+    ],
   ])('bad input %j exits 2 with one clear message and no stack trace', (args, message) => {
     const run = bpusim(...args);
     expect(run.status).toBe(2);
