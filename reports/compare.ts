@@ -30,14 +30,14 @@ export const TABLE01_METRICS: readonly MetricDef[] = [
   { key: 'committedTps', label: 'committed TPS', better: 'higher', format: 'rate', get: (r) => r.committedTps },
   {
     key: 'contractExecutionsPerSec',
-    label: 'contract executions/s',
+    label: 'contract executions/s (endorsements)',
     better: 'higher',
     format: 'rate',
     get: (r) => r.contractExecutionsPerSec,
   },
   {
     key: 'parallelContractExecutionsPerSec',
-    label: 'parallel executions/s (distinct contracts)',
+    label: 'parallel executions/s (0 unless ≥ 2 contracts run)',
     better: 'higher',
     format: 'rate',
     get: (r) => r.parallelContractExecutionsPerSec,

@@ -90,7 +90,7 @@ describe('bpusim compare (exit codes and output)', () => {
       '5',
     );
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/contract executions\/s \|.*−3\.00 % \| 🟡 worse \(within threshold\)/);
+    expect(run.stdout).toMatch(/contract executions\/s \(endorsements\) \|.*−3\.00 % \| 🟡 worse \(within threshold\)/);
   });
 
   it('the threshold is strict: exactly 5 % worse passes at --max-regression 5%, fails at 4.9%', async () => {
