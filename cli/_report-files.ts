@@ -4,7 +4,7 @@
  */
 import { parseReportText } from '../reports/report-schema.js';
 import type { RunReport } from '../reports/run-report.js';
-import { parseSweepConsensus, type SweepConsensus } from '../reports/sweep-consensus.js';
+import { parseSweepInput, type SweepInput } from '../reports/sweep-consensus.js';
 import { MAX_REPORT_BYTES, readInputText } from '../sim/input-file.js';
 
 function readText(file: string): string {
@@ -15,6 +15,7 @@ export function readReport(file: string): RunReport {
   return parseReportText(readText(file), file);
 }
 
-export function readSweep(file: string): SweepConsensus {
-  return parseSweepConsensus(readText(file), file);
+/** A consensus sweep's or a grid sweep's output, for the HTML report's curves. */
+export function readSweep(file: string): SweepInput {
+  return parseSweepInput(readText(file), file);
 }

@@ -27,7 +27,10 @@ export function registerReports(program: Command): void {
     .argument('<report>', 'a report written by bpusim run --out')
     .option('--csv <dir>', 'write summary.csv and utilisation.csv into this directory')
     .option('--html <file>', 'write the HTML report (inline SVG charts, no network fetches) here')
-    .option('--sweep <file>', 'add consensus sweep curves from the output of bpusim sweep consensus --json')
+    .option(
+      '--sweep <file>',
+      'add sweep curves: the output of bpusim sweep consensus --json, or of bpusim sweep <grid.yaml> --out',
+    )
     .action(
       action(async (reportPath: string, flags: ReportFlags) => {
         if (flags.csv === undefined && flags.html === undefined)

@@ -6,7 +6,9 @@
  * - per-engine utilisation over time, the busiest engines of each architecture, side by side with
  *   the same axes;
  * - the phase breakdown (mean per phase, p99 marked) as grouped bars;
- * - with a `bpusim sweep consensus --json` file: tx/s and latency against orderer count.
+ * - with a `bpusim sweep consensus --json` file: tx/s and latency against orderer count;
+ * - with a grid sweep's output (`bpusim sweep grid.yaml --out`): committed tx/s and latency against
+ *   the grid's first numeric parameter, one curve per combination of the others.
  *
  * Deterministic: the same report gives the same bytes (no timestamps; wall-clock figures appear
  * only in the host section, as the report carries them).
@@ -14,10 +16,10 @@
 import { ChartCanvas, legendColumnWidth, type Series } from './_charts.js';
 import { formatValue, TABLE01_METRICS } from './compare.js';
 import type { ArchResult, RunReport } from './run-report.js';
-import type { SweepConsensus } from './sweep-consensus.js';
+import type { GridSweep, SweepConsensus, SweepInput } from './sweep-consensus.js';
 
 export interface HtmlOptions {
-  sweep?: SweepConsensus;
+  sweep?: SweepInput;
   /** Shown in the page title; usually the report's file name. */
   source?: string;
   /** Engines per architecture in the utilisation charts (default 6). */
@@ -213,7 +215,8 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
   );
 
   // Sweep curves.
-  if (options.sweep !== undefined) sections.push(sweepSection(canvas, options.sweep));
+  if (options.sweep?.kind === 'consensus') sections.push(sweepSection(canvas, options.sweep.sweep));
+  if (options.sweep?.kind === 'grid') sections.push(gridSweepSection(canvas, options.sweep.sweep));
 
   const title = `bpusim report: ${id.architecture}${id.baseline === null ? '' : ` vs ${id.baseline}`}`;
   return [
@@ -349,6 +352,53 @@ function sweepSection(canvas: ChartCanvas, sweep: SweepConsensus): string {
         series: latency,
         ...common,
       }),
+    ].join('\n'),
+  );
+}
+
+/**
+ * A grid sweep's curves: x is the first parameter whose values are all numbers (a grid varies rate,
+ * lanes, block size…), one curve per combination of the other parameters, in the grid's order.
+ */
+function gridSweepSection(canvas: ChartCanvas, grid: GridSweep): string {
+  const names = Object.keys(grid.points[0]?.params ?? {});
+  const xName = names.find((name) => grid.points.every((p) => typeof p.params[name] === 'number'));
+  if (xName === undefined) return section('Grid sweep', `${grid.grid}: no numeric parameter to draw against.`, '');
+  const others = names.filter((name) => name !== xName);
+  const curveOf = (point: GridSweep['points'][number]) =>
+    others.length === 0 ? point.architecture : others.map((name) => `${name}=${String(point.params[name])}`).join(', ');
+  const curves = [...new Set(grid.points.map(curveOf))];
+  const palette = [ROLE_COLOR.arch, ROLE_COLOR.baseline, ...canvas.d3.schemeTableau10];
+  const pointsOf = (curve: string) =>
+    grid.points.filter((p) => curveOf(p) === curve).sort((a, b) => Number(a.params[xName]) - Number(b.params[xName]));
+  const tps: Series[] = curves.map((curve, i) => ({
+    name: curve,
+    color: palette[i % palette.length] ?? '#333',
+    markers: true,
+    points: pointsOf(curve).map((p) => [Number(p.params[xName]), p.committedTps] as const),
+  }));
+  const latency: Series[] = curves.flatMap((curve, i) =>
+    (['p50', 'p99'] as const).map((q) => ({
+      name: `${curve} ${q}`,
+      color: palette[i % palette.length] ?? '#333',
+      markers: true,
+      dashed: q === 'p99',
+      points: pointsOf(curve).map((p) => [Number(p.params[xName]), p.latencyMs[q]] as const),
+    })),
+  );
+  const common = {
+    xLabel: xName,
+    width: CHART_W,
+    height: CHART_H,
+    legend: 'right' as const,
+    legendWidth: legendColumnWidth(latency.map((s) => s.name)),
+  };
+  return section(
+    'Grid sweep',
+    `Committed throughput and latency against ${xName}, one curve per combination of the other parameters, from bpusim sweep ${grid.grid}.`,
+    [
+      canvas.lineChart({ id: 'grid-tps', title: 'committed tx/s', yLabel: 'tx/s', series: tps, ...common }),
+      canvas.lineChart({ id: 'grid-latency', title: 'latency', yLabel: 'ms', series: latency, ...common }),
     ].join('\n'),
   );
 }

@@ -7,10 +7,36 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { movingMean, renderHtml, topEngineKeys } from '../../reports/html.js';
-import { parseSweepConsensus } from '../../reports/sweep-consensus.js';
+import { parseSweepConsensus, parseSweepInput } from '../../reports/sweep-consensus.js';
 import { cli, fixtureReport, REPORT_FIXTURE, SWEEP_FIXTURE, tempDir } from './_helpers.js';
 
-const sweep = parseSweepConsensus(readFileSync(SWEEP_FIXTURE, 'utf8'), SWEEP_FIXTURE);
+const sweep = {
+  kind: 'consensus' as const,
+  sweep: parseSweepConsensus(readFileSync(SWEEP_FIXTURE, 'utf8'), SWEEP_FIXTURE),
+};
+
+/** A grid sweep's output as `bpusim sweep grid.yaml --out` writes it (only the fields the charts read). */
+function gridSweepText(): string {
+  const point = (index: number, rate: number, lanes: number, tps: number) => ({
+    index,
+    params: { rate, 'arch.engines.crypto.verify.p256.lanes': lanes },
+    report: {
+      results: {
+        arch: { architecture: 'bpu-2019', committedTps: tps, latencyMs: { p50: 10 + index, p99: 20 + index } },
+      },
+    },
+  });
+  return JSON.stringify({
+    format: 'bpusim-sweep/1',
+    grid: 'grid.yaml',
+    points: [
+      point(0, 10_000, 16, 9_000),
+      point(1, 30_000, 16, 12_000),
+      point(2, 10_000, 128, 9_900),
+      point(3, 30_000, 128, 29_000),
+    ],
+  });
+}
 
 /** The markup of the `<svg data-chart="id">` element. */
 function chart(html: string, id: string): string {
@@ -92,6 +118,22 @@ describe('HTML report', () => {
     expect(top).toHaveLength(3);
     const mean = (k: string) => (arch.timeSeries.utilisation[k] ?? []).reduce((a, b) => a + b, 0);
     expect(mean(top[0]!)).toBeGreaterThanOrEqual(mean(top[1]!));
+  });
+
+  it('a grid sweep draws committed tx/s and latency against its numeric parameter, one curve per other value', () => {
+    const grid = parseSweepInput(gridSweepText(), 'grid.json');
+    expect(grid.kind).toBe('grid');
+    const page = renderHtml(fixtureReport(), { sweep: grid });
+    const tps = chart(page, 'grid-tps');
+    expect(tps).toContain('arch.engines.crypto.verify.p256.lanes=16');
+    expect(tps).toContain('arch.engines.crypto.verify.p256.lanes=128');
+    expect(chart(page, 'grid-latency')).toContain('lanes=128 p99');
+    expect(page).toContain('against rate');
+    const broken = JSON.parse(gridSweepText()) as { points: { report: unknown }[] };
+    (broken.points[1] as { report: unknown }).report = {};
+    expect(() => parseSweepInput(JSON.stringify(broken), 'grid.json')).toThrow(
+      /grid\.json: points\[1\]\.report\.results: expected object, received undefined \(expected the output of 'bpusim sweep <grid> --out'/,
+    );
   });
 
   it('bpusim report --html [--sweep] writes the page; a bad sweep file exits 2 naming it', async () => {
