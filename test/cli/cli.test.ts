@@ -3,8 +3,8 @@
  * --help and --version, `bench des --json` figures and event convention, and bad input exiting 2
  * with one line naming the flag and what is allowed, no stack trace.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,6 +144,18 @@ describe('bpusim CLI', () => {
     expect(existsSync(join(DIR, 'no-parent'))).toBe(false);
     expect(bpusim('report', report, '--csv', join(DIR, 'csv')).status).toBe(0);
     expect(existsSync(join(DIR, 'csv', 'summary.csv'))).toBe(true);
+  });
+
+  it('Ctrl-C during a run stops it at once and leaves no report and no temporary behind', async () => {
+    const out = join(DIR, 'interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'run', '--rate', '20000', '--duration', '5s', '--out', out], {
+      stdio: 'ignore',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const signal = await new Promise((resolve) => child.on('exit', (_code, how) => resolve(how)));
+    expect(signal).toBe('SIGINT');
+    expect(readdirSync(DIR).filter((name) => name.startsWith('interrupted.json'))).toEqual([]);
   });
 
   it('--out /dev/stdout writes the report to stdout and leaves the device link alone', () => {
