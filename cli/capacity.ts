@@ -25,6 +25,7 @@ interface CapacityFlags {
   seed: number;
   seeds: number;
   tolerance: number;
+  sloP99Ms?: number;
   json?: boolean;
 }
 
@@ -52,6 +53,7 @@ function searchOne(name: string, flags: CapacityFlags): CapacityOverSeeds {
     startTps: 1_000,
     maxTps: 10_000_000,
     tolerance: flags.tolerance,
+    ...(flags.sloP99Ms === undefined ? {} : { sloP99Ms: flags.sloP99Ms }),
     onPoint: (p) => process.stderr.write(`capacity: ${name}: ${describePoint(p)}\n`),
   });
 }
@@ -63,7 +65,7 @@ function row(r: CapacityOverSeeds): string {
     .join(', ');
   const first = r.perSeed[0]?.atCapacity;
   const conflicts = first === null || first === undefined ? '-' : (first.conflictShare * 100).toFixed(1);
-  const p99 = first === null || first === undefined ? '-' : first.p99LatencyMs.toFixed(1);
+  const p99 = first === null || first === undefined ? '-' : first.steadyP99LatencyMs.toFixed(1);
   const runs = r.perSeed.reduce((n, s) => n + s.points.length, 0);
   return `| ${r.architecture} | ${capacity} | ${bottlenecks} | ${conflicts} | ${p99} | ${runs} |`;
 }
@@ -85,6 +87,11 @@ export function registerCapacity(program: Command): void {
       1,
     )
     .option('--tolerance <f>', 'the search stops within this fraction', numberFlag('--tolerance', 0.01, 1), 0.05)
+    .option(
+      '--slo-p99-ms <ms>',
+      'a rate holds only if the p99 latency of steady requests is at most this',
+      numberFlag('--slo-p99-ms', 0, 3_600_000, { exclusiveMin: true }),
+    )
     .option('--json', 'print one JSON object')
     .action(
       action((flags: CapacityFlags) => {
@@ -100,10 +107,10 @@ export function registerCapacity(program: Command): void {
             (flags.seeds > 1
               ? `, ${flags.seeds} seeds from ${flags.seed} (mean ± 95 % interval)`
               : `, seed ${flags.seed}`),
-          '| architecture | capacity tx/s | bottleneck at the knee | MVCC conflicts at capacity % | p99 ms at capacity | runs |',
+          '| architecture | capacity tx/s | bottleneck at the knee | MVCC conflicts at capacity % | steady p99 ms at capacity | runs |',
           '|:--|--:|:--|--:|--:|--:|',
           ...results.map(row),
-          'Capacity: the highest offered rate of which ≥ 95 % commits VALID; conflicts and p99 are of that run (first seed).',
+          `Capacity: the highest offered rate of which ≥ 95 % commits VALID${flags.sloP99Ms === undefined ? '' : ` with a steady p99 ≤ ${flags.sloP99Ms} ms`}; conflicts and p99 are of that run (first seed); steady: requests after the warm-up and before the last batch timeout.`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }),

@@ -55,6 +55,7 @@ export const archResultSchema = z
       })
       .exactOptional(),
     latencyMs: z.looseObject({ p50: finite, p95: finite, p99: finite, max: finite, mean: finite }),
+    steadyLatencyMs: z.looseObject({ p50: finite, p99: finite, count: finite }).exactOptional(),
     phasesMs: z.looseObject({
       endorse: phaseSummary,
       order: phaseSummary,

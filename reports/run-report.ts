@@ -53,6 +53,12 @@ export interface ArchResult {
     retries: number;
   };
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  /**
+   * Latency of the requests submitted after the warm-up and before the last batch timeout of the
+   * arrival period (the last requests wait for a block only the timeout cuts). Absent in reports
+   * from before it was recorded.
+   */
+  steadyLatencyMs?: { p50: number; p99: number; count: number };
   phasesMs: {
     endorse: PhaseSummary;
     order: PhaseSummary;

@@ -1,6 +1,9 @@
 /**
  * Capacity: the highest offered rate an architecture sustains on a scenario — committed TPS at
- * least 95 % of the arrivals over the measurement window. Found by doubling the rate
+ * least 95 % of the arrivals over the measurement window and, with a service-level objective
+ * (`sloP99Ms`), the steady p99 latency within it (requests submitted after the warm-up and before
+ * the last batch timeout: the last ones wait for a block only the timeout cuts, which a service
+ * under continuing load does not see). Found by doubling the rate
  * from `startTps` until a run does not hold, then bisecting (geometrically) between the last rate
  * that held and the first that did not, until they are within `tolerance` of each other. Every run
  * is kept as a point, so the curve up to the knee is in the result, with the bottleneck of the
@@ -30,6 +33,8 @@ export interface CapacityPoint {
   readonly committedTps: number;
   readonly holds: boolean;
   readonly p99LatencyMs: number;
+  /** p99 of the requests submitted in the steady part of the run (see the file's comment). */
+  readonly steadyP99LatencyMs: number;
   readonly bottleneck: string;
   /**
    * Share of the run's transactions that failed MVCC (read or phantom conflicts): contention of the
@@ -55,6 +60,8 @@ export interface CapacityOptions {
   readonly maxTps: number;
   /** Stop bisecting when the failing rate is within this factor above the holding one (0.05: 5 %). */
   readonly tolerance: number;
+  /** A rate holds only if the steady p99 latency is at most this (milliseconds); none when absent. */
+  readonly sloP99Ms?: number;
   readonly onPoint?: (point: CapacityPoint) => void;
 }
 
@@ -89,6 +96,7 @@ export function runCapacityPoint(
   runAt: RunAtRate,
   rate: number,
   length: { blocks: number; arrivals: number } = { blocks: BLOCKS_PER_RUN, arrivals: MIN_ARRIVALS },
+  sloP99Ms?: number,
 ): { point: CapacityPoint; fingerprint: string } {
   // Commits come a block at a time, so a window of few blocks misreads the rate by up to one
   // block in a handful: each run lasts at least BLOCKS_PER_RUN blocks' worth of arrivals, and
@@ -103,12 +111,15 @@ export function runCapacityPoint(
   // stats even when nothing ran on it.
   const { architecture: _name, engines, ...rest } = result;
   const simulated = { ...rest, engines: engines.map(({ lanes: _lanes, ...figures }) => figures) };
+  const steadyP99LatencyMs = result.steadyLatencyMs?.p99 ?? result.latencyMs.p99;
+  const withinSlo = sloP99Ms === undefined || steadyP99LatencyMs <= sloP99Ms;
   return {
     point: {
       offeredTps: rate,
       committedTps: result.committedTps,
-      holds: result.committedTps >= HOLD_FRACTION * Math.min(rate, arrivedTps),
+      holds: result.committedTps >= HOLD_FRACTION * Math.min(rate, arrivedTps) && withinSlo,
       p99LatencyMs: result.latencyMs.p99,
+      steadyP99LatencyMs,
       bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
       conflictShare: sixFigures(conflictsOf(result.validationCodes) / Math.max(1, result.submittedTxs)),
     },
@@ -146,7 +157,7 @@ export function findCapacity(runAt: RunAtRate, search: CapacityOptions): Capacit
   const points: CapacityPoint[] = [];
   const architecture = runAt(search.startTps, 0).arch.name;
   const run = (rate: number): CapacityPoint => {
-    const { point } = runCapacityPoint(runAt, rate);
+    const { point } = runCapacityPoint(runAt, rate, undefined, search.sloP99Ms);
     points.push(point);
     search.onPoint?.(point);
     return point;

@@ -148,8 +148,9 @@ function allEngineStats(
   ];
 }
 
-function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'phasesMs'> {
+function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'steadyLatencyMs' | 'phasesMs'> {
   const summary = metrics.latency.summary();
+  const steady = metrics.steadyLatency;
   const phase = (h: LatencyHistogram): PhaseSummary => ({
     meanMs: sixFigures(h.mean / 1e6),
     p99Ms: sixFigures(h.quantile(0.99) / 1e6),
@@ -162,6 +163,11 @@ function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'ph
       p99: sixFigures(summary.p99 / 1e6),
       max: sixFigures(summary.max / 1e6),
       mean: sixFigures(summary.mean / 1e6),
+    },
+    steadyLatencyMs: {
+      p50: sixFigures(steady.quantile(0.5) / 1e6),
+      p99: sixFigures(steady.quantile(0.99) / 1e6),
+      count: steady.count,
     },
     phasesMs: {
       endorse: phase(phases.endorse),

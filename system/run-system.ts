@@ -17,7 +17,7 @@
  */
 import type { Block, Peer } from '../ledger/index.js';
 import { ValidationCode, validationCodeName } from '../ledger/index.js';
-import { Environment, RandomStreams } from '../sim/index.js';
+import { Environment, msToPs, RandomStreams } from '../sim/index.js';
 import { BlockDelivery, blockBytes } from './block-delivery.js';
 import { Clients } from './clients.js';
 import { ConsensusOrdering } from './consensus-ordering.js';
@@ -39,7 +39,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
   const env = new Environment();
   const streams = new RandomStreams(options.seed);
   const net = new SimNetwork(env, options.arch, options.topology, options, options.timeline);
-  const metrics = new RunMetrics(env, options.durationPs);
+  const metrics = new RunMetrics(env, options.durationPs, msToPs(options.topology.batch.timeoutMs));
   const clients = new Clients(net, metrics, options);
   const inFlight = new Map<Uint8Array, TxRecord>();
   const notifier = net.ledger.peers[0] as Peer;

@@ -110,6 +110,20 @@ describe('capacity', () => {
     const two = search(small(2));
     expect(two.capacityTps).toBeGreaterThan(1.4 * one.capacityTps);
   });
+
+  it('with a p99 objective a rate holds only within it: no higher a capacity, every held run within it', () => {
+    const free = overSeeds.perSeed[0] as ReturnType<typeof search>;
+    const atKnee = free.atCapacity?.steadyP99LatencyMs ?? 0;
+    expect(atKnee).toBeGreaterThan(0);
+    const sloP99Ms = atKnee * 0.8;
+    const bound = findCapacity(runAt(small(1)), { ...options, sloP99Ms });
+    expect(bound.capacityTps).toBeLessThan(free.capacityTps);
+    for (const point of bound.points) if (point.holds) expect(point.steadyP99LatencyMs).toBeLessThanOrEqual(sloP99Ms);
+    // The same rates without the objective held: only latency refused them.
+    const refused = bound.points.filter((p) => !p.holds && p.offeredTps <= free.capacityTps);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const point of refused) expect(point.steadyP99LatencyMs).toBeGreaterThan(sloP99Ms);
+  });
 });
 
 describe('sensitivity', () => {
