@@ -100,7 +100,10 @@ const pre = document.createElement('pre'); pre.id = 'measure'; pre.textContent =
 
 describe.skipIf('skip' in chromium)('HTML report in headless Chromium', () => {
   const dir = tempDir();
-  const sweep = parseSweepConsensus(readFileSync(SWEEP_FIXTURE, 'utf8'), SWEEP_FIXTURE);
+  const sweep = {
+    kind: 'consensus' as const,
+    sweep: parseSweepConsensus(readFileSync(SWEEP_FIXTURE, 'utf8'), SWEEP_FIXTURE),
+  };
   const html = renderHtml(fixtureReport(), { sweep, source: 'report-small.json' });
   const page = join(dir, 'report.html');
   writeFileSync(page, html);
