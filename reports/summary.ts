@@ -128,10 +128,15 @@ export function shortRunNotes(report: RunReport): string[] {
       `only ${fewest} block(s) committed: committed TPS and latencies rest on few blocks; run longer (≥ ${FEW_BLOCKS * 6} blocks' worth of arrivals: --duration ≥ ${FEW_BLOCKS * 6} × block size ÷ rate)`,
     );
   const timeoutMs = batch?.timeoutMs;
-  if (timeoutMs !== undefined && runs.some((r) => r.latencyMs.max >= timeoutMs))
+  if (timeoutMs !== undefined && runs.some((r) => r.latencyMs.max >= timeoutMs)) {
+    const steady = runs.map((r) => r.steadyLatencyMs);
+    const without = steady.every((s) => s !== undefined && s.count > 0)
+      ? ` (p99 of the requests before the last batch timeout: ${steady.map((s) => `${s?.p99.toFixed(2)} ms`).join(' / ')})`
+      : '';
     notes.push(
-      `max latency ≥ the batch timeout (${timeoutMs} ms): the last, partial block waited it out after the arrivals ended; p99 and max include it`,
+      `max latency ≥ the batch timeout (${timeoutMs} ms): the last, partial block waited it out after the arrivals ended; p99 and max include it${without}`,
     );
+  }
   return notes;
 }
 

@@ -30,4 +30,10 @@ describe('short-run notes', () => {
     expect(notes[1]).toMatch(new RegExp(`max latency ≥ the batch timeout \\(${timeoutMs} ms\\)`));
     expect(formatSummary(withRuns({ blocks: 3, latencyMs: latency(timeoutMs + 8) }))).toMatch(/\nnote: only 3 block/);
   });
+
+  it("the batch-timeout note gives the steady requests' p99 when the report has it", () => {
+    const steadyLatencyMs = { p50: 3.5, p99: 7.25, count: 1000 };
+    const [note] = shortRunNotes(withRuns({ blocks: 100, latencyMs: latency(timeoutMs + 1), steadyLatencyMs }));
+    expect(note).toMatch(/p99 of the requests before the last batch timeout: 7\.25 ms/);
+  });
 });
