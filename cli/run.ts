@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { ARCH_PRESETS, type Architecture } from '../engines/architecture.js';
 import { TimelineWriter } from '../reports/timeline.js';
 import { formatSummary } from '../reports/summary.js';
+import { ConfigError } from '../sim/errors.js';
 import { msToPs, parseDurationPs } from '../sim/index.js';
 import {
   estimatePeakBytes,
@@ -21,7 +22,7 @@ import {
   type Scenario,
   type SharedRunOptions,
 } from '../system/index.js';
-import { type TraceEvent, TraceWriter, traceSpanSeconds } from '../workloads/trace.js';
+import { type TraceEvent, TraceWriter, traceExtent } from '../workloads/trace.js';
 import { WORKLOAD_NAMES } from '../workloads/generators.js';
 
 import { action } from './_action.js';
@@ -167,8 +168,12 @@ export function registerRun(program: Command): void {
  * The period ends just after the last transaction (trace time over --time-scale).
  */
 function withTraceDuration(flags: RunFlags, durationIsDefault: boolean): RunFlags {
-  if (flags.trace === undefined || !durationIsDefault) return flags;
-  const spanMs = (traceSpanSeconds(flags.trace) / (flags.timeScale ?? 1)) * 1000;
+  if (flags.trace === undefined) return flags;
+  const extent = traceExtent(flags.trace);
+  // A run of no transactions would report zeros as if they were measured.
+  if (extent.events === 0) throw new ConfigError(flags.trace, '', 'holds no transactions; a replay needs at least one');
+  if (!durationIsDefault) return flags;
+  const spanMs = (extent.lastS / (flags.timeScale ?? 1)) * 1000;
   return { ...flags, duration: `${Math.max(1, Math.ceil(spanMs + 1))}ms` };
 }
 

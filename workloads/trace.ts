@@ -39,14 +39,18 @@ const CHUNK_BYTES = 1 << 16;
 export const TRACE_LINE_BYTES_MAX = 1 << 20;
 
 /**
- * The time of a trace's last transaction, in seconds of trace time (one streamed pass; every line
- * is checked as a replay would). 0 for a trace with no transactions.
+ * How many transactions a trace holds and the time of its last one, in seconds of trace time (one
+ * streamed pass; every line is checked as a replay would).
  */
-export function traceSpanSeconds(file: string): number {
+export function traceExtent(file: string): { events: number; lastS: number } {
   const reader = new TraceReader(file);
   let lastS = 0;
-  for (let event = reader.next(); event !== null; event = reader.next()) lastS = event.timeS;
-  return lastS;
+  let events = 0;
+  for (let event = reader.next(); event !== null; event = reader.next()) {
+    lastS = event.timeS;
+    events++;
+  }
+  return { events, lastS };
 }
 
 /** Reads a trace line by line with a fixed-size buffer: memory does not grow with the file. */

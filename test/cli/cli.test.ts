@@ -15,6 +15,8 @@ const FIFO = join(DIR, 'fifo.yaml');
 execFileSync('mkfifo', [FIFO]);
 const LATE_FAULT = join(DIR, 'late-fault.yaml');
 writeFileSync(LATE_FAULT, 'events:\n  - { atMs: 1e300, kind: crash, node: 0 }\n');
+const EMPTY_TRACE = join(DIR, 'empty.jsonl');
+writeFileSync(EMPTY_TRACE, '{"format":"bpusim-trace/1"}\n');
 const BIG = join(DIR, 'big.yaml');
 writeFileSync(BIG, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
 
@@ -87,6 +89,8 @@ describe('bpusim CLI', () => {
     [['run', '--arch', FIFO], /is not a regular file \(a pipe, socket or device is not read\)/],
     [['run', '--arch', '/dev/zero'], /is not a regular file/],
     [['run', '--topology', BIG], /is 4194305 bytes; at most 4194304 allowed/],
+    // A trace of no transactions would report zeros as if measured.
+    [['run', '--trace', EMPTY_TRACE], /empty\.jsonl: holds no transactions; a replay needs at least one/],
     // A fault beyond the kernel's exact time range (2^53 ps): the file and field, not an assertion.
     [
       ['run', '--ordering', 'raft', '--faults', LATE_FAULT],
