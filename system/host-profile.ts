@@ -13,6 +13,7 @@ export const HOST_PARTS = [
   'hashing',
   'encoding',
   'modeledCrypto',
+  'signatures',
   'engines+kernel',
   'system',
   'workload',
@@ -40,9 +41,23 @@ function partOf(frame: ProfileNode['callFrame']): HostPart | null {
   if (url.includes('msgpackr') || url.endsWith('/ledger/codec.js')) return 'encoding';
   if (url.endsWith('/ledger/hash.js') || url.endsWith('/state/state-hash.js') || url.includes('noble/hashes'))
     return 'hashing';
-  if (url.startsWith('node:crypto') || url.includes('internal/crypto/hash')) return 'hashing';
+  if (url.includes('internal/crypto/hash')) return 'hashing';
+  return signaturePart(frame) ?? (url.includes('/ledger/') ? 'ledger' : otherPart(url));
+}
+
+/**
+ * Signature work: the modeled provider (its tags are SHA-256), or a real one (node:crypto, the
+ * native P-256 binding, noble). It takes precedence over what it calls, so a modeled signature's
+ * hashing counts as modeled crypto, not as the ledger's hashing.
+ */
+function signaturePart(frame: ProfileNode['callFrame']): HostPart | null {
+  const { url } = frame;
   if (url.endsWith('/crypto/modeled-provider.js')) return 'modeledCrypto';
-  if (url.includes('/ledger/')) return 'ledger';
+  const provider = url.includes('/ledger/crypto/') && !url.endsWith('/signing.js') && !url.endsWith('/verify-cache.js');
+  return provider || url.includes('noble/curves') ? 'signatures' : null;
+}
+
+function otherPart(url: string): HostPart | null {
   if (url.includes('/engines/') || url.includes('/sim/')) return 'engines+kernel';
   if (url.includes('/system/')) return 'system';
   if (url.includes('/workloads/')) return 'workload';
@@ -55,14 +70,30 @@ export function partSeconds(profile: CpuProfile): Record<HostPart, number> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const partById = new Map<number, HostPart>();
-  const resolve = (id: number): HostPart => {
+  const signatureById = new Map<number, HostPart | null>();
+  // The nearest enclosing signature frame, if any (memoized walk towards the root).
+  const inSignature = (id: number): HostPart | null => {
+    const known = signatureById.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const up = parent.get(id);
+    const part =
+      (node === undefined ? null : signaturePart(node.callFrame)) ?? (up === undefined ? null : inSignature(up));
+    signatureById.set(id, part);
+    return part;
+  };
+  const nearest = (id: number): HostPart => {
     const known = partById.get(id);
     if (known !== undefined) return known;
     const node = byId.get(id);
     const up = parent.get(id);
-    const part = (node === undefined ? null : partOf(node.callFrame)) ?? (up === undefined ? 'other' : resolve(up));
+    const part = (node === undefined ? null : partOf(node.callFrame)) ?? (up === undefined ? 'other' : nearest(up));
     partById.set(id, part);
     return part;
+  };
+  const resolve = (id: number): HostPart => {
+    const leaf = nearest(id);
+    return leaf === 'gc' ? leaf : (inSignature(id) ?? leaf);
   };
   const seconds = Object.fromEntries(HOST_PARTS.map((part) => [part, 0])) as Record<HostPart, number>;
   profile.samples.forEach((id, i) => {

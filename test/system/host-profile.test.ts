@@ -19,22 +19,26 @@ describe('host CPU by part', () => {
     const profile = {
       nodes: [
         frame(1, '(root)', '', [2, 6, 7]),
-        frame(2, 'arrive', 'file:///x/dist/system/clients.js', [3, 5]),
+        frame(2, 'arrive', 'file:///x/dist/system/clients.js', [3, 5, 8]),
         frame(3, 'entryDigest', 'file:///x/dist/ledger/state/state-hash.js', [4]),
         frame(4, 'allocUnsafe', 'node:buffer'),
         frame(5, 'endorse', 'file:///x/dist/ledger/peer.js'),
         frame(6, '(garbage collector)', ''),
         frame(7, '(program)', ''),
+        // A modeled signature's tag is SHA-256: it counts as modeled crypto, not as hashing.
+        frame(8, 'tagDigest', 'file:///x/dist/ledger/crypto/modeled-provider.js', [9]),
+        frame(9, 'hash', 'node:internal/crypto/hash'),
       ],
-      samples: [4, 4, 5, 2, 6, 7],
-      timeDeltas: [1e6, 1e6, 2e6, 3e6, 4e6, 5e6],
+      samples: [4, 4, 5, 2, 6, 7, 9],
+      timeDeltas: [1e6, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6],
     };
     const seconds = partSeconds(profile);
     expect(seconds).toEqual({
       ledger: 2,
       hashing: 2,
       encoding: 0,
-      modeledCrypto: 0,
+      modeledCrypto: 6,
+      signatures: 0,
       'engines+kernel': 0,
       system: 3,
       workload: 0,
