@@ -14,8 +14,8 @@ export interface RunProgress {
   stop(): void;
 }
 
-export function runProgress(totalRuns: number): RunProgress {
-  return process.stderr.isTTY === true ? terminalBar(totalRuns) : plainLines(totalRuns);
+export function runProgress(totalRuns: number, quietSeconds = QUIET_SECONDS): RunProgress {
+  return process.stderr.isTTY === true ? terminalBar(totalRuns) : plainLines(totalRuns, quietSeconds);
 }
 
 function terminalBar(totalRuns: number): RunProgress {
@@ -38,7 +38,7 @@ function terminalBar(totalRuns: number): RunProgress {
   };
 }
 
-function plainLines(totalRuns: number): RunProgress {
+function plainLines(totalRuns: number, quietSeconds: number): RunProgress {
   let index = 0;
   let label = '';
   let startNs = 0n;
@@ -55,7 +55,7 @@ function plainLines(totalRuns: number): RunProgress {
       if (tenth <= lastTenth) return;
       lastTenth = tenth;
       const seconds = Number(process.hrtime.bigint() - startNs) / 1e9; // host-time-ok
-      if (seconds < QUIET_SECONDS) return;
+      if (seconds < quietSeconds) return;
       process.stderr.write(
         `bpusim: ${label} (${index}/${totalRuns}): ${tenth * 10} % of the arrival period after ${seconds.toFixed(0)} s\n`,
       );
