@@ -269,12 +269,14 @@ export function validateReport(json: unknown, file: string): RunReport {
 }
 
 /** JSON.parse with the file named in the error. */
-export function parseReportText(text: string, file: string): RunReport {
-  let json: unknown;
+export function parseJsonFile(text: string, file: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ReportInputError(`${file}: not JSON: ${(error as Error).message}`);
   }
-  return validateReport(json, file);
+}
+
+export function parseReportText(text: string, file: string): RunReport {
+  return validateReport(parseJsonFile(text, file), file);
 }

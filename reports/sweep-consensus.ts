@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ReportInputError } from './_errors.js';
-import { formatPath } from './report-schema.js';
+import { formatPath, parseJsonFile } from './report-schema.js';
 
 export interface SweepConsensusRow {
   orderers: number;
@@ -31,18 +31,17 @@ const rowSchema = z.looseObject({
 const sweepSchema = z.looseObject({ protocol: z.string(), rows: z.array(rowSchema).min(1) });
 
 export function parseSweepConsensus(text: string, file: string): SweepConsensus {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReportInputError(`${file}: not JSON: ${(error as Error).message}`);
-  }
-  const parsed = sweepSchema.safeParse(json);
+  return checked(sweepSchema, parseJsonFile(text, file), file, 'bpusim sweep consensus --json');
+}
+
+/** `json` as `schema` describes it, or an error naming the file, the field and the command whose output was expected. */
+function checked<T>(schema: z.ZodType<T>, json: unknown, file: string, command: string): T {
+  const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue === undefined ? '(top level)' : formatPath(issue.path);
   const what = issue === undefined ? 'invalid' : issue.message.replace(/^Invalid input: /, '');
-  throw new ReportInputError(`${file}: ${field}: ${what} (expected the output of 'bpusim sweep consensus --json')`);
+  throw new ReportInputError(`${file}: ${field}: ${what} (expected the output of '${command}')`);
 }
 
 /** One point of a grid sweep (`bpusim sweep grid.yaml --out f`), as the HTML report charts it. */
@@ -82,27 +81,18 @@ export type SweepInput = { kind: 'consensus'; sweep: SweepConsensus } | { kind: 
 
 /** Reads either sweep's output; the error names the file, the field and what was expected. */
 export function parseSweepInput(text: string, file: string): SweepInput {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReportInputError(`${file}: not JSON: ${(error as Error).message}`);
-  }
-  if (typeof json === 'object' && json !== null && 'format' in json) {
-    const parsed = gridSweepSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue === undefined ? '(top level)' : formatPath(issue.path);
-      const what = issue === undefined ? 'invalid' : issue.message.replace(/^Invalid input: /, '');
-      throw new ReportInputError(`${file}: ${field}: ${what} (expected the output of 'bpusim sweep <grid> --out')`);
-    }
-    const points = parsed.data.points.map((p) => ({
+  const json = parseJsonFile(text, file);
+  if (typeof json !== 'object' || json === null || !('format' in json))
+    return { kind: 'consensus', sweep: checked(sweepSchema, json, file, 'bpusim sweep consensus --json') };
+  const grid = checked(gridSweepSchema, json, file, 'bpusim sweep <grid> --out');
+  const points = grid.points.map((p) => {
+    const arch = p.report.results.arch;
+    return {
       params: p.params,
-      architecture: p.report.results.arch.architecture,
-      committedTps: p.report.results.arch.committedTps,
-      latencyMs: { p50: p.report.results.arch.latencyMs.p50, p99: p.report.results.arch.latencyMs.p99 },
-    }));
-    return { kind: 'grid', sweep: { grid: parsed.data.grid, points } };
-  }
-  return { kind: 'consensus', sweep: parseSweepConsensus(text, file) };
+      architecture: arch.architecture,
+      committedTps: arch.committedTps,
+      latencyMs: { p50: arch.latencyMs.p50, p99: arch.latencyMs.p99 },
+    };
+  });
+  return { kind: 'grid', sweep: { grid: grid.grid, points } };
 }
