@@ -14,9 +14,10 @@
  * also share the rest of its commit's result with the views behind it (`shareCommit`, used by
  * peer.ts), so the validation of a block runs once on the host while every peer is charged it.
  *
- * Versions no attached view can read any more are dropped when their key is written again, and
- * the per-block records once every attached view has passed them, so memory follows the state and
- * the lag between peers, not the length of the run.
+ * A block's record (its savepoint, shared result and the keys it wrote) is dropped once every
+ * attached view has passed the block, and with it the versions of those keys that no view can read
+ * any more (they are also dropped when a key is written again), so memory follows the state and the
+ * lag between peers, not the length of the run.
  *
  * A view that must differ from the chain (a peer that will corrupt a write, keeps a state
  * commitment of its own, joins from a snapshot, or is handed a different block) `detach`es: it
@@ -57,6 +58,8 @@ export interface SharedCommit {
 interface BlockRecord {
   readonly savepoint: Savepoint;
   shared: SharedCommit | null;
+  /** The keys the block wrote: once every view has passed it, their older versions are dropped. */
+  readonly keys: readonly string[];
 }
 
 /** The keys' largest end: composite keys are made of code units below U+D800 (see world-state.ts). */
@@ -116,9 +119,9 @@ export class SharedChain {
     const blockNum = batch.savepoint.blockNum;
     assert(blockNum === view.height, `shared chain: a view at height ${view.height} commits block ${blockNum}`);
     if (blockNum === this.applied) {
-      this.apply(batch.updates, blockNum, this.minHeight());
+      const keys = this.apply(batch.updates, blockNum, this.minHeight());
       for (const txId of batch.txIds) this.txIds.add(txId, blockNum);
-      this.records.set(blockNum, { savepoint: batch.savepoint, shared: null });
+      this.records.set(blockNum, { savepoint: batch.savepoint, shared: null, keys });
       this.applied = blockNum + 1;
     } else {
       const record = this.records.get(blockNum);
@@ -145,10 +148,21 @@ export class SharedChain {
     this.dropRecords();
   }
 
-  /** @internal Drops the records of blocks every attached view has committed. */
+  /**
+   * @internal Drops the records of blocks every attached view has committed, and the versions
+   * their keys no longer need (a key's older version was kept while a view lagged behind its write;
+   * without this it would stay until the key is written again, which on a large key space is long).
+   */
   dropRecords(): void {
     const min = this.minHeight();
-    for (const blockNum of this.records.keys()) if (blockNum < min) this.records.delete(blockNum);
+    for (const [blockNum, record] of this.records) {
+      if (blockNum >= min) continue;
+      for (const key of record.keys) {
+        const cell = this.cells.get(key);
+        if (cell !== undefined) dropUnreadable(cell, min);
+      }
+      this.records.delete(blockNum);
+    }
   }
 
   /** The lowest height of an attached view (the oldest state someone may still read). */
@@ -158,8 +172,10 @@ export class SharedChain {
     return min;
   }
 
-  private apply(updates: readonly StateUpdate[], blockNum: number, minHeight: number): void {
+  /** Writes a block's updates as versions of `blockNum`; returns the keys written. */
+  private apply(updates: readonly StateUpdate[], blockNum: number, minHeight: number): string[] {
     const added: string[] = [];
+    const written: string[] = [];
     const copy = updates.length >= SLAB_MIN_VALUES ? slabCopier(updates) : ownCopy;
     for (const update of updates) {
       const older = this.cells.get(update.key) ?? null;
@@ -170,8 +186,10 @@ export class SharedChain {
       const cell: Cell = { value: copy(update.value), version: update.version, since: blockNum, older };
       dropUnreadable(cell, minHeight);
       this.cells.set(update.key, cell);
+      written.push(update.key);
     }
     if (added.length > 0) this.keys.update(added, new Set());
+    return written;
   }
 
   /** @internal The state at `height` as one batch of writes, in key order (for `detach`). */

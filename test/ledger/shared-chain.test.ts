@@ -99,7 +99,7 @@ describe('shared chain: peers on one multi-version state', () => {
     expect(faulty.getState('kv', 'later')).toEqual(net.peers[0]!.getState('kv', 'later'));
   });
 
-  it('views see deletes at their own height; old versions go once no view can read them', () => {
+  it('views see deletes at their own height; old versions go once every view has passed their block', () => {
     const chain = new SharedChain();
     const [ahead, behind] = [chain.view(), chain.view()];
     const savepoint = (blockNum: number) => ({
@@ -134,12 +134,12 @@ describe('shared chain: peers on one multi-version state', () => {
     expect(behind.get('a')).toBeUndefined();
     behind.commit({ updates: batches[2]!, txIds: [], savepoint: savepoint(2) });
     ahead.commit({ updates: [write('b', 'b3', 3)], txIds: [], savepoint: savepoint(3) });
-    // a2 → deleted → a0 (a2 was written while `behind` was at 1), b3 → b0 (read at height 3), c1.
-    expect(chain.versionCount).toBe(6);
+    // Once both views passed blocks 1 and 2, a keeps only a2; b3 → b0 (`behind`, at 3, reads b0); c1.
+    expect(chain.versionCount).toBe(4);
     behind.commit({ updates: [write('b', 'b3', 3)], txIds: [], savepoint: savepoint(3) });
     ahead.commit({ updates: [write('a', 'a4', 4)], txIds: [], savepoint: savepoint(4) });
-    // Writing a again drops what no view at height ≥ 4 reads: a4 → a2, b3 → b0, c1.
-    expect(chain.versionCount).toBe(5);
+    // b0 went when `behind` passed block 3; a4 → a2 (`behind`, at 4, reads a2); c1.
+    expect(chain.versionCount).toBe(4);
     behind.detach();
     expect(keys(behind)).toEqual(['a', 'b', 'c']);
     expect(behind.get('a')?.value).toEqual(Buffer.from('a2'));
