@@ -6,7 +6,7 @@
  * With BLS endorsers the client aggregates the endorsement signatures into one (the paper's
  * remedy 2): the envelope lists the endorsers' identities and carries one aggregate signature.
  */
-import { decode, encode } from './codec.js';
+import { decode, encode, encodeBytesPair } from './codec.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { signCounted } from './crypto/signing.js';
 import { bytesEqual } from './hash.js';
@@ -99,7 +99,7 @@ export function assembleEnvelope(
     receipt,
   );
   const signature = signCounted(provider, client.key, payloadBytes, receipt);
-  const envelope = encode([payloadBytes, signature], receipt);
+  const envelope = encodeBytesPair(payloadBytes, signature, receipt);
   receipt.messageBytes += envelope.length;
   return { ok: true, envelope, txId: proposal.txId };
 }
