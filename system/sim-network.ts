@@ -42,7 +42,8 @@ export class SimNetwork {
   private readonly siteOf = new Map<string, string>();
   /** `platform.separateEndorserCommitter`: each peer's endorsements run on a server of their own. */
   private readonly separateEndorsers: boolean;
-  private readonly links = new Map<string, Link>();
+  /** Links by sender, then receiver (two lookups instead of building a key string per message). */
+  private readonly links = new Map<string, Map<string, Link>>();
 
   constructor(
     readonly env: Environment,
@@ -128,20 +129,26 @@ export class SimNetwork {
   }
 
   private link(from: string, to: string): Link {
-    const key = `${from}>${to}`;
-    let found = this.links.get(key);
-    if (found === undefined) {
-      const spec = siteLink(this.topology, this.siteOf.get(from) ?? '', this.siteOf.get(to) ?? '');
-      const duplex = new DuplexLink(this.env, {
-        name: `${from}-${to}`,
-        latencyPs: usToPs(spec.latencyUs),
-        bandwidthBitsPerSec: spec.gbps * 1e9,
-      });
-      this.links.set(key, duplex.forward);
-      this.links.set(`${to}>${from}`, duplex.backward);
-      found = duplex.forward;
+    const found = this.links.get(from)?.get(to);
+    if (found !== undefined) return found;
+    const spec = siteLink(this.topology, this.siteOf.get(from) ?? '', this.siteOf.get(to) ?? '');
+    const duplex = new DuplexLink(this.env, {
+      name: `${from}-${to}`,
+      latencyPs: usToPs(spec.latencyUs),
+      bandwidthBitsPerSec: spec.gbps * 1e9,
+    });
+    this.linksFrom(from).set(to, duplex.forward);
+    this.linksFrom(to).set(from, duplex.backward);
+    return duplex.forward;
+  }
+
+  private linksFrom(node: string): Map<string, Link> {
+    let byReceiver = this.links.get(node);
+    if (byReceiver === undefined) {
+      byReceiver = new Map();
+      this.links.set(node, byReceiver);
     }
-    return found;
+    return byReceiver;
   }
 }
 
