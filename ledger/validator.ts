@@ -23,7 +23,7 @@ import type { RwSet, Version } from './chaincode/rwset.js';
 import { versionsEqual } from './chaincode/rwset.js';
 import type { ChannelConfig } from './channel-config.js';
 import { decodeEnvelope } from './envelope.js';
-import { decodeGenesisData } from './genesis.js';
+import { decodeGenesisData, readGenesisData } from './genesis.js';
 import { bytesEqual } from './hash.js';
 import type { Certificate, Identity, MspManager } from './msp.js';
 import type { Policy } from './policy.js';
@@ -118,16 +118,11 @@ export function prepareBlock(
 
   if (header.number === 0) {
     assert(block.data.length === 1, 'genesis block must hold exactly one data entry');
-    const genesis = decodeGenesisData(block.data[0] ?? new Uint8Array(0), receipt);
-    assert(
-      genesis !== null && genesis.channelId === ctx.config.channelId,
-      'genesis block does not decode for this channel',
-    );
-    const genesisUpdates: BlockUpdate[] = genesis.writes.map((w) => ({
-      key: compositeKey(w.namespace, w.key),
-      value: w.value,
-      version: GENESIS_VERSION,
-    }));
+    const genesisUpdates: BlockUpdate[] = [];
+    const channelId = readGenesisData(block.data[0] ?? new Uint8Array(0), receipt, (namespace, key, value) => {
+      genesisUpdates.push({ key: compositeKey(namespace, key), value, version: GENESIS_VERSION });
+    });
+    assert(channelId === ctx.config.channelId, 'genesis block does not decode for this channel');
     return { block, blockHash: hash, isGenesis: true, txs: [], jobs, ordererJob, genesisUpdates };
   }
 
