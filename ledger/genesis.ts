@@ -5,7 +5,7 @@
  */
 import { builtinContract } from './chaincode/registry.js';
 import type { ChannelConfig } from './channel-config.js';
-import { decode, encode } from './codec.js';
+import { encode } from './codec.js';
 import type { WorkReceipt } from './receipt.js';
 
 export const GENESIS_TAG = 'bpusim/genesis/v1';
@@ -34,39 +34,12 @@ export function encodeGenesisData(config: ChannelConfig, receipt: WorkReceipt): 
   );
 }
 
-export function decodeGenesisData(
-  bytes: Uint8Array,
-  receipt: WorkReceipt,
-): { channelId: string; writes: GenesisWrite[] } | null {
-  try {
-    const raw = decode(bytes, receipt);
-    if (
-      !Array.isArray(raw) ||
-      raw.length !== 3 ||
-      raw[0] !== GENESIS_TAG ||
-      typeof raw[1] !== 'string' ||
-      !Array.isArray(raw[2])
-    )
-      return null;
-    const writes: GenesisWrite[] = [];
-    for (const item of raw[2] as unknown[]) {
-      if (!Array.isArray(item) || item.length !== 3) return null;
-      const [namespace, key, value] = item as unknown[];
-      if (typeof namespace !== 'string' || typeof key !== 'string' || !(value instanceof Uint8Array)) return null;
-      writes.push({ namespace, key, value });
-    }
-    return { channelId: raw[1], writes };
-  } catch {
-    return null;
-  }
-}
-
 /**
- * Reads genesis data as `decodeGenesisData` does, but hands each write to `onWrite` as it is read
- * instead of building the decoded tree: a genesis of a million accounts decoded into arrays,
- * strings and objects took ≈ 900 MB of heap at once (measured), the largest part of a run's peak
- * memory. Values are views into `bytes`. Returns the channel id, or null when the bytes are not a
- * genesis (the same shape `decodeGenesisData` accepts: msgpack [tag, channel, [[ns, key, bin]…]]).
+ * Reads genesis data (msgpack [tag, channel, [[namespace, key, bin]…]], as `encodeGenesisData`
+ * writes it), handing each write to `onWrite` as it is read instead of building a decoded tree: a
+ * genesis of a million accounts decoded into arrays, strings and objects took ≈ 900 MB of heap at
+ * once (measured), the largest part of a run's peak memory. Values are views into `bytes`. Returns the channel id, or null when the bytes are not a
+ * genesis of that shape (truncated, trailing bytes, another form).
  */
 export function readGenesisData(
   bytes: Uint8Array,

@@ -533,15 +533,7 @@ export class Peer {
     // Failures surface where the caller awaits these; until then they must not count as unhandled.
     durable.catch(() => undefined);
     statePersisted.catch(() => undefined);
-    const result = {
-      blockNum: block.header.number,
-      validationCodes: finished.codes,
-      receipt,
-      blockHash: this.blockHashHex,
-      stateHash: this.stateHashHex,
-      commitmentRoot: this.commitmentRootHex,
-    };
-    return { result, durable, statePersisted };
+    return { result: this.commitResult(block.header.number, finished.codes, receipt), durable, statePersisted };
   }
 
   private storedBlock(block: Block, codes: Uint8Array): Block {

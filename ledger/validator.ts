@@ -23,7 +23,7 @@ import type { RwSet, Version } from './chaincode/rwset.js';
 import { versionsEqual } from './chaincode/rwset.js';
 import type { ChannelConfig } from './channel-config.js';
 import { decodeEnvelope } from './envelope.js';
-import { decodeGenesisData, readGenesisData } from './genesis.js';
+import { readGenesisData } from './genesis.js';
 import { bytesEqual } from './hash.js';
 import type { Certificate, Identity, MspManager } from './msp.js';
 import type { Policy } from './policy.js';
@@ -68,6 +68,15 @@ export interface PreparedBlock {
 
 /** The version of every genesis write: one object for them all (a genesis may hold millions). */
 const GENESIS_VERSION: Version = Object.freeze({ blockNum: 0, txNum: 0 });
+
+/** The genesis block's writes as state updates at `GENESIS_VERSION`, with its channel; null if it does not decode. */
+function genesisUpdatesOf(block: Block, receipt: WorkReceipt): { channelId: string; updates: BlockUpdate[] } | null {
+  const updates: BlockUpdate[] = [];
+  const channelId = readGenesisData(block.data[0] ?? new Uint8Array(0), receipt, (namespace, key, value) => {
+    updates.push({ key: compositeKey(namespace, key), value, version: GENESIS_VERSION });
+  });
+  return channelId === null ? null : { channelId, updates };
+}
 
 /** One state update of a block, in commit order. */
 export interface BlockUpdate {
@@ -118,11 +127,9 @@ export function prepareBlock(
 
   if (header.number === 0) {
     assert(block.data.length === 1, 'genesis block must hold exactly one data entry');
-    const genesisUpdates: BlockUpdate[] = [];
-    const channelId = readGenesisData(block.data[0] ?? new Uint8Array(0), receipt, (namespace, key, value) => {
-      genesisUpdates.push({ key: compositeKey(namespace, key), value, version: GENESIS_VERSION });
-    });
-    assert(channelId === ctx.config.channelId, 'genesis block does not decode for this channel');
+    const genesis = genesisUpdatesOf(block, receipt);
+    assert(genesis?.channelId === ctx.config.channelId, 'genesis block does not decode for this channel');
+    const genesisUpdates = genesis.updates;
     return { block, blockHash: hash, isGenesis: true, txs: [], jobs, ordererJob, genesisUpdates };
   }
 
@@ -338,16 +345,9 @@ export function replayUpdates(
 ): { updates: BlockUpdate[]; txIds: string[] } {
   const blockNum = block.header.number;
   if (blockNum === 0) {
-    const genesis = decodeGenesisData(block.data[0] ?? new Uint8Array(0), receipt);
+    const genesis = genesisUpdatesOf(block, receipt);
     assert(genesis !== null, 'stored genesis block does not decode');
-    return {
-      updates: genesis.writes.map((w) => ({
-        key: compositeKey(w.namespace, w.key),
-        value: w.value,
-        version: GENESIS_VERSION,
-      })),
-      txIds: [],
-    };
+    return { updates: genesis.updates, txIds: [] };
   }
   const flags = block.metadata.validationFlags;
   assert(

@@ -3,9 +3,29 @@
  * refuses what it refuses (truncated or foreign bytes).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeGenesisData, encodeGenesisData, readGenesisData } from '../../ledger/genesis.js';
+import { decode } from '../../ledger/codec.js';
+import { encodeGenesisData, GENESIS_TAG, readGenesisData } from '../../ledger/genesis.js';
 import { createNetwork } from '../../ledger/network.js';
 import { emptyReceipt } from '../../ledger/receipt.js';
+
+/** The reference: msgpackr's decoder and a check of the shape, as the ledger read genesis data before. */
+function decodeGenesisData(bytes: Uint8Array, receipt: ReturnType<typeof emptyReceipt>) {
+  try {
+    const raw = decode(bytes, receipt);
+    if (!Array.isArray(raw) || raw.length !== 3 || raw[0] !== GENESIS_TAG || typeof raw[1] !== 'string') return null;
+    if (!Array.isArray(raw[2])) return null;
+    const writes: { namespace: string; key: string; value: Uint8Array }[] = [];
+    for (const item of raw[2] as unknown[]) {
+      if (!Array.isArray(item) || item.length !== 3) return null;
+      const [namespace, key, value] = item as unknown[];
+      if (typeof namespace !== 'string' || typeof key !== 'string' || !(value instanceof Uint8Array)) return null;
+      writes.push({ namespace, key, value });
+    }
+    return { channelId: raw[1], writes };
+  } catch {
+    return null;
+  }
+}
 
 function streamed(bytes: Uint8Array) {
   const writes: { namespace: string; key: string; value: Uint8Array }[] = [];
