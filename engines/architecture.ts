@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
+import { CACHE_ENTRIES_MAX, FULLY_ASSOCIATIVE_ENTRIES_MAX } from './state-cache.js';
 
 export const ARCH_PRESETS = [
   'cpu-64core',
@@ -140,9 +141,21 @@ const dbSchema = z
     getNs: positive,
     putNs: positive,
     rangeRowNs: positive,
-    cacheHitRatio: z.number().min(0).max(1).default(1),
-    /** Extra time of a read that misses the engine's cache. */
-    missNs: nonNegative.default(0),
+    /** A fixed share of reads that hit the engine's cache (1 when absent); for a cache driven by the keys read, give `cache`. */
+    cacheHitRatio: z.number().min(0).max(1).optional(),
+    /** Extra time of a read that misses under `cacheHitRatio` (0 when absent). */
+    missNs: nonNegative.optional(),
+    /**
+     * A state cache fed by the keys the ledger reads and writes (engines/state-cache.ts): a read
+     * that misses waits for `backing`. `sizeBytes` / `entryBytes` entries in sets of `ways`
+     * (least recently used replaced; `ways` ≥ the entry count: fully associative).
+     */
+    cache: z
+      .object({ sizeBytes: z.int().min(1), entryBytes: z.int().min(1).max(1_048_576), ways: z.int().min(1).default(8) })
+      .strict()
+      .optional(),
+    /** The memory behind the cache (the card's DRAM or flash): a miss costs latencyNs + entryBytes × 8 / gbps. */
+    backing: z.object({ latencyNs: nonNegative, gbps: positive }).strict().optional(),
     /** The engine's state-integrity hasher (the paper's remedy 4: hardware that checks state consistency). */
     hashBytesPerNs: positive.optional(),
     ...sizing,
@@ -343,6 +356,7 @@ export function checkArchitecture(file: string, arch: Architecture): Architectur
       );
     }
   }
+  checkDbCache(file, arch.engines.db);
   const cycles = arch.engines.cpu.cycles;
   if (
     arch.platform?.hashTableState === true &&
@@ -354,6 +368,32 @@ export function checkArchitecture(file: string, arch: Architecture): Architectur
       'needs engines.cpu.cycles.hashTableRead and hashTableWrite (the cost of a hash-table read and write)',
     );
   return arch;
+}
+
+/** A driven cache needs its backing memory and excludes the fixed-ratio fields; its size must be one we can hold. */
+function checkDbCache(file: string, db: Architecture['engines']['db']): void {
+  if (db?.cache === undefined) {
+    if (db?.backing !== undefined)
+      throw new ConfigError(file, 'engines.db.backing', 'needs engines.db.cache (the cache it sits behind)');
+    return;
+  }
+  for (const field of ['cacheHitRatio', 'missNs'] as const)
+    if (db[field] !== undefined)
+      throw new ConfigError(
+        file,
+        `engines.db.${field}`,
+        'cannot be given with engines.db.cache (the cache derives its hits from the keys read); remove one',
+      );
+  if (db.backing === undefined)
+    throw new ConfigError(file, 'engines.db.cache', 'needs engines.db.backing: {latencyNs, gbps} (where misses go)');
+  const entries = Math.floor(db.cache.sizeBytes / db.cache.entryBytes);
+  const limit = db.cache.ways >= entries ? FULLY_ASSOCIATIVE_ENTRIES_MAX : CACHE_ENTRIES_MAX;
+  if (entries < 1 || entries > limit)
+    throw new ConfigError(
+      file,
+      'engines.db.cache.sizeBytes',
+      `sizeBytes / entryBytes must give 1 to ${limit.toLocaleString('en-US')} entries${limit === FULLY_ASSOCIATIVE_ENTRIES_MAX ? ' when fully associative' : ''}, got ${entries.toLocaleString('en-US')}`,
+    );
 }
 
 /** The engine that serves `kind` (CPU cores when the architecture maps nothing). */

@@ -24,6 +24,7 @@ import {
 } from '../sim/index.js';
 import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
 import { SCHEMES, type Scheme, type WorkReceipt } from '../ledger/receipt.js';
+import { StateCache, type StateCacheStats } from './state-cache.js';
 
 /** An engine's busy lane-time so far: utilisation over an interval is the difference of two. */
 export interface EngineBusy {
@@ -68,6 +69,7 @@ export class NodeEngines {
   private readonly hashServer: Server | null = null;
   private readonly hashBytesPerNs: number = 0;
   private readonly db: Server | null = null;
+  private readonly stateCache: StateCache | null = null;
   private readonly sc: Server | null = null;
   private readonly serde: Server | null = null;
   private readonly serdeBytesPerNs: number = 0;
@@ -117,6 +119,9 @@ export class NodeEngines {
       }
     }
     if (spec.db !== undefined) this.db = new Server(env, { name: `${node}.db`, lanes: spec.db.lanes });
+    const cache = spec.db?.cache;
+    if (cache !== undefined && engineFor(arch, 'state') === 'db')
+      this.stateCache = new StateCache(Math.floor(cache.sizeBytes / cache.entryBytes), cache.ways);
     if (spec.sc !== undefined)
       this.sc = new Server(env, { name: `${node}.sc`, lanes: spec.sc.boards * spec.sc.coresPerBoard });
     if (spec.serde !== undefined) {
@@ -424,8 +429,11 @@ export class NodeEngines {
     const db = this.arch.engines.db;
     if (this.engineOf.state === 'db' && this.db !== null && db !== undefined) {
       note('db');
-      const readNs = db.getNs + (1 - db.cacheHitRatio) * db.missNs;
-      const totalNs = work.stateReads * readNs + work.stateWrites * db.putNs + work.rangeRows * db.rangeRowNs;
+      const totalNs =
+        work.stateReads * db.getNs +
+        this.readMissNs(work) +
+        work.stateWrites * db.putNs +
+        work.rangeRows * db.rangeRowNs;
       return this.splitOn(
         this.db,
         nsToPs(totalNs),
@@ -440,6 +448,25 @@ export class NodeEngines {
       work.stateWrites * (hashTable ? (this.cycles.hashTableWrite ?? 0) : this.cycles.stateWrite) +
       work.rangeRows * this.cycles.rangeRow;
     return this.splitOn(this.cpu, this.cpuPs(cycles), pieces, 'state');
+  }
+
+  /**
+   * The reads' extra time for missing the DB engine's cache: the misses of the driven cache
+   * (charged in the order work is charged), else the fixed `cacheHitRatio`'s share of reads.
+   */
+  private readMissNs(work: WorkReceipt): number {
+    const db = this.arch.engines.db;
+    if (db === undefined) return 0;
+    if (this.stateCache !== null && db.cache !== undefined && db.backing !== undefined)
+      return (
+        this.stateCache.access(work.stateKeys) * (db.backing.latencyNs + (db.cache.entryBytes * 8) / db.backing.gbps)
+      );
+    return work.stateReads * (1 - (db.cacheHitRatio ?? 1)) * (db.missNs ?? 0);
+  }
+
+  /** The DB engine's driven cache, when the architecture gives one. */
+  cacheStats(): StateCacheStats | null {
+    return this.stateCache?.stats() ?? null;
   }
 
   /** Sending or receiving `bytes`: per packet and per byte, on the TOE or in the kernel on CPU cores. */

@@ -34,7 +34,7 @@ import type { Policy } from './policy.js';
 import type { SignedProposal } from './proposal.js';
 import type { ProposalResponse } from './proposal-response.js';
 import type { WorkReceipt } from './receipt.js';
-import { addReceipt, emptyReceipt } from './receipt.js';
+import { addReceipt, emptyReceipt, listStateKey } from './receipt.js';
 import type { BlockStore } from './state/block-store.js';
 import { HeadOnlyBlockStore } from './state/block-store.js';
 import { COMMITMENT_BUCKETS_DEFAULT, StateCommitment, rangeContentHash } from './state/commitment.js';
@@ -575,6 +575,7 @@ export class Peer {
       let old = committedReads.get(update.key);
       if (old === undefined) {
         receipt.stateReads += 1;
+        listStateKey(receipt, update.key, false);
         old = this.state.get(update.key) ?? null;
       }
       if (old !== null) {
@@ -586,6 +587,7 @@ export class Peer {
         commitment?.add(update.key, digest);
       }
       stateUpdates.push(update);
+      listStateKey(receipt, update.key, true);
     }
     commitment?.seal(blockNum, receipt);
     receipt.stateWrites += stateUpdates.length + txIds.length;

@@ -30,7 +30,7 @@ import type { Policy } from './policy.js';
 import { evaluatePolicy } from './policy.js';
 import { computeTxId } from './proposal.js';
 import { decodePrp } from './proposal-response.js';
-import type { WorkReceipt } from './receipt.js';
+import { listStateKey, type WorkReceipt } from './receipt.js';
 import type { VersionedValue, WorldState } from './state/world-state.js';
 import { compositeEnd, compositeKey, isValidKey } from './state/world-state.js';
 import { ValidationCode } from './validation-code.js';
@@ -310,6 +310,7 @@ function validateInOrder(
     let committed = committedReads.get(key);
     if (committed === undefined) {
       receipt.stateReads += 1;
+      listStateKey(receipt, key, false);
       committed = ctx.state.get(key) ?? null;
       committedReads.set(key, committed);
     }

@@ -70,6 +70,11 @@ export interface ArchResult {
   meanBlockTxs: number;
   engines: EngineResult[];
   bottleneck: { node: string; engine: string; utilisation: number };
+  /**
+   * The peers' DB-engine state caches (architectures whose DB engine has a driven `cache`): world-state
+   * reads over the whole run and the share that hit. Absent otherwise.
+   */
+  dbCache?: { reads: number; readHits: number; hitRate: number };
   validationCodes: Record<string, number>;
   blockHash: string;
   stateHash: string;

@@ -29,6 +29,14 @@ export function formatSummary(report: RunReport): string {
       'bottleneck',
       (r) => `${r.bottleneck.node}.${r.bottleneck.engine} ${(r.bottleneck.utilisation * 100).toFixed(1)}%`,
     ],
+    ...(columns.some((r) => r.dbCache !== undefined)
+      ? [
+          [
+            'DB cache read hit rate',
+            (r: ArchResult) => (r.dbCache === undefined ? '-' : `${(r.dbCache.hitRate * 100).toFixed(1)}%`),
+          ] as [string, (r: ArchResult) => string],
+        ]
+      : []),
     ['validation codes (txs)', () => ''],
     ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))]
       .sort()

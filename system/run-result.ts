@@ -87,6 +87,7 @@ export function archResult(run: RunOutcome): ArchResult {
     })),
     // The engine busiest over the measurement window: the first to saturate as the load grows.
     bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
+    ...dbCacheOf(net),
     validationCodes: sortedCodes(metrics.codes),
     blockHash: notifier.blockHashHex,
     stateHash: notifier.stateHashHex,
@@ -177,6 +178,22 @@ function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'st
       network: phase(phases.network),
     },
   };
+}
+
+/** The peers' DB-engine caches summed (reads over the whole run), when the architecture drives one. */
+function dbCacheOf(net: SimNetwork): Pick<ArchResult, 'dbCache'> {
+  let reads = 0;
+  let readHits = 0;
+  let any = false;
+  for (const engines of net.peerEngines.values()) {
+    const stats = engines.cacheStats();
+    if (stats === null) continue;
+    any = true;
+    reads += stats.reads;
+    readHits += stats.readHits;
+  }
+  if (!any) return {};
+  return { dbCache: { reads, readHits, hitRate: sixFigures(reads === 0 ? 1 : readHits / reads) } };
 }
 
 function sortedCodes(codes: Map<string, number>): Record<string, number> {

@@ -7,7 +7,7 @@
  * per range row, plus the steps the contract reports with `step(n)` for its own computation.
  */
 import type { Identity } from '../msp.js';
-import type { WorkReceipt } from '../receipt.js';
+import { listStateKey, type WorkReceipt } from '../receipt.js';
 import { compositeEnd, compositeKey, isValidKey } from '../state/world-state.js';
 import type { VersionedValue } from '../state/world-state.js';
 import { ChaincodeError } from './contract.js';
@@ -56,7 +56,9 @@ export class ChaincodeStub {
     this.checkKey(key);
     this.step(1);
     this.receipt.stateReads += 1;
-    const entry = this.state.get(compositeKey(this.namespace, key));
+    const composite = compositeKey(this.namespace, key);
+    listStateKey(this.receipt, composite, false);
+    const entry = this.state.get(composite);
     if (!this.reads.has(key)) this.reads.set(key, { key, version: entry?.version ?? null });
     return entry?.value ?? null;
   }
