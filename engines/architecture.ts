@@ -7,6 +7,13 @@
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
+import {
+  byteEnergySchema,
+  cycleEnergySchema,
+  dbEnergySchema,
+  messageEnergySchema,
+  slotEnergySchema,
+} from './energy.js';
 import { CACHE_ENTRIES_MAX, FULLY_ASSOCIATIVE_ENTRIES_MAX } from './state-cache.js';
 
 export const ARCH_PRESETS = [
@@ -99,7 +106,13 @@ const cycleCosts = z
   })
   .strict();
 
-const cpuSchema = z.object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing }).strict();
+/**
+ * `energy` (optional, on every engine): idle watts plus energy per operation in the engine's own
+ * unit (engines/energy.ts); without it, a nameplate `powerW` is drawn the whole run.
+ */
+const cpuSchema = z
+  .object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing, energy: cycleEnergySchema.optional() })
+  .strict();
 
 const pipelineSchema = z
   .object({
@@ -113,6 +126,8 @@ const pipelineSchema = z
      */
     genericLatencyNs: positive.optional(),
     ...sizing,
+    /** Per lane: idle watts and energy per issue slot. */
+    energy: slotEnergySchema.optional(),
   })
   .strict();
 
@@ -125,7 +140,10 @@ const cryptoSchema = z
     sign: perScheme.default({}),
     verify: perScheme.default({}),
     /** SHA-256 cores: bytes per cycle each. */
-    hash: z.object({ lanes, bytesPerCycle: positive, clockGHz: positive }).strict().optional(),
+    hash: z
+      .object({ lanes, bytesPerCycle: positive, clockGHz: positive, energy: byteEnergySchema.optional() })
+      .strict()
+      .optional(),
     /** Batch verification: up to `batchMax` signatures checked together for the cost of `batchCostFactor` × one. */
     batchVerify: z
       .object({ batchMax: z.int().min(2), batchCostFactor: positive })
@@ -159,14 +177,25 @@ const dbSchema = z
     /** The engine's state-integrity hasher (the paper's remedy 4: hardware that checks state consistency). */
     hashBytesPerNs: positive.optional(),
     ...sizing,
+    energy: dbEnergySchema.optional(),
   })
   .strict();
 
 const scSchema = z
-  .object({ boards: lanes, coresPerBoard: lanes, clockGHz: positive, cyclesPerStep: positive, ...sizing })
+  .object({
+    boards: lanes,
+    coresPerBoard: lanes,
+    clockGHz: positive,
+    cyclesPerStep: positive,
+    ...sizing,
+    /** Idle watts per board; energy per busy core-cycle. */
+    energy: cycleEnergySchema.optional(),
+  })
   .strict();
 
-const serdeSchema = z.object({ lanes, bytesPerCycle: positive, clockGHz: positive, ...sizing }).strict();
+const serdeSchema = z
+  .object({ lanes, bytesPerCycle: positive, clockGHz: positive, ...sizing, energy: byteEnergySchema.optional() })
+  .strict();
 
 const nicSchema = z
   .object({
@@ -175,6 +204,7 @@ const nicSchema = z
     perPacketNs: nonNegative,
     mtuBytes: z.int().min(576).max(65_536).default(9_000),
     ...sizing,
+    energy: byteEnergySchema.optional(),
   })
   .strict();
 
@@ -190,17 +220,22 @@ const hostLinkSchema = z
     dmaSetupNs: nonNegative,
     descriptorBytes: z.int().min(0).max(4_096).default(64),
     ...sizing,
+    energy: byteEnergySchema.optional(),
   })
   .strict();
 
-const bftSchema = z.object({ lanes, perMessageNs: positive, ...sizing }).strict();
+const bftSchema = z
+  .object({ lanes, perMessageNs: positive, ...sizing, energy: messageEnergySchema.optional() })
+  .strict();
 
 /**
  * The node's block-store device (an NVMe drive): blocks are appended at `writeGBps` and each append
  * ends with a durability barrier (fsync) taking `syncLatencyNs`. One queue: a peer's appends are
  * ordered, as Fabric's block file is. Absent, block-store work is not charged.
  */
-const storageSchema = z.object({ writeGBps: positive, syncLatencyNs: nonNegative, ...sizing }).strict();
+const storageSchema = z
+  .object({ writeGBps: positive, syncLatencyNs: nonNegative, ...sizing, energy: byteEnergySchema.optional() })
+  .strict();
 
 /**
  * How a peer's committer works through blocks. `parallel`: false (the default, as Fabric) checks

@@ -24,6 +24,7 @@ import {
 } from '../sim/index.js';
 import { type Architecture, type EngineName, type WorkKind, engineFor } from './architecture.js';
 import { SCHEMES, type Scheme, type WorkReceipt } from '../ledger/receipt.js';
+import { type EngineUsage, emptyUsage, type NodeUsage } from './energy.js';
 import { StateCache, type StateCacheStats } from './state-cache.js';
 
 /** An engine's busy lane-time so far: utilisation over an interval is the difference of two. */
@@ -80,6 +81,8 @@ export class NodeEngines {
   private readonly engineOf: Record<WorkKind, EngineName>;
   /** Fractional verify slots carried between charges (generic verifies; see verifySlots). */
   private readonly slotCarry = new Map<Scheme, number>();
+  /** Work counted as it is charged, for the engines whose energy is per operation rather than per busy time. */
+  private readonly counted = emptyUsage();
   /** Contract executions per chaincode name (for "parallel distinct-contract executions"). */
   readonly contractExecutions = new Map<string, number>();
 
@@ -402,6 +405,7 @@ export class NodeEngines {
     const spec = this.arch.engines.storage;
     const storage = this.storage;
     if (spec === undefined || storage === null) return (done) => done();
+    this.counted.storageBytes += work.storageWriteBytes;
     const ns = work.storageWriteBytes / spec.writeGBps + work.storageSyncs * spec.syncLatencyNs;
     return this.splitOn(storage, nsToPs(ns), 1, 'block store');
   }
@@ -429,11 +433,8 @@ export class NodeEngines {
     const db = this.arch.engines.db;
     if (this.engineOf.state === 'db' && this.db !== null && db !== undefined) {
       note('db');
-      const totalNs =
-        work.stateReads * db.getNs +
-        this.readMissNs(work) +
-        work.stateWrites * db.putNs +
-        work.rangeRows * db.rangeRowNs;
+      this.counted.dbAccesses += work.stateReads + work.stateWrites + work.rangeRows;
+      const totalNs = this.readsNs(work) + work.stateWrites * db.putNs + work.rangeRows * db.rangeRowNs;
       return this.splitOn(
         this.db,
         nsToPs(totalNs),
@@ -451,17 +452,41 @@ export class NodeEngines {
   }
 
   /**
-   * The reads' extra time for missing the DB engine's cache: the misses of the driven cache
-   * (charged in the order work is charged), else the fixed `cacheHitRatio`'s share of reads.
+   * The reads' time on the DB engine: with a driven cache, each read's get plus each miss's trip to
+   * the backing memory (the cache runs in the order work is charged); else every read pays the
+   * fixed `cacheHitRatio`'s expected miss time. Misses are counted for energy either way.
    */
-  private readMissNs(work: WorkReceipt): number {
+  private readsNs(work: WorkReceipt): number {
     const db = this.arch.engines.db;
     if (db === undefined) return 0;
-    if (this.stateCache !== null && db.cache !== undefined && db.backing !== undefined)
-      return (
-        this.stateCache.access(work.stateKeys) * (db.backing.latencyNs + (db.cache.entryBytes * 8) / db.backing.gbps)
-      );
-    return work.stateReads * (1 - (db.cacheHitRatio ?? 1)) * (db.missNs ?? 0);
+    if (this.stateCache !== null && db.cache !== undefined && db.backing !== undefined) {
+      const misses = this.stateCache.access(work.stateKeys);
+      this.counted.dbMisses += misses;
+      return work.stateReads * db.getNs + misses * (db.backing.latencyNs + (db.cache.entryBytes * 8) / db.backing.gbps);
+    }
+    const missRatio = 1 - (db.cacheHitRatio ?? 1);
+    this.counted.dbMisses += work.stateReads * missRatio;
+    return work.stateReads * (db.getNs + missRatio * (db.missNs ?? 0));
+  }
+
+  /** This node's engines and what they did so far, in each engine's unit of energy (engines/energy.ts). */
+  usage(): NodeUsage {
+    return { engines: this.arch.engines, usage: this.counts() };
+  }
+
+  private counts(): EngineUsage {
+    const slots = (pipelines: Map<Scheme, Pipeline>): Partial<Record<Scheme, number>> =>
+      Object.fromEntries([...pipelines].map(([scheme, pipeline]) => [scheme, pipeline.stats().submitted]));
+    const sc = this.arch.engines.sc;
+    return {
+      ...this.counted,
+      cpuCycles: (this.cpu.busyLanePs() / 1000) * this.cpuClockGHz,
+      scCycles: this.sc === null || sc === undefined ? 0 : (this.sc.busyLanePs() / 1000) * sc.clockGHz,
+      signSlots: slots(this.signPipelines),
+      verifySlots: slots(this.verifyPipelines),
+      hashBytes: this.hashServer === null ? 0 : (this.hashServer.busyLanePs() / 1000) * this.hashBytesPerNs,
+      serdeBytes: this.serde === null ? 0 : (this.serde.busyLanePs() / 1000) * this.serdeBytesPerNs,
+    };
   }
 
   /** The DB engine's driven cache, when the architecture gives one. */
@@ -474,6 +499,7 @@ export class NodeEngines {
     const nic = this.arch.engines.nic;
     if (this.engineOf.network === 'nic' && this.nic !== null && nic?.toe) {
       note('nic');
+      this.counted.nicBytes += bytes;
       const packets = Math.ceil(bytes / nic.mtuBytes);
       return this.splitOn(this.nic, nsToPs(packets * nic.perPacketNs + (bytes * 8) / nic.gbps), 1, label);
     }
@@ -492,6 +518,7 @@ export class NodeEngines {
     const bft = this.arch.engines.bft;
     if (this.engineOf.consensus === 'bft' && this.bft !== null && bft !== undefined) {
       note('bft');
+      this.counted.bftMessages += messages;
       return this.splitOn(this.bft, nsToPs(messages * bft.perMessageNs), messages, 'consensus');
     }
     note('cpu');
@@ -522,6 +549,7 @@ export class NodeEngines {
     const link = this.arch.engines.hostLink;
     const server = this.hostLink;
     if (link === undefined || server === null) return (done) => done();
+    this.counted.hostLinkBytes += bytes;
     // The link is held for the transfer only; the DMA set-up is latency (a DMA engine keeps many
     // descriptors in flight), so it delays this message without holding the link.
     const transfer = this.splitOn(server, nsToPs((bytes * 8) / (link.lanes * link.gbpsPerLane)), 1, 'dma');

@@ -75,6 +75,18 @@ export interface ArchResult {
    * reads over the whole run and the share that hit. Absent otherwise.
    */
   dbCache?: { reads: number; readHits: number; hitRate: number };
+  /**
+   * Energy of every node over the whole run (drain included), engine by engine: idle power plus
+   * energy per operation where the architecture gives `energy`, else its nameplate `powerW` drawn
+   * all run (`basis`). Null per-transaction figures when nothing committed or nothing is costed.
+   * Absent in reports from before it was recorded.
+   */
+  energy?: {
+    joules: number;
+    joulesPerCommittedTx: number | null;
+    committedTxPerJoule: number | null;
+    byEngine: { engine: string; joules: number; basis: 'per-op' | 'nameplate' | 'none' }[];
+  };
   validationCodes: Record<string, number>;
   blockHash: string;
   stateHash: string;

@@ -37,6 +37,15 @@ export function formatSummary(report: RunReport): string {
           ] as [string, (r: ArchResult) => string],
         ]
       : []),
+    ...(columns.some((r) => r.energy !== undefined)
+      ? [
+          [
+            'energy mJ per committed tx',
+            (r: ArchResult) =>
+              r.energy?.joulesPerCommittedTx == null ? '-' : (r.energy.joulesPerCommittedTx * 1000).toFixed(3),
+          ] as [string, (r: ArchResult) => string],
+        ]
+      : []),
     ['validation codes (txs)', () => ''],
     ...[...new Set(columns.flatMap((r) => Object.keys(r.validationCodes)))]
       .sort()

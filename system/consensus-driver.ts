@@ -198,6 +198,10 @@ export class ConsensusDriver {
     return this.slots.flatMap((slot) => slot.engines.busy());
   }
 
+  engineUsage() {
+    return this.slots.map((slot) => slot.engines.usage());
+  }
+
   // ---- the loop -------------------------------------------------------------------------------
 
   private slot(id: NodeId): NodeSlot {

@@ -6,6 +6,7 @@
  * used only to build and sign blocks here; envelope admission checks happen at peers. Faults from
  * the fault file (crash, restart, partition, heal, network, slow) are scheduled on the cluster.
  */
+import type { NodeUsage } from '../engines/energy.js';
 import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import { emptyReceipt } from '../ledger/index.js';
 import { msToPs, type RandomStreams } from '../sim/index.js';
@@ -77,6 +78,10 @@ export class ConsensusOrdering implements Ordering {
 
   engineBusy(): EngineBusy[] {
     return this.cluster.engineBusy();
+  }
+
+  engineUsage(): NodeUsage[] {
+    return this.cluster.engineUsage();
   }
 
   private applyFault(event: FaultEvent): void {

@@ -3,6 +3,7 @@
  * PBFT cluster): it takes an endorsed envelope, and either the envelope reaches a block (whose
  * commit tells the client) or the service refuses it (`outcome` is told, at the proxy).
  */
+import type { NodeUsage } from '../engines/energy.js';
 import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import type { TxRecord } from './run-metrics.js';
 
@@ -18,4 +19,6 @@ export interface Ordering {
   engineStats(): EngineStats[];
   /** Their busy lane-time so far (for the measurement window's utilisation). */
   engineBusy(): EngineBusy[];
+  /** What their engines did, one entry per ordering node (for energy). */
+  engineUsage(): NodeUsage[];
 }

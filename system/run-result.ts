@@ -5,6 +5,7 @@
  * (`sixFigures`), so reports are byte-stable.
  */
 import type { Architecture } from '../engines/architecture.js';
+import { type EnergyBasis, type NodeUsage, nodeEnergy } from '../engines/energy.js';
 import type { EngineStats } from '../engines/node-engines.js';
 import { MICRO_PER_MDM, mdmFeeMicro } from '../ledger/chaincode/contracts/mdm-token.js';
 import type { Network, Peer } from '../ledger/index.js';
@@ -25,6 +26,8 @@ export interface RunOutcome {
   metrics: RunMetrics;
   validators: readonly ValidatorStats[];
   orderingStats: EngineStats[];
+  /** The ordering nodes' engines and what they did, when they are not the run's orderer node. */
+  orderingUsage: NodeUsage[];
   utilisation: Record<string, number[]>;
   /** Closed: measured up to the window's end or the run's. */
   window: WindowUtilisation;
@@ -88,6 +91,7 @@ export function archResult(run: RunOutcome): ArchResult {
     // The engine busiest over the measurement window: the first to saturate as the load grows.
     bottleneck: { node: bottleneck.node, engine: bottleneck.engine, utilisation: sixFigures(bottleneck.utilisation) },
     ...dbCacheOf(net),
+    energy: energyOf(run, metrics.committedValid, psToSeconds(nowPs)),
     validationCodes: sortedCodes(metrics.codes),
     blockHash: notifier.blockHashHex,
     stateHash: notifier.stateHashHex,
@@ -177,6 +181,31 @@ function latencyFigures(metrics: RunMetrics): Pick<ArchResult, 'latencyMs' | 'st
       commit: phase(phases.commit),
       network: phase(phases.network),
     },
+  };
+}
+
+/**
+ * Energy of every node of the run (peers, proxy, orderers, an ordering cluster) over the whole run,
+ * drain included, summed engine by engine; per committed (VALID) transaction.
+ */
+function energyOf(run: RunOutcome, committed: number, seconds: number): NonNullable<ArchResult['energy']> {
+  const { net } = run;
+  const nodes = [
+    ...[...net.peerEngines.values(), net.proxyEngines, net.ordererEngines].map((e) => e.usage()),
+    ...run.orderingUsage,
+  ];
+  const byEngine = new Map<string, { joules: number; basis: EnergyBasis }>();
+  for (const node of nodes)
+    for (const e of nodeEnergy(node.engines, node.usage, seconds)) {
+      const sum = byEngine.get(e.engine);
+      byEngine.set(e.engine, { joules: (sum?.joules ?? 0) + e.joules, basis: e.basis });
+    }
+  const joules = [...byEngine.values()].reduce((total, e) => total + e.joules, 0);
+  return {
+    joules: sixFigures(joules),
+    joulesPerCommittedTx: committed > 0 ? sixFigures(joules / committed) : null,
+    committedTxPerJoule: joules > 0 ? sixFigures(committed / joules) : null,
+    byEngine: [...byEngine].map(([engine, e]) => ({ engine, joules: sixFigures(e.joules), basis: e.basis })),
   };
 }
 

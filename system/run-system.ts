@@ -93,6 +93,7 @@ export function runSystem(options: SystemRunOptions): ArchResult {
     metrics,
     validators,
     orderingStats: ordering.engineStats(),
+    orderingUsage: ordering.engineUsage(),
     utilisation: sampler.busySeries(),
     window,
     notifier,

@@ -47,7 +47,8 @@ export interface SensitivityResult {
   readonly rows: readonly SensitivityRow[];
 }
 
-const NOT_CAPACITY = new Set(['costUsd', 'powerW']);
+/** Fields that never move capacity (what a node costs, draws and spends), so a sensitivity study skips them. */
+const NOT_CAPACITY = new Set(['costUsd', 'powerW', 'energy']);
 /** The short run that tells whether a figure is on the workload's path: 6 blocks. */
 const PROBE = { blocks: 6, arrivals: 0 };
 

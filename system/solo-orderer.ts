@@ -4,6 +4,7 @@
  * The timer follows Fabric's solo chain: started when a batch becomes non-empty, stopped only when
  * nothing is pending, and on expiry it cuts whatever is pending.
  */
+import type { NodeUsage } from '../engines/energy.js';
 import type { EngineBusy, EngineStats } from '../engines/node-engines.js';
 import { msToPs } from '../sim/index.js';
 import type { BlockDelivery } from './block-delivery.js';
@@ -44,6 +45,10 @@ export class SoloOrderer implements Ordering {
   }
 
   engineBusy(): EngineBusy[] {
+    return [];
+  }
+
+  engineUsage(): NodeUsage[] {
     return [];
   }
 
