@@ -32,8 +32,8 @@ function scheduleResolved(program: ResolvedProgram, datapath: DatapathSpec): Mic
       if (!program.predecessors[i]!.every((p) => issueCycle[p]! >= 0 && readyAt(p) <= cycle)) continue;
       const unit = program.unit[i]!;
       const pool = unitPool(unit, datapath);
-      let freeAt = unitFreeAt.get(unit);
-      if (freeAt === undefined) unitFreeAt.set(unit, (freeAt = new Array<number>(pool.count).fill(0)));
+      const freeAt = unitFreeAt.get(unit) ?? new Array<number>(pool.count).fill(0);
+      unitFreeAt.set(unit, freeAt);
       const instance = freeAt.findIndex((t) => t <= cycle);
       if (instance < 0) continue;
       if (readsUsed + program.reads[i]! > datapath.registerFile.readPorts) continue;

@@ -24,8 +24,8 @@ export function steppedCycles(trace: readonly PointOpKind[], datapath: DatapathS
   const programs = pointOpMicroprograms(inversion);
   const resolved = new Map<PointOpKind, ResolvedProgram>();
   const start = (kind: PointOpKind): Running => {
-    let program = resolved.get(kind);
-    if (program === undefined) resolved.set(kind, (program = resolveProgram(programs[kind], datapath)));
+    const program = resolved.get(kind) ?? resolveProgram(programs[kind], datapath);
+    resolved.set(kind, program);
     return { program, doneAt: program.unit.map(() => -1), pending: program.unit.length, lastDoneAt: 0 };
   };
   const busyUntil = new Map<UnitClass, number[]>();
@@ -60,8 +60,8 @@ function issueCycle(
     const operandsReady = program.predecessors[node]!.every((p) => doneAt[p]! >= 0 && doneAt[p]! <= cycle);
     if (!operandsReady || program.reads[node]! > readPortsLeft) continue;
     const unit = program.unit[node]!;
-    let units = busyUntil.get(unit);
-    if (units === undefined) busyUntil.set(unit, (units = new Array<number>(unitPool(unit, datapath).count).fill(0)));
+    const units = busyUntil.get(unit) ?? new Array<number>(unitPool(unit, datapath).count).fill(0);
+    busyUntil.set(unit, units);
     const free = units.findIndex((until) => until <= cycle);
     const done = cycle + program.latencyCycles[node]!;
     if (free < 0 || (writePortsUsed.get(done) ?? 0) === datapath.registerFile.writePorts) continue;
