@@ -18,7 +18,8 @@ import { binaryDigits, combColumns, jointBits, wnafDigits } from './recoding.js'
 
 export type ScalarMulAlgorithm =
   | { readonly name: 'double-and-add' }
-  | { readonly name: 'wnaf'; readonly windowBits: number }
+  /** wNAF per scalar; `interleaved`: u1·G and u2·Q share one doubling chain (Straus with wNAF). */
+  | { readonly name: 'wnaf'; readonly windowBits: number; readonly interleaved?: boolean }
   /** Comb for known points; an unknown Q falls back to wNAF of `variableBaseWindowBits`. */
   | { readonly name: 'comb'; readonly teeth: number; readonly variableBaseWindowBits: number }
   /** Straus–Shamir with the 1-bit joint table {G, Q, G + Q}. */
@@ -74,9 +75,13 @@ function chain(...streams: DigitStream[]): Chain {
   return { streams: padded };
 }
 
-function wnafChain(k: bigint, windowBits: number, known: boolean, builds: PointOpKind[]): Chain {
+function wnafStream(k: bigint, windowBits: number, known: boolean, builds: PointOpKind[]): DigitStream {
   if (!known) builds.push(...wnafTableBuild(windowBits));
-  return chain({ digits: wnafDigits(k, windowBits), table: known ? 'precomputed' : 'onTheFly' });
+  return { digits: wnafDigits(k, windowBits), table: known ? 'precomputed' : 'onTheFly' };
+}
+
+function wnafChain(k: bigint, windowBits: number, known: boolean, builds: PointOpKind[]): Chain {
+  return chain(wnafStream(k, windowBits, known, builds));
 }
 
 function requireTables(options: PlanOptions): void {
@@ -108,8 +113,9 @@ export function planScalarMul(scalars: CryptoScalars, options: PlanOptions): Sca
         ],
       };
     case 'wnaf': {
-      const g = wnafChain(u1, algorithm.windowBits, options.precomputedTables, builds);
-      return { builds, chains: [g, wnafChain(u2, algorithm.windowBits, knownQ, builds)] };
+      const g = wnafStream(u1, algorithm.windowBits, options.precomputedTables, builds);
+      const q = wnafStream(u2, algorithm.windowBits, knownQ, builds);
+      return { builds, chains: algorithm.interleaved === true ? [chain(g, q)] : [chain(g), chain(q)] };
     }
     case 'comb': {
       requireTables(options);

@@ -20,6 +20,13 @@ const CONFIGS: readonly ReferenceOptions[] = [
   { algorithm: { name: 'wnaf', windowBits: 5 }, knownKey: false, tables: true, inversion: 'fermat' },
   { algorithm: { name: 'wnaf', windowBits: 2 }, knownKey: true, tables: true, inversion: 'unit' },
   {
+    algorithm: { name: 'wnaf', windowBits: 4, interleaved: true },
+    knownKey: false,
+    tables: false,
+    inversion: 'fermat',
+  },
+  { algorithm: { name: 'wnaf', windowBits: 3, interleaved: true }, knownKey: true, tables: true, inversion: 'unit' },
+  {
     algorithm: { name: 'comb', teeth: 4, variableBaseWindowBits: 4 },
     knownKey: false,
     tables: true,

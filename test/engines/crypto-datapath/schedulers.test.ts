@@ -20,6 +20,7 @@ const ALGORITHMS: readonly { algorithm: ScalarMulAlgorithm; knownKey: boolean; t
   { algorithm: { name: 'double-and-add' }, knownKey: false, tables: false },
   { algorithm: { name: 'wnaf', windowBits: 4 }, knownKey: false, tables: false },
   { algorithm: { name: 'wnaf', windowBits: 5 }, knownKey: true, tables: true },
+  { algorithm: { name: 'wnaf', windowBits: 4, interleaved: true }, knownKey: false, tables: false },
   { algorithm: { name: 'comb', teeth: 4, variableBaseWindowBits: 4 }, knownKey: false, tables: true },
   { algorithm: { name: 'comb', teeth: 6, variableBaseWindowBits: 4 }, knownKey: true, tables: true },
   { algorithm: { name: 'shamir' }, knownKey: false, tables: false },

@@ -93,22 +93,39 @@ function makeOddMultiples(P: Affine, w: number): Affine[] {
   return table.map(toAffine);
 }
 
-/** wNAF; `table` is P's precomputed odd multiples, or undefined to build them now. */
-export function wnafMultiply(F: CountedField, k: bigint, P: Affine, w: number, table?: Affine[]): Proj | undefined {
-  const onTheFly: Proj[] = [];
-  if (table === undefined && w >= 3) {
-    const twice = double(F, { X: P.x, Y: P.y, Z: 1n });
-    onTheFly.push({ X: P.x, Y: P.y, Z: 1n }, mixedAdd(F, twice, P));
-    for (let i = 2; i < 1 << (w - 2); i++) onTheFly.push(add(F, onTheFly[i - 1]!, twice));
-  }
+/** A wNAF term: k·P, with P's precomputed odd multiples or none (then built now). */
+export interface WnafTerm {
+  readonly k: bigint;
+  readonly P: Affine;
+  readonly table?: Affine[] | undefined;
+}
+
+/** P, 3P, …, built now in projective form: 2P, then 3P = 2P + P (mixed), then full adds. */
+function buildOddMultiples(F: CountedField, P: Affine, w: number): Proj[] {
+  const built: Proj[] = [{ X: P.x, Y: P.y, Z: 1n }];
+  if (w < 3) return built;
+  const twice = double(F, built[0]!);
+  built.push(mixedAdd(F, twice, P));
+  for (let i = 2; i < 1 << (w - 2); i++) built.push(add(F, built[i - 1]!, twice));
+  return built;
+}
+
+/** wNAF over one or more terms sharing one doubling chain (one term: the plain method). */
+export function wnafMultiply(F: CountedField, w: number, terms: readonly WnafTerm[]): Proj | undefined {
+  const built = terms.map((t) => (t.table === undefined ? buildOddMultiples(F, t.P, w) : []));
+  const digits = terms.map((t) => naf(t.k, w));
+  const length = Math.max(...digits.map((d) => d.length));
   const acc = new Accumulator(F);
-  for (const d of naf(k, w).reverse()) {
+  for (let bit = length - 1; bit >= 0; bit--) {
     acc.double();
-    if (d === 0) continue;
-    const index = (Math.abs(d) - 1) / 2;
-    if (table !== undefined) acc.addAffine(acc.read(table[index]!), d < 0);
-    else if (index === 0) acc.addAffine(P, d < 0);
-    else acc.addProjective(onTheFly[index]!, d < 0);
+    terms.forEach((term, i) => {
+      const d = digits[i]![bit] ?? 0;
+      if (d === 0) return;
+      const index = (Math.abs(d) - 1) / 2;
+      if (term.table !== undefined) acc.addAffine(acc.read(term.table[index]!), d < 0);
+      else if (index === 0) acc.addAffine(term.P, d < 0);
+      else acc.addProjective(built[i]![index]!, d < 0);
+    });
   }
   return acc.point;
 }

@@ -53,14 +53,20 @@ function linearCombination(F: CountedField, u1: bigint, u2: bigint, Q: Affine, o
       return combine(F, doubleAndAdd(F, u1, G), doubleAndAdd(F, u2, Q));
     case 'wnaf': {
       const w = algorithm.windowBits;
-      const r1 = wnafMultiply(F, u1, G, w, o.tables ? oddMultiples(G, w) : undefined);
-      return combine(F, r1, wnafMultiply(F, u2, Q, w, knownQ ? oddMultiples(Q, w) : undefined));
+      const g = { k: u1, P: G, table: o.tables ? oddMultiples(G, w) : undefined };
+      const q = { k: u2, P: Q, table: knownQ ? oddMultiples(Q, w) : undefined };
+      if (algorithm.interleaved === true) return wnafMultiply(F, w, [g, q]);
+      return combine(F, wnafMultiply(F, w, [g]), wnafMultiply(F, w, [q]));
     }
     case 'comb': {
       const t = algorithm.teeth;
       const gTerm = { k: u1, table: combTable(G, t) };
       if (knownQ) return combMultiply(F, t, [gTerm, { k: u2, table: combTable(Q, t) }]);
-      return combine(F, combMultiply(F, t, [gTerm]), wnafMultiply(F, u2, Q, algorithm.variableBaseWindowBits));
+      return combine(
+        F,
+        combMultiply(F, t, [gTerm]),
+        wnafMultiply(F, algorithm.variableBaseWindowBits, [{ k: u2, P: Q }]),
+      );
     }
     case 'shamir':
       return shamir(F, u1, u2, Q, knownQ ? affineSum(G, Q) : undefined);
@@ -99,7 +105,9 @@ export function referenceSignR(k: bigint, options: ReferenceOptions): { r: bigin
   const { algorithm } = options;
   let R: Proj | undefined;
   if (algorithm.name === 'wnaf')
-    R = wnafMultiply(F, k, G, algorithm.windowBits, options.tables ? oddMultiples(G, algorithm.windowBits) : undefined);
+    R = wnafMultiply(F, algorithm.windowBits, [
+      { k, P: G, table: options.tables ? oddMultiples(G, algorithm.windowBits) : undefined },
+    ]);
   else if (algorithm.name === 'comb')
     R = combMultiply(F, algorithm.teeth, [{ k, table: combTable(G, algorithm.teeth) }]);
   else R = doubleAndAdd(F, k, G);
