@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { architectureSchema, loadArchitecture, type PipelineSpec } from '../../../engines/architecture.js';
-import { EXAMPLE_DATAPATHS, exampleTableMarkdown } from '../../../engines/crypto-datapath/table.js';
+import { EXAMPLE_DATAPATHS, exampleTableMarkdown, unpadded } from '../../../engines/crypto-datapath/table.js';
 import { type CryptoTimingRequest, deriveCryptoTiming } from '../../../engines/crypto-datapath/timing.js';
 import { TEST_DATAPATHS } from './datapaths.js';
 
@@ -99,8 +99,8 @@ describe('deriveCryptoTiming', () => {
 });
 
 describe('docs/crypto-datapath.md', () => {
-  it('holds exactly the example table the code prints', () => {
+  it('holds the example table the code prints (up to the formatter’s column padding)', () => {
     const doc = readFileSync(new URL('../../../docs/crypto-datapath.md', import.meta.url), 'utf8');
-    expect(doc).toContain(exampleTableMarkdown());
+    expect(unpadded(doc)).toContain(unpadded(exampleTableMarkdown()));
   });
 });
