@@ -3,7 +3,8 @@
  * many nonzero digits of each kind, where the first nonzero column is) without walking the chain
  * and without any field arithmetic.
  */
-import { type CryptoScalars, type Chain, initDigitOps, type PlanOptions, planScalarMul, addDigitOps } from './plan.js';
+import { addDigitOps, initDigitOps } from './digit-ops.js';
+import { type Chain, type CryptoScalars, type PlanOptions, planScalarMul } from './plan.js';
 import { type PointOpCounts, type PointOpKind, zeroPointOpCounts } from './point-ops.js';
 
 function addAll(counts: PointOpCounts, kinds: readonly PointOpKind[], times: number): void {

@@ -9,7 +9,7 @@ export { FIELD_OP_CLASSES, type FieldOpClass, type FieldOpCounts } from './field
 export type { InversionMode } from './inversion.js';
 export { listSchedule, type MicroprogramSchedule } from './list-schedule.js';
 export type { Microprogram, MicroNode, Operand } from './microprogram.js';
-export type { CryptoScalars, PlanOptions, ScalarMulAlgorithm } from './plan.js';
+export { type CryptoScalars, checkAlgorithm, type PlanOptions, type ScalarMulAlgorithm } from './plan.js';
 export {
   fieldOpCountsOf,
   POINT_OP_KINDS,

@@ -84,6 +84,19 @@ function wnafChain(k: bigint, windowBits: number, known: boolean, builds: PointO
   return chain(wnafStream(k, windowBits, known, builds));
 }
 
+/** Throws a RangeError naming the parameter for an algorithm the model does not cover. */
+export function checkAlgorithm(algorithm: ScalarMulAlgorithm): void {
+  const inRange = (value: number, low: number, high: number, field: string): void => {
+    if (!Number.isInteger(value) || value < low || value > high)
+      throw new RangeError(`algorithm.${field} must be an integer in [${low}, ${high}], got ${value}`);
+  };
+  if (algorithm.name === 'wnaf') inRange(algorithm.windowBits, 2, 10, 'windowBits');
+  if (algorithm.name === 'comb') {
+    inRange(algorithm.teeth, 1, 12, 'teeth');
+    inRange(algorithm.variableBaseWindowBits, 2, 10, 'variableBaseWindowBits');
+  }
+}
+
 function requireTables(options: PlanOptions): void {
   if (!options.precomputedTables) throw new RangeError(`${options.algorithm.name} needs a table memory`);
 }
@@ -131,54 +144,4 @@ export function planScalarMul(scalars: CryptoScalars, options: PlanOptions): Sca
         chains: [chain({ digits: jointBits(u1, u2), table: knownQ ? 'jointPrecomputed' : 'jointOnTheFly' })],
       };
   }
-}
-
-/** Point operations that add a nonzero digit to a started accumulator. */
-export function addDigitOps(table: TableKind, digit: number): PointOpKind[] {
-  const negative = digit < 0;
-  const madd: PointOpKind = negative ? 'maddNeg' : 'madd';
-  switch (table) {
-    case 'affineBase':
-      return [madd];
-    case 'onTheFly':
-      return Math.abs(digit) === 1 ? [madd] : [negative ? 'addNeg' : 'add'];
-    case 'precomputed':
-      return ['tableRead', madd];
-    case 'jointOnTheFly':
-      return digit === 3 ? ['add'] : ['madd'];
-    case 'jointPrecomputed':
-      return digit === 3 ? ['tableRead', 'madd'] : ['madd'];
-  }
-}
-
-/** Point operations that load the first nonzero digit's point into the empty accumulator. */
-export function initDigitOps(table: TableKind, digit: number): PointOpKind[] {
-  if (digit < 0) throw new RangeError('a chain cannot start with a negative digit');
-  if (table === 'precomputed' || (table === 'jointPrecomputed' && digit === 3)) return ['tableRead'];
-  return [];
-}
-
-export interface TableBytes {
-  /** The generator's precomputed table (shared by every operation). */
-  readonly generatorTableBytes: number;
-  /** One known key's precomputed table: the table memory holds one per key it serves. */
-  readonly perKeyTableBytes: number;
-}
-
-/** Table memory an algorithm uses; bytes are affine entries × TABLE_ENTRY_BYTES. */
-export function tableBytesOf(op: CryptoScalars['op'], options: PlanOptions, entryBytes: number): TableBytes {
-  const { algorithm } = options;
-  const knownQ = op === 'verify' && options.knownKey && options.precomputedTables;
-  let entries = 0;
-  let keyEntries = 0;
-  if (algorithm.name === 'wnaf' && options.precomputedTables) {
-    entries = 1 << (algorithm.windowBits - 2);
-    keyEntries = knownQ ? entries : 0;
-  } else if (algorithm.name === 'comb') {
-    entries = (1 << algorithm.teeth) - 1;
-    keyEntries = knownQ ? entries : 0;
-  } else if (algorithm.name === 'shamir') {
-    keyEntries = knownQ ? 1 : 0;
-  }
-  return { generatorTableBytes: entries * entryBytes, perKeyTableBytes: keyEntries * entryBytes };
 }

@@ -10,7 +10,7 @@ import { checkDatapath, type DatapathSpec } from './datapath.js';
 import type { FieldOpCounts } from './field-ops.js';
 import type { InversionMode } from './inversion.js';
 import { listSchedule } from './list-schedule.js';
-import { type CryptoScalars, type PlanOptions, type ScalarMulAlgorithm, tableBytesOf } from './plan.js';
+import { type CryptoScalars, checkAlgorithm, type PlanOptions, type ScalarMulAlgorithm } from './plan.js';
 import {
   fieldOpCountsOf,
   POINT_OP_KINDS,
@@ -21,6 +21,7 @@ import {
   zeroPointOpCounts,
 } from './point-ops.js';
 import { scalarSample } from './scalar-sample.js';
+import { tableBytesOf } from './table-sizes.js';
 
 export interface CryptoTimingRequest {
   readonly scheme: 'p256';
@@ -94,12 +95,15 @@ export function analyticalCycles(
 export function deriveCryptoTiming(request: CryptoTimingRequest): CryptoTiming {
   const { datapath } = request;
   checkDatapath(datapath);
+  checkAlgorithm(request.algorithm);
+  const sampleCount = request.sample?.count ?? 64;
+  if (!Number.isInteger(sampleCount) || sampleCount < 1) throw new RangeError('sample.count must be an integer ≥ 1');
   const options = planOptionsOf(request);
   const tables = tableBytesOf(request.op, options, TABLE_ENTRY_BYTES);
   const tableBytes = tables.generatorTableBytes + tables.perKeyTableBytes;
   if (tableBytes > (datapath.tableMemory?.bytes ?? 0))
     throw new RangeError(`${request.algorithm.name} needs ${tableBytes} bytes of table memory`);
-  const sample = scalarSample(request.op, request.sample?.count ?? 64, request.sample?.seed ?? 1);
+  const sample = scalarSample(request.op, sampleCount, request.sample?.seed ?? 1);
   const pointOps = zeroPointOpCounts();
   for (const scalars of sample) {
     const counts = analyticalPointOpCounts(scalars, options);

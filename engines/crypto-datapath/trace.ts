@@ -3,7 +3,8 @@
  * chains column by column. The stepped simulation runs this trace; the analytical counts never
  * look at it.
  */
-import { addDigitOps, type CryptoScalars, initDigitOps, type PlanOptions, planScalarMul } from './plan.js';
+import { addDigitOps, initDigitOps } from './digit-ops.js';
+import { type CryptoScalars, type PlanOptions, planScalarMul } from './plan.js';
 import type { PointOpKind } from './point-ops.js';
 
 export function pointOpTrace(scalars: CryptoScalars, options: PlanOptions): PointOpKind[] {

@@ -94,7 +94,17 @@ describe('deriveCryptoTiming', () => {
     expect(() => deriveCryptoTiming({ ...request, datapath: slow })).toThrow(/multipliers.*initiationIntervalCycles/);
     const ports = { ...datapath, registerFile: { readPorts: 1, writePorts: 1 } };
     expect(() => deriveCryptoTiming({ ...request, datapath: ports })).toThrow(/readPorts/);
-    expect(() => deriveCryptoTiming({ ...request, datapath: TEST_DATAPATHS.twoMultipliersUnpipelined! })).toThrow();
+    const squarers = {
+      ...TEST_DATAPATHS.fourMultipliersSquarerInverter!,
+      squarers: { count: 0, latencyCycles: 1, initiationIntervalCycles: 1 },
+    };
+    expect(() => deriveCryptoTiming({ ...request, datapath: squarers })).toThrow(/squarers.count/);
+  });
+
+  it('rejects algorithm parameters and samples outside the model', () => {
+    expect(() => deriveCryptoTiming({ ...request, algorithm: { name: 'wnaf', windowBits: 1 } })).toThrow(/windowBits/);
+    expect(() => deriveCryptoTiming({ ...request, algorithm: { ...comb, teeth: 0 } })).toThrow(/teeth/);
+    expect(() => deriveCryptoTiming({ ...request, sample: { count: 0, seed: 1 } })).toThrow(/sample.count/);
   });
 });
 
