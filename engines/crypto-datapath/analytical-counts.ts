@@ -12,7 +12,7 @@ function addAll(counts: PointOpCounts, kinds: readonly PointOpKind[], times: num
 }
 
 /** Adds one chain's counts; returns whether the chain produced a point (some digit nonzero). */
-function addChainCounts(counts: PointOpCounts, chain: Chain): boolean {
+function addChainCounts(counts: PointOpCounts, chain: Chain, options: PlanOptions): boolean {
   const length = chain.streams[0]?.digits.length ?? 0;
   let firstColumn = -1;
   for (let c = 0; c < length && firstColumn < 0; c++) {
@@ -30,7 +30,7 @@ function addChainCounts(counts: PointOpCounts, chain: Chain): boolean {
   const first = chain.streams.find((s) => s.digits[firstColumn] !== 0)!;
   const firstDigit = first.digits[firstColumn]!;
   addAll(counts, addDigitOps(first.table, firstDigit), -1);
-  addAll(counts, initDigitOps(first.table, firstDigit), 1);
+  addAll(counts, initDigitOps(first.table, firstDigit, options.curve), 1);
   return true;
 }
 
@@ -40,7 +40,7 @@ export function analyticalPointOpCounts(scalars: CryptoScalars, options: PlanOpt
   const counts = zeroPointOpCounts();
   addAll(counts, plan.builds, 1);
   let results = 0;
-  for (const chain of plan.chains) if (addChainCounts(counts, chain)) results++;
+  for (const chain of plan.chains) if (addChainCounts(counts, chain, options)) results++;
   counts.add += Math.max(0, results - 1);
   counts.normalise += 1;
   return counts;

@@ -3,6 +3,7 @@
  * affine points in registers and entries ±1 of an on-the-fly table are mixed adds, other on-the-fly
  * entries (projective) full adds, precomputed entries a table read and a mixed add.
  */
+import type { CurveModel } from './curves.js';
 import type { TableKind } from './plan.js';
 import type { PointOpKind } from './point-ops.js';
 
@@ -25,8 +26,8 @@ export function addDigitOps(table: TableKind, digit: number): PointOpKind[] {
 }
 
 /** Point operations that load the first nonzero digit's point into the empty accumulator. */
-export function initDigitOps(table: TableKind, digit: number): PointOpKind[] {
+export function initDigitOps(table: TableKind, digit: number, curve: CurveModel): readonly PointOpKind[] {
   if (digit < 0) throw new RangeError('a chain cannot start with a negative digit');
-  if (table === 'precomputed' || (table === 'jointPrecomputed' && digit === 3)) return ['tableRead'];
+  if (table === 'precomputed' || (table === 'jointPrecomputed' && digit === 3)) return curve.precomputedFirstDigit;
   return [];
 }

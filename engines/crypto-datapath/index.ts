@@ -4,6 +4,7 @@
  * ports and table memory. See docs/crypto-datapath.md.
  */
 export { analyticalPointOpCounts } from './analytical-counts.js';
+export { type CurveModel, curveModel, ED25519_CURVE, P256_CURVE, type SchemeName } from './curves.js';
 export { checkDatapath, type DatapathSpec, type PipelinedUnitsSpec } from './datapath.js';
 export { FIELD_OP_CLASSES, type FieldOpClass, type FieldOpCounts } from './field-ops.js';
 export type { InversionMode } from './inversion.js';
@@ -15,7 +16,7 @@ export {
   POINT_OP_KINDS,
   type PointOpCounts,
   type PointOpKind,
-  pointOpMicroprograms,
+  type PointOpPrograms,
 } from './point-ops.js';
 export { steppedCycles } from './stepped.js';
 export { EXAMPLE_DATAPATHS, exampleTableMarkdown } from './table.js';
@@ -25,5 +26,6 @@ export {
   type CryptoTimingRequest,
   deriveCryptoTiming,
   pointOpMakespans,
+  programsFor,
 } from './timing.js';
 export { pointOpTrace } from './trace.js';

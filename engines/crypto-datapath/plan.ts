@@ -13,6 +13,7 @@
  *   is affine (the decoded key), so a digit ±1 is a mixed add; other digits are full adds.
  * - Separate chains (u1·G and u2·Q computed apart) are combined with one full add.
  */
+import type { CurveModel } from './curves.js';
 import type { PointOpKind } from './point-ops.js';
 import { binaryDigits, combColumns, jointBits, wnafDigits } from './recoding.js';
 
@@ -52,6 +53,7 @@ export type CryptoScalars =
   | { readonly op: 'sign'; readonly k: bigint };
 
 export interface PlanOptions {
+  readonly curve: CurveModel;
   readonly algorithm: ScalarMulAlgorithm;
   /** Q's table is precomputed (needs `precomputedTables`). */
   readonly knownKey: boolean;
@@ -102,6 +104,16 @@ function requireTables(options: PlanOptions): void {
 }
 
 export function planScalarMul(scalars: CryptoScalars, options: PlanOptions): ScalarMulPlan {
+  const plan = planChains(scalars, options);
+  if (scalars.op === 'sign' || !options.curve.prepareUnknownBase) return plan;
+  // Q is used from registers unless every use of it goes through its precomputed table.
+  const knownQ = options.knownKey && options.precomputedTables;
+  const name = options.algorithm.name;
+  const qFromRegisters = name === 'double-and-add' || name === 'shamir' || !knownQ;
+  return qFromRegisters ? { ...plan, builds: ['prepare', ...plan.builds] } : plan;
+}
+
+function planChains(scalars: CryptoScalars, options: PlanOptions): ScalarMulPlan {
   const { algorithm } = options;
   const knownQ = options.knownKey && options.precomputedTables;
   const builds: PointOpKind[] = [];
@@ -113,7 +125,10 @@ export function planScalarMul(scalars: CryptoScalars, options: PlanOptions): Sca
     if (algorithm.name === 'wnaf')
       return { builds, chains: [wnafChain(k, algorithm.windowBits, options.precomputedTables, builds)] };
     requireTables(options);
-    return { builds, chains: [chain({ digits: combColumns(k, algorithm.teeth), table: 'precomputed' })] };
+    return {
+      builds,
+      chains: [chain({ digits: combColumns(k, algorithm.teeth, options.curve.scalarBits), table: 'precomputed' })],
+    };
   }
   const { u1, u2 } = scalars;
   switch (algorithm.name) {
@@ -132,9 +147,14 @@ export function planScalarMul(scalars: CryptoScalars, options: PlanOptions): Sca
     }
     case 'comb': {
       requireTables(options);
-      const g = { digits: combColumns(u1, algorithm.teeth), table: 'precomputed' as const };
+      const g = { digits: combColumns(u1, algorithm.teeth, options.curve.scalarBits), table: 'precomputed' as const };
       if (knownQ)
-        return { builds, chains: [chain(g, { digits: combColumns(u2, algorithm.teeth), table: 'precomputed' })] };
+        return {
+          builds,
+          chains: [
+            chain(g, { digits: combColumns(u2, algorithm.teeth, options.curve.scalarBits), table: 'precomputed' }),
+          ],
+        };
       return { builds, chains: [chain(g), wnafChain(u2, algorithm.variableBaseWindowBits, false, builds)] };
     }
     case 'shamir':

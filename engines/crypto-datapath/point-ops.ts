@@ -5,42 +5,43 @@
  * microprogram's makespan, the same every time it runs.
  */
 import { addFieldOpCounts, type FieldOpCounts, zeroFieldOpCounts } from './field-ops.js';
-import { type InversionMode, normaliseX } from './inversion.js';
 import { type Microprogram, MicroprogramBuilder, microprogramCounts } from './microprogram.js';
-import { rcbAdd, rcbDouble, rcbMixedAdd } from './p256-formulas.js';
 
-export const POINT_OP_KINDS = ['double', 'add', 'addNeg', 'madd', 'maddNeg', 'tableRead', 'normalise'] as const;
+/**
+ * `prepare` turns an affine point that is not a constant (the decoded public key) into the form the
+ * curve's mixed add takes (Ed25519's (y − x, y + x, 2d·x·y); nothing for P-256).
+ */
+export const POINT_OP_KINDS = [
+  'double',
+  'add',
+  'addNeg',
+  'madd',
+  'maddNeg',
+  'tableRead',
+  'prepare',
+  'normalise',
+] as const;
 export type PointOpKind = (typeof POINT_OP_KINDS)[number];
 export type PointOpCounts = Record<PointOpKind, number>;
-
-/** Bytes of one precomputed table entry: an affine P-256 point, two 32-byte coordinates. */
-export const TABLE_ENTRY_BYTES = 64;
+export type PointOpPrograms = Record<PointOpKind, Microprogram>;
 
 export function zeroPointOpCounts(): PointOpCounts {
-  return { double: 0, add: 0, addNeg: 0, madd: 0, maddNeg: 0, tableRead: 0, normalise: 0 };
+  return { double: 0, add: 0, addNeg: 0, madd: 0, maddNeg: 0, tableRead: 0, prepare: 0, normalise: 0 };
 }
 
-/** A read of one precomputed affine point from the table memory into two registers. */
-function tableRead(): Microprogram {
+/** A read of one precomputed point from the table memory: one load per stored coordinate. */
+export function tableRead(coordinates: number): Microprogram {
   const m = new MicroprogramBuilder('tableRead', []);
-  return m.build([m.op('load'), m.op('load')]);
+  return m.build(Array.from({ length: coordinates }, () => m.op('load')));
 }
 
-export function pointOpMicroprograms(inversion: InversionMode): Record<PointOpKind, Microprogram> {
-  return {
-    double: rcbDouble(),
-    add: rcbAdd(false),
-    addNeg: rcbAdd(true),
-    madd: rcbMixedAdd(false),
-    maddNeg: rcbMixedAdd(true),
-    tableRead: tableRead(),
-    normalise: normaliseX(inversion),
-  };
+/** A point operation that does nothing on this curve. */
+export function noOp(name: string): Microprogram {
+  return new MicroprogramBuilder(name, []).build([]);
 }
 
 /** Field-op counts of a whole program: Σ over point-op kinds of count × the microprogram's counts. */
-export function fieldOpCountsOf(points: PointOpCounts, inversion: InversionMode): FieldOpCounts {
-  const programs = pointOpMicroprograms(inversion);
+export function fieldOpCountsOf(points: PointOpCounts, programs: PointOpPrograms): FieldOpCounts {
   const total = zeroFieldOpCounts();
   for (const kind of Object.keys(points) as PointOpKind[]) {
     addFieldOpCounts(total, microprogramCounts(programs[kind]), points[kind]);

@@ -3,9 +3,6 @@
  * them). Pure integer code: no field arithmetic.
  */
 
-/** Bits of a P-256 scalar (scalars are below the group order n < 2^256). */
-export const SCALAR_BITS = 256;
-
 /** Binary digits of k ≥ 0 (empty for 0). */
 export function binaryDigits(k: bigint): number[] {
   return k === 0n ? [] : [...k.toString(2)].map((bit) => (bit === '1' ? 1 : 0));
@@ -35,19 +32,19 @@ export function wnafDigits(k: bigint, windowBits: number): number[] {
   return lsbFirst.reverse();
 }
 
-/** Column spacing d of a comb with `teeth` teeth over SCALAR_BITS-bit scalars. */
-export function combSpacing(teeth: number): number {
-  return Math.ceil(SCALAR_BITS / teeth);
+/** Column spacing d of a comb with `teeth` teeth over `scalarBits`-bit scalars. */
+export function combSpacing(teeth: number, scalarBits: number): number {
+  return Math.ceil(scalarBits / teeth);
 }
 
 /**
  * Fixed-base comb (Lim–Lee): column j (j = d−1 … 0) is the pattern Σ_i bit(k, i·d + j)·2^i, an
  * index into the table T[pattern] = Σ_i pattern_i · 2^(i·d) · P. Always d columns long.
  */
-export function combColumns(k: bigint, teeth: number): number[] {
+export function combColumns(k: bigint, teeth: number, scalarBits: number): number[] {
   if (!Number.isInteger(teeth) || teeth < 1 || teeth > 16)
     throw new RangeError(`comb teeth must be 1..16, got ${teeth}`);
-  const spacing = combSpacing(teeth);
+  const spacing = combSpacing(teeth, scalarBits);
   const columns: number[] = [];
   for (let j = spacing - 1; j >= 0; j--) {
     let pattern = 0;

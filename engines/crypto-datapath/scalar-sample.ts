@@ -1,29 +1,33 @@
 /**
  * The fixed sample of scalars timings are averaged over: uniform in [1, n) from a named seeded
  * stream, so the same request always gives the same figures. ECDSA's u1 = h/s, u2 = r/s and the
- * nonce k are uniform mod n, so a uniform sample is their distribution.
+ * nonce k are uniform mod n; Ed25519's S, −k mod L and the nonce r are uniform mod L: a uniform
+ * sample is their distribution.
  */
 import { RandomStream } from '../../sim/prng.js';
+import type { CurveModel } from './curves.js';
 import type { CryptoScalars } from './plan.js';
 
-/** The order of the P-256 group (FIPS 186-4, D.1.2.3). */
-export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-
-function uniformScalar(stream: RandomStream): bigint {
+function uniformScalar(stream: RandomStream, curve: CurveModel): bigint {
+  const mask = (1n << BigInt(curve.scalarBits)) - 1n;
   for (;;) {
     let value = 0n;
     for (let i = 0; i < 8; i++) value = (value << 32n) | BigInt(stream.nextUint32());
-    // Rejection instead of `mod n` keeps the draw exactly uniform (n is close to 2^256 anyway).
-    if (value > 0n && value < P256_ORDER) return value;
+    // Rejection instead of `mod order` keeps the draw exactly uniform.
+    value &= mask;
+    if (value > 0n && value < curve.groupOrder) return value;
   }
 }
 
-export function scalarSample(op: 'verify' | 'sign', count: number, seed: number): CryptoScalars[] {
-  const stream = new RandomStream(`crypto-datapath/${op}-scalars`, seed);
+export function scalarSample(curve: CurveModel, op: 'verify' | 'sign', count: number, seed: number): CryptoScalars[] {
+  const prefix = curve.scheme === 'p256' ? '' : `${curve.scheme}-`;
+  const stream = new RandomStream(`crypto-datapath/${prefix}${op}-scalars`, seed);
   const sample: CryptoScalars[] = [];
   for (let i = 0; i < count; i++) {
     sample.push(
-      op === 'verify' ? { op, u1: uniformScalar(stream), u2: uniformScalar(stream) } : { op, k: uniformScalar(stream) },
+      op === 'verify'
+        ? { op, u1: uniformScalar(stream, curve), u2: uniformScalar(stream, curve) }
+        : { op, k: uniformScalar(stream, curve) },
     );
   }
   return sample;

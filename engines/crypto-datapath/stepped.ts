@@ -7,8 +7,7 @@
  * two agreeing checks that the barrier really makes point operations independent.
  */
 import type { DatapathSpec } from './datapath.js';
-import type { InversionMode } from './inversion.js';
-import { type PointOpKind, pointOpMicroprograms } from './point-ops.js';
+import type { PointOpKind, PointOpPrograms } from './point-ops.js';
 import { type ResolvedProgram, resolveProgram, type UnitClass, unitPool } from './schedule-rules.js';
 
 interface Running {
@@ -20,8 +19,11 @@ interface Running {
 }
 
 /** Total cycles of the trace, from the first issue to the last result written. */
-export function steppedCycles(trace: readonly PointOpKind[], datapath: DatapathSpec, inversion: InversionMode): number {
-  const programs = pointOpMicroprograms(inversion);
+export function steppedCycles(
+  trace: readonly PointOpKind[],
+  programs: PointOpPrograms,
+  datapath: DatapathSpec,
+): number {
   const resolved = new Map<PointOpKind, ResolvedProgram>();
   const start = (kind: PointOpKind): Running => {
     const program = resolved.get(kind) ?? resolveProgram(programs[kind], datapath);

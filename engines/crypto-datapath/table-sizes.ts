@@ -1,4 +1,5 @@
 /** Table memory an algorithm needs resident: the generator's table and one known key's table. */
+import { tableEntryBytes } from './curves.js';
 import type { CryptoScalars, PlanOptions } from './plan.js';
 
 export interface TableBytes {
@@ -8,8 +9,9 @@ export interface TableBytes {
   readonly perKeyTableBytes: number;
 }
 
-/** Table memory an algorithm uses; bytes are affine entries × TABLE_ENTRY_BYTES. */
-export function tableBytesOf(op: CryptoScalars['op'], options: PlanOptions, entryBytes: number): TableBytes {
+/** Table memory an algorithm uses: entries × the curve's entry size. */
+export function tableBytesOf(op: CryptoScalars['op'], options: PlanOptions): TableBytes {
+  const entryBytes = tableEntryBytes(options.curve);
   const { algorithm } = options;
   const knownQ = op === 'verify' && options.knownKey && options.precomputedTables;
   let entries = 0;

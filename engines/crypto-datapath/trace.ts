@@ -19,7 +19,7 @@ export function pointOpTrace(scalars: CryptoScalars, options: PlanOptions): Poin
       for (const stream of chain.streams) {
         const digit = stream.digits[c]!;
         if (digit === 0) continue;
-        trace.push(...(started ? addDigitOps(stream.table, digit) : initDigitOps(stream.table, digit)));
+        trace.push(...(started ? addDigitOps(stream.table, digit) : initDigitOps(stream.table, digit, options.curve)));
         started = true;
       }
     }

@@ -9,7 +9,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { microprogramCounts, type Microprogram, type Operand } from '../../../engines/crypto-datapath/microprogram.js';
 import { chainExponent, normaliseX, P256_INVERSION_CHAIN } from '../../../engines/crypto-datapath/inversion.js';
-import { pointOpMicroprograms } from '../../../engines/crypto-datapath/point-ops.js';
+import { P256_CURVE } from '../../../engines/crypto-datapath/curves.js';
 import {
   binaryDigits,
   combColumns,
@@ -66,7 +66,7 @@ function randomProjective(): Proj {
 }
 const affineOf = (p: Proj): { x: bigint; y: bigint } => ({ x: Fp.div(p.X, p.Z), y: Fp.div(p.Y, p.Z) });
 const noblePoint = (p: Proj) => p256.Point.fromAffine(affineOf(p));
-const programs = pointOpMicroprograms('fermat');
+const programs = P256_CURVE.microprograms('fermat');
 
 describe('point-operation microprograms', () => {
   it('have the published op counts (RCB 2016, a = −3)', () => {
@@ -141,9 +141,9 @@ describe('inversion chain and recodings', () => {
         });
       }
       for (const teeth of [1, 4, 5, 8]) {
-        const d = BigInt(combSpacing(teeth));
+        const d = BigInt(combSpacing(teeth, 256));
         let rebuilt = 0n;
-        combColumns(k, teeth).forEach((pattern, c) => {
+        combColumns(k, teeth, 256).forEach((pattern, c) => {
           const j = d - 1n - BigInt(c);
           for (let t = 0; t < teeth; t++) if ((pattern >> t) & 1) rebuilt += 1n << (BigInt(t) * d + j);
         });

@@ -19,6 +19,7 @@ import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { analyticalPointOpCounts } from '../../../engines/crypto-datapath/analytical-counts.js';
+import { P256_CURVE } from '../../../engines/crypto-datapath/curves.js';
 import { wnafDigits } from '../../../engines/crypto-datapath/recoding.js';
 import { RandomStream } from '../../../sim/prng.js';
 import { uniformScalar } from './fixtures.js';
@@ -88,7 +89,12 @@ describe("noble's P-256 over a counting field", () => {
       expect(observed).toEqual(sum(scaled(double, doubles), scaled(add, adds), scaled(negate, negative)));
       const ours = analyticalPointOpCounts(
         { op: 'verify', u1, u2 },
-        { algorithm: { name: 'wnaf', windowBits: 4, interleaved: true }, knownKey: false, precomputedTables: false },
+        {
+          curve: P256_CURVE,
+          algorithm: { name: 'wnaf', windowBits: 4, interleaved: true },
+          knownKey: false,
+          precomputedTables: false,
+        },
       );
       expect(ours.double).toBe(doubles);
       expect(ours.add + ours.addNeg + ours.madd + ours.maddNeg).toBe(adds - 1);

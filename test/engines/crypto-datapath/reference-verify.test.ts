@@ -7,6 +7,7 @@
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { analyticalPointOpCounts } from '../../../engines/crypto-datapath/analytical-counts.js';
+import { P256_CURVE } from '../../../engines/crypto-datapath/curves.js';
 import { fieldOpCountsOf } from '../../../engines/crypto-datapath/point-ops.js';
 import { flipBit, signedMessages, uniformScalar } from './fixtures.js';
 import { RandomStream } from '../../../sim/prng.js';
@@ -52,6 +53,7 @@ describe('reference ECDSA P-256 verify per algorithm', () => {
   for (const options of CONFIGS) {
     it(`${label(options)}: agrees with noble and with the analytical counts`, () => {
       const generator = {
+        curve: P256_CURVE,
         algorithm: options.algorithm,
         knownKey: options.knownKey,
         precomputedTables: options.tables,
@@ -61,7 +63,7 @@ describe('reference ECDSA P-256 verify per algorithm', () => {
         expect(result.valid).toBe(true);
         const predicted = fieldOpCountsOf(
           analyticalPointOpCounts({ op: 'verify', u1: result.u1, u2: result.u2 }, generator),
-          options.inversion,
+          P256_CURVE.microprograms(options.inversion),
         );
         expect(result.counts).toEqual(predicted);
       }
@@ -87,12 +89,20 @@ describe('reference sign (r = x(k·G) mod n) per algorithm', () => {
   const n = p256.Point.Fn.ORDER;
   for (const options of CONFIGS.filter((o) => !o.knownKey)) {
     it(`${label(options)}: r matches noble's k·G and the counts match`, () => {
-      const generator = { algorithm: options.algorithm, knownKey: false, precomputedTables: options.tables };
+      const generator = {
+        curve: P256_CURVE,
+        algorithm: options.algorithm,
+        knownKey: false,
+        precomputedTables: options.tables,
+      };
       for (const k of nonces) {
         const { r, counts } = referenceSignR(k, options);
         expect(r).toBe(p256.Point.BASE.multiply(k).toAffine().x % n);
         expect(counts).toEqual(
-          fieldOpCountsOf(analyticalPointOpCounts({ op: 'sign', k }, generator), options.inversion),
+          fieldOpCountsOf(
+            analyticalPointOpCounts({ op: 'sign', k }, generator),
+            P256_CURVE.microprograms(options.inversion),
+          ),
         );
       }
     });
