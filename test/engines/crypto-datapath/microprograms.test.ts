@@ -7,7 +7,7 @@
 import { Field } from '@noble/curves/abstract/modular.js';
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
-import { microprogramCounts, type Microprogram, type Operand } from '../../../engines/crypto-datapath/microprogram.js';
+import { type Microprogram, microprogramCounts } from '../../../engines/crypto-datapath/microprogram.js';
 import { chainExponent, normaliseX, P256_INVERSION_CHAIN } from '../../../engines/crypto-datapath/inversion.js';
 import { P256_CURVE } from '../../../engines/crypto-datapath/curves.js';
 import {
@@ -18,44 +18,14 @@ import {
   wnafDigits,
 } from '../../../engines/crypto-datapath/recoding.js';
 import { RandomStream } from '../../../sim/prng.js';
+import { evaluate } from './evaluate.js';
 import { uniformScalar } from './fixtures.js';
 import { B, CountedField, P } from './reference/counted-field.js';
 import { add, double, mixedAdd, type Proj } from './reference/rcb.js';
 
 const Fp = Field(P);
 
-function evaluate(program: Microprogram, inputs: readonly bigint[]): bigint[] {
-  const values: bigint[] = [];
-  const value = (o: Operand): bigint => {
-    if (o.kind === 'input') return inputs[o.index]!;
-    if (o.kind === 'node') return values[o.index]!;
-    return o.name === 'b' ? B : 0n;
-  };
-  for (const node of program.nodes) {
-    const [a, b] = node.operands.map(value);
-    switch (node.op) {
-      case 'mul':
-      case 'mulConst':
-        values.push(Fp.mul(a!, b!));
-        break;
-      case 'sqr':
-        values.push(Fp.sqr(a!));
-        break;
-      case 'add':
-        values.push(Fp.add(a!, b!));
-        break;
-      case 'sub':
-        values.push(Fp.sub(a!, b!));
-        break;
-      case 'inv':
-        values.push(Fp.inv(a!));
-        break;
-      case 'load':
-        throw new Error('no loads in point formulas');
-    }
-  }
-  return program.outputs.map(value);
-}
+const run = (program: Microprogram, inputs: readonly bigint[]): bigint[] => evaluate(program, inputs, P, { b: B });
 
 const stream = new RandomStream('crypto-datapath-test/points', 2);
 /** A random point in random projective form (Z ≠ 1), so formulas are exercised in general. */
@@ -94,24 +64,24 @@ describe('point-operation microprograms', () => {
         expect(out).toEqual([ref.X, ref.Y, ref.Z]);
         expect(noblePoint(ref).equals(expected)).toBe(true);
       };
-      expectPoint(evaluate(programs.add, [p1.X, p1.Y, p1.Z, p2.X, p2.Y, p2.Z]), add(F, p1, p2), sum);
-      expectPoint(evaluate(programs.madd, [p1.X, p1.Y, p1.Z, a2.x, a2.y]), mixedAdd(F, p1, a2), sum);
-      expectPoint(evaluate(programs.double, [p1.X, p1.Y, p1.Z]), double(F, p1), noblePoint(p1).double());
+      expectPoint(run(programs.add, [p1.X, p1.Y, p1.Z, p2.X, p2.Y, p2.Z]), add(F, p1, p2), sum);
+      expectPoint(run(programs.madd, [p1.X, p1.Y, p1.Z, a2.x, a2.y]), mixedAdd(F, p1, a2), sum);
+      expectPoint(run(programs.double, [p1.X, p1.Y, p1.Z]), double(F, p1), noblePoint(p1).double());
       const difference = noblePoint(p1).subtract(noblePoint(p2));
-      const [X, Y, Z] = evaluate(programs.addNeg, [p1.X, p1.Y, p1.Z, p2.X, p2.Y, p2.Z]);
+      const [X, Y, Z] = run(programs.addNeg, [p1.X, p1.Y, p1.Z, p2.X, p2.Y, p2.Z]);
       expect(noblePoint({ X: X!, Y: Y!, Z: Z! }).equals(difference)).toBe(true);
-      const [mX, mY, mZ] = evaluate(programs.maddNeg, [p1.X, p1.Y, p1.Z, a2.x, a2.y]);
+      const [mX, mY, mZ] = run(programs.maddNeg, [p1.X, p1.Y, p1.Z, a2.x, a2.y]);
       expect(noblePoint({ X: mX!, Y: mY!, Z: mZ! }).equals(difference)).toBe(true);
-      expect(evaluate(programs.normalise, [p1.X, p1.Z])).toEqual([affineOf(p1).x]);
-      expect(evaluate(normaliseX('unit'), [p1.X, p1.Z])).toEqual([affineOf(p1).x]);
+      expect(run(programs.normalise, [p1.X, p1.Z])).toEqual([affineOf(p1).x]);
+      expect(run(normaliseX('unit'), [p1.X, p1.Z])).toEqual([affineOf(p1).x]);
     }
   });
 
   it('add and double are complete: P + P, P + (−P) and doubling a point of order 2 are handled', () => {
     const p = randomProjective();
-    const [X, Y, Z] = evaluate(programs.add, [p.X, p.Y, p.Z, p.X, p.Y, p.Z]);
+    const [X, Y, Z] = run(programs.add, [p.X, p.Y, p.Z, p.X, p.Y, p.Z]);
     expect(noblePoint({ X: X!, Y: Y!, Z: Z! }).equals(noblePoint(p).double())).toBe(true);
-    const [, , zeroZ] = evaluate(programs.addNeg, [p.X, p.Y, p.Z, p.X, p.Y, p.Z]);
+    const [, , zeroZ] = run(programs.addNeg, [p.X, p.Y, p.Z, p.X, p.Y, p.Z]);
     expect(zeroZ).toBe(0n);
   });
 });

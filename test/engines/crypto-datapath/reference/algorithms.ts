@@ -55,7 +55,7 @@ export function doubleAndAdd(F: CountedField, k: bigint, P: Affine): Proj | unde
 }
 
 /** Width-w NAF, least significant digit first. */
-function naf(k: bigint, w: number): number[] {
+export function naf(k: bigint, w: number): number[] {
   const digits: number[] = [];
   const mask = BigInt((1 << w) - 1);
   for (let rest = k; rest > 0n; rest >>= 1n) {
