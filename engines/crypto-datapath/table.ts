@@ -1,10 +1,12 @@
 /**
- * The example table of docs/crypto-datapath.md: derived cycles and µs per P-256 verify and sign on a
- * few example datapaths. Print it with
+ * The example tables of docs/crypto-datapath.md: derived cycles and µs per verify and sign on a few
+ * example datapaths, for P-256 and for Ed25519. Print them with
  *   npx tsc -p tsconfig.json && node --input-type=module -e \
- *     "console.log((await import('./dist/engines/crypto-datapath/table.js')).exampleTableMarkdown())"
+ *     "const t = await import('./dist/engines/crypto-datapath/table.js');
+ *      console.log(t.exampleTableMarkdown('p256') + '\n\n' + t.exampleTableMarkdown('ed25519'))"
  * (a test checks the doc holds this output, up to the column padding the formatter adds).
  */
+import type { SchemeName } from './curves.js';
 import type { DatapathSpec } from './datapath.js';
 import type { ScalarMulAlgorithm } from './plan.js';
 import { deriveCryptoTiming } from './timing.js';
@@ -81,10 +83,10 @@ export const EXAMPLE_COLUMNS: readonly Column[] = [
   },
 ];
 
-function cell(datapath: DatapathSpec, column: Column): string {
+function cell(scheme: SchemeName, datapath: DatapathSpec, column: Column): string {
   const needsTable = column.algorithm.name === 'comb';
   if (needsTable && datapath.tableMemory === undefined) return '—';
-  const timing = deriveCryptoTiming({ scheme: 'p256', datapath, ...column });
+  const timing = deriveCryptoTiming({ scheme, datapath, ...column });
   return `${Math.round(timing.cyclesPerOp)} / ${(timing.latencyNs / 1000).toFixed(1)}`;
 }
 
@@ -94,11 +96,11 @@ export function unpadded(markdown: string): string {
 }
 
 /** The markdown table: cycles / µs per operation, mean over the default 64-scalar sample. */
-export function exampleTableMarkdown(): string {
-  const header = `| datapath (${CLOCK_GHZ} GHz) | ${EXAMPLE_COLUMNS.map((c) => c.title).join(' | ')} |`;
+export function exampleTableMarkdown(scheme: SchemeName): string {
+  const header = `| ${scheme} on datapath (${CLOCK_GHZ} GHz) | ${EXAMPLE_COLUMNS.map((c) => c.title).join(' | ')} |`;
   const rule = `| --- | ${EXAMPLE_COLUMNS.map(() => '---:').join(' | ')} |`;
   const rows = Object.entries(EXAMPLE_DATAPATHS).map(
-    ([name, datapath]) => `| ${name} | ${EXAMPLE_COLUMNS.map((c) => cell(datapath, c)).join(' | ')} |`,
+    ([name, datapath]) => `| ${name} | ${EXAMPLE_COLUMNS.map((c) => cell(scheme, datapath, c)).join(' | ')} |`,
   );
   return [header, rule, ...rows].join('\n');
 }
