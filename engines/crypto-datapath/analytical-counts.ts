@@ -1,5 +1,5 @@
 /**
- * Point-op counts of a whole ECDSA operation, computed from the recodings' digit statistics (how
+ * Point-op counts of a whole signature operation, computed from the recodings' digit statistics (how
  * many nonzero digits of each kind, where the first nonzero column is) without walking the chain
  * and without any field arithmetic.
  */
@@ -34,7 +34,7 @@ function addChainCounts(counts: PointOpCounts, chain: Chain, options: PlanOption
   return true;
 }
 
-/** Point-op counts of one ECDSA sign or verify: table builds, chains, combining adds, normalisation. */
+/** Point-op counts of one sign or verify: table builds, chains, combining adds, normalisation. */
 export function analyticalPointOpCounts(scalars: CryptoScalars, options: PlanOptions): PointOpCounts {
   const plan = planScalarMul(scalars, options);
   const counts = zeroPointOpCounts();

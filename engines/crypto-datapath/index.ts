@@ -1,7 +1,7 @@
 /**
- * Crypto engine timing derived from its microarchitecture: ECDSA P-256 as point operations, each a
- * microprogram of field operations, list-scheduled on a datapath of multipliers, adders, register
- * ports and table memory. See docs/crypto-datapath.md.
+ * Crypto engine timing derived from its microarchitecture: ECDSA P-256 and Ed25519 as point
+ * operations, each a microprogram of field operations, list-scheduled on a datapath of multipliers,
+ * adders, register ports and table memory. See docs/crypto-datapath.md.
  */
 export { analyticalPointOpCounts } from './analytical-counts.js';
 export { type CurveModel, curveModel, ED25519_CURVE, P256_CURVE, type SchemeName } from './curves.js';

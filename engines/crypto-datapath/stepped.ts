@@ -1,5 +1,5 @@
 /**
- * The stepped scheduler: a cycle-by-cycle simulation of a whole ECDSA operation's trace on one
+ * The stepped scheduler: a cycle-by-cycle simulation of a whole signature operation's trace on one
  * datapath. Unit occupancy and write-port reservations are global and carried across point
  * operations; the controller moves to the next point operation at the first cycle in which every
  * field op of the current one has issued and written its result. It shares only the per-node facts

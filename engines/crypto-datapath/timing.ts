@@ -1,9 +1,9 @@
 /**
- * Cycles of one signature operation (ECDSA P-256 or Ed25519) on a datapath, and the result API. The modelled controller
- * issues one point operation at a time, so
+ * Cycles of one signature operation (ECDSA P-256 or Ed25519) on a datapath, and the result API.
+ * The modelled controller issues one point operation at a time, so
  *   cycles per op = Σ over point-op kinds of (mean count per op) × (that microprogram's makespan),
  * the counts averaged over a fixed seeded sample of scalars (a sample mean, not the exact
- * expectation). One engine runs one ECDSA operation at a time: its initiation interval is its latency.
+ * expectation). One engine runs one operation at a time: its initiation interval is its latency.
  */
 import { analyticalPointOpCounts } from './analytical-counts.js';
 import { curveModel, type SchemeName } from './curves.js';
@@ -41,9 +41,9 @@ export interface CryptoTiming {
   readonly opsPerSecPerEngine: number;
   /** Ready for the architecture file's pipeline spec (`engines/architecture.ts`). */
   readonly pipeline: { readonly lanes: number; readonly latencyNs: number; readonly initiationIntervalNs: number };
-  /** Mean field operations per ECDSA operation. */
+  /** Mean field operations per operation. */
   readonly fieldOps: FieldOpCounts;
-  /** Mean point operations per ECDSA operation. */
+  /** Mean point operations per operation. */
   readonly pointOps: PointOpCounts;
   /** Each point operation's makespan on this datapath (0 for kinds this algorithm never issues). */
   readonly makespanCycles: Record<PointOpKind, number>;

@@ -1,5 +1,5 @@
 /**
- * The sequence of point operations a controller issues for one ECDSA operation: the walk of the
+ * The sequence of point operations a controller issues for one sign or verify: the walk of the
  * chains column by column. The stepped simulation runs this trace; the analytical counts never
  * look at it.
  */
