@@ -13,6 +13,7 @@ import { registerCalibrate } from './calibrate.js';
 import { registerValidate } from './validate.js';
 import { registerSensitivity } from './sensitivity.js';
 import { registerCapacity } from './capacity.js';
+import { registerDatapath } from './datapath.js';
 import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerReports(program);
   registerSweepGrid(program);
   registerSize(program);
+  registerDatapath(program);
   registerTrace(program);
   return program;
 }

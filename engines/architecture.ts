@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from './config-file.js';
+import { datapathSchema, derivePipeline } from './datapath-pipeline.js';
 import {
   byteEnergySchema,
   cycleEnergySchema,
@@ -114,31 +115,69 @@ const cpuSchema = z
   .object({ cores: lanes, clockGHz: positive, cycles: cycleCosts, ...sizing, energy: cycleEnergySchema.optional() })
   .strict();
 
-const pipelineSchema = z
+const pipelineFields = z
   .object({
     lanes,
-    latencyNs: positive,
-    initiationIntervalNs: positive,
+    /** Given, or derived from `datapath` (then leave them out). */
+    latencyNs: positive.optional(),
+    initiationIntervalNs: positive.optional(),
     /**
      * Verify engines specialised for known keys (precomputed tables for endorsers' and orderers'
      * certificates): the time one verify against a client's key takes on the same engine (its
      * generic path). It holds the engine for genericLatencyNs / initiationIntervalNs issue slots.
      */
     genericLatencyNs: positive.optional(),
+    /** The engine's microarchitecture, from which its latency is derived (engines/datapath-pipeline.ts). */
+    datapath: datapathSchema.optional(),
+    /** Written by bpusim when it derived the latency figures from `datapath`; not for files. */
+    datapathDerived: z.literal(true).optional(),
     ...sizing,
     /** Per lane: idle watts and energy per issue slot. */
     energy: slotEnergySchema.optional(),
   })
   .strict();
 
-const perScheme = z
-  .object({ p256: pipelineSchema.optional(), ed25519: pipelineSchema.optional(), bls: pipelineSchema.optional() })
-  .strict();
+/** A pipeline of `scheme`'s `op`: its latency given, or derived from its datapath. */
+function pipelineSchema(scheme: 'p256' | 'ed25519' | 'bls', op: 'sign' | 'verify') {
+  return pipelineFields.transform((spec, ctx) => {
+    const { datapath, datapathDerived, ...given } = spec;
+    if (datapath === undefined) {
+      if (given.latencyNs === undefined || given.initiationIntervalNs === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'needs latencyNs and initiationIntervalNs, or a datapath', path: [] });
+        return z.NEVER;
+      }
+      return { ...given, latencyNs: given.latencyNs, initiationIntervalNs: given.initiationIntervalNs };
+    }
+    if (datapathDerived !== true)
+      for (const field of ['latencyNs', 'initiationIntervalNs', 'genericLatencyNs'] as const)
+        if (given[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', message: 'is derived from datapath: give one or the other', path: [field] });
+          return z.NEVER;
+        }
+    try {
+      const derived = derivePipeline(scheme, op, datapath);
+      return { ...given, ...derived, datapath, datapathDerived: true as const };
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, path: ['datapath'] });
+      return z.NEVER;
+    }
+  });
+}
+
+function perScheme(op: 'sign' | 'verify') {
+  return z
+    .object({
+      p256: pipelineSchema('p256', op).optional(),
+      ed25519: pipelineSchema('ed25519', op).optional(),
+      bls: pipelineSchema('bls', op).optional(),
+    })
+    .strict();
+}
 
 const cryptoSchema = z
   .object({
-    sign: perScheme.default({}),
-    verify: perScheme.default({}),
+    sign: perScheme('sign').default({}),
+    verify: perScheme('verify').default({}),
     /** SHA-256 cores: bytes per cycle each. */
     hash: z
       .object({ lanes, bytesPerCycle: positive, clockGHz: positive, energy: byteEnergySchema.optional() })
@@ -349,7 +388,7 @@ export const architectureSchema = z
 export type Architecture = z.infer<typeof architectureSchema>;
 export type CpuSpec = z.infer<typeof cpuSchema>;
 export type CycleCosts = z.infer<typeof cycleCosts>;
-export type PipelineSpec = z.infer<typeof pipelineSchema>;
+export type PipelineSpec = z.infer<ReturnType<typeof pipelineSchema>>;
 
 /** Loads an architecture from a preset name or a YAML/JSON file; exits 2 on anything wrong. */
 export function loadArchitecture(source: string): Architecture {

@@ -92,7 +92,7 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** The keys an object schema allows at `path` (best effort: unwraps optional/default). */
+/** The keys an object schema allows at `path` (best effort: unwraps optional/default/transform). */
 function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let current: unknown = schema;
   for (const key of [...path, null]) {
@@ -108,8 +108,11 @@ function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
 
 function unwrap(schema: unknown): unknown {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
-    current = (current as z.ZodOptional<z.ZodType>).unwrap();
+  for (;;) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable)
+      current = (current as z.ZodOptional<z.ZodType>).unwrap();
+    // A transformed schema (a derived figure): the object it reads is the pipe's input.
+    else if (current instanceof z.ZodPipe) current = current.in;
+    else return current;
   }
-  return current;
 }
