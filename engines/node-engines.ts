@@ -489,6 +489,11 @@ export class NodeEngines {
     };
   }
 
+  /** Fills the DB engine's cache with what it saw before the run (the genesis writes), uncounted. */
+  warmStateCache(stateKeys: readonly number[]): void {
+    this.stateCache?.warm(stateKeys);
+  }
+
   /** The DB engine's driven cache, when the architecture gives one. */
   cacheStats(): StateCacheStats | null {
     return this.stateCache?.stats() ?? null;

@@ -56,6 +56,12 @@ export interface Network {
   readonly genesisBlock: Block;
   /** The verification cache the peers and the orderer share (null with shareVerifyCache: false). */
   readonly verifyCache: VerifyCache | null;
+  /**
+   * The world-state accesses of the genesis commit, as a receipt's `stateKeys` (what a DB engine's
+   * cache saw while the genesis was written). Handed over once: a later call returns an empty list,
+   * so a million-key genesis's list is not kept for the network's life.
+   */
+  takeGenesisStateKeys(): readonly number[];
 }
 
 export function orgMspId(orgIndex: number): string {
@@ -115,7 +121,7 @@ export function createNetwork(options: NetworkOptions): Network {
       ),
   );
   const { block: genesisBlock } = orderer.genesisBlock();
-  commitGenesis(peers, genesisBlock, crypto, verifyCache);
+  let genesisStateKeys: number[] = commitGenesis(peers, genesisBlock, crypto, verifyCache);
   return {
     config,
     crypto,
@@ -127,11 +133,16 @@ export function createNetwork(options: NetworkOptions): Network {
     gateway: new Gateway(config, peers, orderer),
     genesisBlock,
     verifyCache,
+    takeGenesisStateKeys() {
+      const keys = genesisStateKeys;
+      genesisStateKeys = [];
+      return keys;
+    },
   };
 }
 
 /**
- * Commits the genesis block at every fresh peer. Preparing a block reads no world state, so the
+ * Commits the genesis block at every fresh peer and returns the first commit's state accesses. Preparing a block reads no world state, so the
  * genesis (which may hold millions of writes) is decoded and checked once for all of them. Peers
  * handed the same state object (a benchmark device: endorsers whose states would be identical
  * anyway) share its genesis too; only the first of them commits it.
@@ -141,17 +152,21 @@ function commitGenesis(
   genesisBlock: Block,
   crypto: CryptoProvider,
   verifyCache: VerifyCache | null,
-): void {
+): number[] {
   let prepared: { block: PreparedBlock; results: Uint8Array } | null = null;
+  let stateKeys: number[] = [];
   for (const peer of peers) {
     if (peer.height !== 0 || peer.state.savepoint() !== null) continue;
     if (prepared === null) {
       const block = peer.prepare(genesisBlock, emptyReceipt());
       prepared = { block, results: runVerifyJobs(crypto, verifyCache, block.jobs) };
-      peer.commitPrepared(prepared.block, prepared.results, emptyReceipt());
+      const receipt = emptyReceipt();
+      peer.commitPrepared(prepared.block, prepared.results, receipt);
+      stateKeys = receipt.stateKeys;
     } else {
       const receipt = emptyReceipt();
       peer.commitPrepared(peer.adoptPrepared(prepared.block, receipt), prepared.results, receipt);
     }
   }
+  return stateKeys;
 }

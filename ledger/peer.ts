@@ -344,6 +344,7 @@ export class Peer {
     };
     this.state.commit({ updates: verified.entries, txIds: verified.txIds, savepoint });
     receipt.stateWrites += verified.entries.length + verified.txIds.length;
+    for (const entry of verified.entries) listStateKey(receipt, entry.key, true);
     this.blockStore.startAt(verified.blockNum + 1);
     this.stateHashAcc = verified.stateHash;
     this.commitmentAcc = verified.commitment;
@@ -575,8 +576,8 @@ export class Peer {
       let old = committedReads.get(update.key);
       if (old === undefined) {
         receipt.stateReads += 1;
-        listStateKey(receipt, update.key, false);
         old = this.state.get(update.key) ?? null;
+        if (old !== null) listStateKey(receipt, update.key, false);
       }
       if (old !== null) {
         const digest = this.stateHashAcc.remove(update.key, old.value, receipt);

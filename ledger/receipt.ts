@@ -36,8 +36,9 @@ export interface WorkReceipt {
   /**
    * The world-state keys behind `stateReads` and `stateWrites`, in the order they were accessed:
    * the access stream a DB engine's cache sees. Each entry is a key's 29-bit fingerprint shifted
-   * left once, the low bit set for a write (a small integer, so the array stays compact). Tx-id
-   * index look-ups and range rows are counted above but not listed here.
+   * left once, the low bit set for a write (a small integer, so the array stays compact). A read
+   * of a key the state does not hold is counted above but not listed (the engine's index answers
+   * it without touching memory), nor are tx-id index look-ups and range rows.
    */
   stateKeys: number[];
   /** Steps counted by the chaincode stub (one per stub call plus the contract's own compute steps). */

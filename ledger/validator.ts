@@ -310,8 +310,8 @@ function validateInOrder(
     let committed = committedReads.get(key);
     if (committed === undefined) {
       receipt.stateReads += 1;
-      listStateKey(receipt, key, false);
       committed = ctx.state.get(key) ?? null;
+      if (committed !== null) listStateKey(receipt, key, false);
       committedReads.set(key, committed);
     }
     if (!versionsEqual(committed === null ? null : committed.version, read.version))

@@ -67,6 +67,9 @@ export class SimNetwork {
     this.siteOf.set(PROXY, topology.proxy.site);
     this.siteOf.set(ORDERER, topology.orderers.site);
     this.siteOf.set(CLIENTS, topology.clients.site);
+    // Each peer's DB engine wrote the genesis state, so its cache starts holding what it kept of it.
+    const genesisKeys = this.ledger.takeGenesisStateKeys();
+    for (const engines of this.peerEngines.values()) engines.warmStateCache(genesisKeys);
     this.proxyEngines = new NodeEngines(env, arch, PROXY);
     this.ordererEngines = new NodeEngines(env, arch, ORDERER);
     if (timeline !== undefined)

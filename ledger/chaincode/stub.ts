@@ -57,8 +57,8 @@ export class ChaincodeStub {
     this.step(1);
     this.receipt.stateReads += 1;
     const composite = compositeKey(this.namespace, key);
-    listStateKey(this.receipt, composite, false);
     const entry = this.state.get(composite);
+    if (entry !== undefined) listStateKey(this.receipt, composite, false);
     if (!this.reads.has(key)) this.reads.set(key, { key, version: entry?.version ?? null });
     return entry?.value ?? null;
   }
