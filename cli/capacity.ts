@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import {
+  type CapacityOptions,
   type CapacityOverSeeds,
   describePoint,
   findCapacityOverSeeds,
@@ -16,7 +17,7 @@ import { action } from './_action.js';
 import { UsageError } from './_errors.js';
 import { intFlag, numberFlag } from './_parse.js';
 
-interface CapacityFlags {
+export interface CapacityFlags {
   arch: string;
   baseline?: string;
   workload: string;
@@ -37,7 +38,12 @@ function architectures(flags: CapacityFlags): string[] {
   return [...new Set(names)];
 }
 
-function searchOne(name: string, flags: CapacityFlags): CapacityOverSeeds {
+/** One architecture's search; `search` overrides the defaults (start rate, run length). */
+export function searchCapacity(
+  name: string,
+  flags: CapacityFlags,
+  search: Partial<Pick<CapacityOptions, 'startTps' | 'runLength'>> = {},
+): CapacityOverSeeds {
   const arch = loadArchitecture(name); // one clear message before any run
   const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.seed + i);
   const scenario = (seed: number) => ({
@@ -52,6 +58,7 @@ function searchOne(name: string, flags: CapacityFlags): CapacityOverSeeds {
   return findCapacityOverSeeds((seed) => scenarioRunAt(scenario(seed), arch), seeds, {
     startTps: 1_000,
     maxTps: 10_000_000,
+    ...search,
     tolerance: flags.tolerance,
     ...(flags.sloP99Ms === undefined ? {} : { sloP99Ms: flags.sloP99Ms }),
     onPoint: (p) => process.stderr.write(`capacity: ${name}: ${describePoint(p)}\n`),
@@ -68,6 +75,18 @@ function row(r: CapacityOverSeeds): string {
   const p99 = first === null || first === undefined ? '-' : first.steadyP99LatencyMs.toFixed(1);
   const runs = r.perSeed.reduce((n, s) => n + s.points.length, 0);
   return `| ${r.architecture} | ${capacity} | ${bottlenecks} | ${conflicts} | ${p99} | ${runs} |`;
+}
+
+/** The side-by-side table `capacity` and `start` print. */
+export function formatCapacityTable(results: readonly CapacityOverSeeds[], flags: CapacityFlags): string {
+  return [
+    `capacity on ${flags.workload} (${flags.keys.toLocaleString('en-US')} keys), ${flags.topology}, within ${flags.tolerance * 100} %` +
+      (flags.seeds > 1 ? `, ${flags.seeds} seeds from ${flags.seed} (mean ± 95 % interval)` : `, seed ${flags.seed}`),
+    '| architecture | capacity tx/s | bottleneck at the knee | MVCC conflicts at capacity % | steady p99 ms at capacity | runs |',
+    '|:--|--:|:--|--:|--:|--:|',
+    ...results.map(row),
+    `Capacity: the highest offered rate of which ≥ 95 % commits VALID${flags.sloP99Ms === undefined ? '' : ` with a steady p99 ≤ ${flags.sloP99Ms} ms`}; conflicts and p99 are of that run (first seed); steady: requests after the warm-up and before the last batch timeout.`,
+  ].join('\n');
 }
 
 export function registerCapacity(program: Command): void {
@@ -97,22 +116,12 @@ export function registerCapacity(program: Command): void {
       action((flags: CapacityFlags) => {
         const names = architectures(flags);
         for (const name of names) loadArchitecture(name);
-        const results = names.map((name) => searchOne(name, flags));
+        const results = names.map((name) => searchCapacity(name, flags));
         if (flags.json === true) {
           process.stdout.write(`${JSON.stringify({ workload: flags.workload, keys: flags.keys, results })}\n`);
           return;
         }
-        const lines = [
-          `capacity on ${flags.workload} (${flags.keys} keys), ${flags.topology}, within ${flags.tolerance * 100} %` +
-            (flags.seeds > 1
-              ? `, ${flags.seeds} seeds from ${flags.seed} (mean ± 95 % interval)`
-              : `, seed ${flags.seed}`),
-          '| architecture | capacity tx/s | bottleneck at the knee | MVCC conflicts at capacity % | steady p99 ms at capacity | runs |',
-          '|:--|--:|:--|--:|--:|--:|',
-          ...results.map(row),
-          `Capacity: the highest offered rate of which ≥ 95 % commits VALID${flags.sloP99Ms === undefined ? '' : ` with a steady p99 ≤ ${flags.sloP99Ms} ms`}; conflicts and p99 are of that run (first seed); steady: requests after the warm-up and before the last batch timeout.`,
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(`${formatCapacityTable(results, flags)}\n`);
       }),
     );
 }

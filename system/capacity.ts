@@ -62,6 +62,8 @@ export interface CapacityOptions {
   readonly tolerance: number;
   /** A rate holds only if the steady p99 latency is at most this (milliseconds); none when absent. */
   readonly sloP99Ms?: number;
+  /** How long each run lasts at least: blocks' worth of arrivals and arrivals (default 60 blocks, 4,000 arrivals). */
+  readonly runLength?: { readonly blocks: number; readonly arrivals: number };
   readonly onPoint?: (point: CapacityPoint) => void;
 }
 
@@ -157,7 +159,7 @@ export function findCapacity(runAt: RunAtRate, search: CapacityOptions): Capacit
   const points: CapacityPoint[] = [];
   const architecture = runAt(search.startTps, 0).arch.name;
   const run = (rate: number): CapacityPoint => {
-    const { point } = runCapacityPoint(runAt, rate, undefined, search.sloP99Ms);
+    const { point } = runCapacityPoint(runAt, rate, search.runLength, search.sloP99Ms);
     points.push(point);
     search.onPoint?.(point);
     return point;
