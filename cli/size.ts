@@ -50,6 +50,11 @@ export function registerSize(program: Command): void {
       intFlag('--iterations', 0, 20),
       4,
     )
+    .option(
+      '--area-budget <units>',
+      "area the datapath-described crypto pipelines may take per node (in their datapath's area unit)",
+      numberFlag('--area-budget', 0, 1e12, { exclusiveMin: true }),
+    )
     .option('--out <file>', 'write the sized architecture (JSON) here')
     .option('--json', 'print the sizing as JSON')
     .action(
@@ -59,11 +64,16 @@ export function registerSize(program: Command): void {
           throw new UsageError(`--probe-rate (${flags.probeRate}) must not exceed --target-tps (${flags.targetTps})`);
         const sizing = sizeArchitecture(flags);
         // A sizing that does not hold its target is a failed check: no architecture file, exit 1.
-        const failed = sizing.check.holds
-          ? null
-          : new CheckFailed(
-              `the sized architecture commits ${Math.round(sizing.check.committedTps)} TPS, under 95 % of ${sizing.targetTps}${flags.out === undefined ? '' : `; ${flags.out} not written`}`,
-            );
+        const notWritten = flags.out === undefined ? '' : `; ${flags.out} not written`;
+        const failed = !sizing.check.holds
+          ? new CheckFailed(
+              `the sized architecture commits ${Math.round(sizing.check.committedTps)} TPS, under 95 % of ${sizing.targetTps}${notWritten}`,
+            )
+          : sizing.area.fits === false
+            ? new CheckFailed(
+                `the crypto datapaths need ${sizing.area.total.toLocaleString('en-US')} area units, over the budget of ${sizing.area.budget?.toLocaleString('en-US')}${notWritten}`,
+              )
+            : null;
         if (flags.out !== undefined && failed === null)
           writeFileAtomic(flags.out, `${JSON.stringify(sizing.sized, null, 2)}\n`);
         if (flags.json === true) {
@@ -88,6 +98,7 @@ export function registerSize(program: Command): void {
               ? []
               : [`  not used by this workload (left at 1 lane): ${sizing.unused.join(', ')}`]),
             ...warn,
+            ...datapathLines(sizing),
             `check at target: committed ${Math.round(sizing.check.committedTps).toLocaleString('en-US')} TPS — ${sizing.check.holds ? 'holds' : 'does NOT hold'}; bottleneck ${sizing.check.bottleneck} ${(sizing.check.bottleneckUtilisation * 100).toFixed(0)} %${bottleneckScalable(sizing) ? '' : ' (no lanes to add)'}; busiest engine with lanes: ${sizing.check.nextEngineToAdd}`,
             `node cost ${sizing.nodeCostUsd.toLocaleString('en-US')} USD, power ${sizing.nodePowerW} W (from the architecture's per-engine figures)`,
             '',
@@ -101,4 +112,21 @@ export function registerSize(program: Command): void {
 /** Whether the check's bottleneck is an engine whose lanes sizing can add (not a NIC, link or validator). */
 function bottleneckScalable(sizing: ReturnType<typeof sizeArchitecture>): boolean {
   return sizing.check.bottleneck.endsWith(`.${sizing.check.nextEngineToAdd}`);
+}
+
+/** Each datapath-sized pipeline: the multiplier counts tried, the one chosen, and the area against the budget. */
+function datapathLines(sizing: ReturnType<typeof sizeArchitecture>): string[] {
+  if (sizing.datapaths.length === 0) return [];
+  const lines = sizing.datapaths.flatMap((d) => [
+    `  ${d.engine} datapath: multipliers per engine → µs per operation, engines, area (each, total)`,
+    ...d.variants.map(
+      (v) =>
+        `    ${v.multipliers === d.chosen.multipliers ? '*' : ' '} ${String(v.multipliers).padStart(2)} → ${v.latencyUs.toFixed(1).padStart(8)} µs  ${String(v.lanes).padStart(7)} engines  ${v.engineArea.toLocaleString('en-US')} / ${v.totalArea.toLocaleString('en-US')}`,
+    ),
+  ]);
+  const { total, budget, fits } = sizing.area;
+  lines.push(
+    `  datapath area at the check: ${total.toLocaleString('en-US')}${budget === null ? '' : ` of a budget of ${budget.toLocaleString('en-US')} — ${fits === true ? 'fits' : 'does NOT fit'}`}`,
+  );
+  return lines;
 }

@@ -52,6 +52,21 @@ export const datapathSchema = z
      * against them take the known-key path, each key's table held in `tableMemory`. 0: none.
      */
     knownKeys: z.int().min(0).max(1_000_000).default(0),
+    /**
+     * Silicon area per part, in one unit of the file's choosing (mm², kLUT): what `bpusim size`
+     * weighs datapath variants by. Absent: the datapath is not sized, only its lanes.
+     */
+    area: z
+      .object({
+        perEngine: z.number().nonnegative(),
+        perMultiplier: z.number().nonnegative(),
+        perSquarer: z.number().nonnegative().default(0),
+        perAdder: z.number().nonnegative(),
+        perInverter: z.number().nonnegative().default(0),
+        perTableKiB: z.number().nonnegative(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -75,7 +90,7 @@ export function derivePipeline(scheme: Scheme, op: 'sign' | 'verify', config: Da
   const key = JSON.stringify([scheme, op, config]);
   const cached = derivedCache.get(key);
   if (cached !== undefined) return cached;
-  const { algorithm, knownKeys, ...spec } = config;
+  const { algorithm, knownKeys, area: _area, ...spec } = config;
   const datapath = spec as DatapathSpec;
   const request = { scheme, op, algorithm: algorithm as ScalarMulAlgorithm, datapath };
   const known = op === 'verify' && knownKeys > 0;
@@ -95,4 +110,39 @@ export function derivePipeline(scheme: Scheme, op: 'sign' | 'verify', config: Da
   if (derivedCache.size > 256) derivedCache.clear();
   derivedCache.set(key, derived);
   return derived;
+}
+
+/** One engine's area under its datapath's `area` figures (0 without them). */
+export function engineArea(config: DatapathConfig): number {
+  const area = config.area;
+  if (area === undefined) return 0;
+  return (
+    area.perEngine +
+    config.multipliers.count * area.perMultiplier +
+    (config.squarers?.count ?? 0) * area.perSquarer +
+    config.adders.count * area.perAdder +
+    (config.inverter === undefined ? 0 : area.perInverter) +
+    ((config.tableMemory?.bytes ?? 0) / 1024) * area.perTableKiB
+  );
+}
+
+/** Multiplier counts `bpusim size` tries per engine. */
+export const MULTIPLIER_CHOICES = [1, 2, 4, 8] as const;
+
+/**
+ * The datapath with `multipliers` multipliers: adders and register-file ports scale with them (a
+ * multiplier needs its operands read and its result written each issue), all else kept.
+ */
+export function withMultipliers(config: DatapathConfig, multipliers: number): DatapathConfig {
+  const scale = multipliers / config.multipliers.count;
+  const scaled = (n: number, min: number): number => Math.max(min, Math.round(n * scale));
+  return {
+    ...config,
+    multipliers: { ...config.multipliers, count: multipliers },
+    adders: { ...config.adders, count: scaled(config.adders.count, 1) },
+    registerFile: {
+      readPorts: scaled(config.registerFile.readPorts, 2),
+      writePorts: scaled(config.registerFile.writePorts, 1),
+    },
+  };
 }

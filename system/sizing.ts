@@ -9,6 +9,8 @@
  * its bottleneck and the next engine to add. Engines that cannot be scaled by lanes (a single NIC,
  * the PCIe link) are reported when they would pass the ceiling.
  */
+import type { DatapathConfig } from '../engines/datapath-pipeline.js';
+import { chooseDatapath, type DatapathChoice } from './datapath-sizing.js';
 import { type Architecture, architectureSchema, checkArchitecture, loadArchitecture } from '../engines/architecture.js';
 import { validateConfig } from '../engines/config-file.js';
 import { significantFigures } from '../reports/figures.js';
@@ -25,6 +27,8 @@ export interface SizeOptions {
   duration: string;
   ceiling: number;
   iterations: number;
+  /** Area the datapath-described crypto pipelines of a node may take together (their `area` unit); none when absent. */
+  areaBudget?: number;
 }
 
 /** Where each engine's lane count lives in the architecture file. */
@@ -45,7 +49,7 @@ function getPath(root: unknown, path: readonly string[]): unknown {
   );
 }
 
-function setPath(root: Record<string, unknown>, path: readonly string[], value: number): void {
+function setPath(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = root;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[path[path.length - 1] as string] = value;
@@ -61,6 +65,10 @@ export interface SizingResult {
   unscalable: { engine: string; utilisationAtTarget: number }[];
   /** Engines this workload never used at the probe: set to one lane (the cheapest), not sized. */
   unused: string[];
+  /** Crypto pipelines given by a datapath with `area`: the multiplier counts tried and the one chosen. */
+  datapaths: DatapathChoice[];
+  /** Their chosen total area against the budget (null without a budget). */
+  area: { total: number; budget: number | null; fits: boolean | null };
   sized: Architecture;
   check: {
     committedTps: number;
@@ -114,6 +122,7 @@ function chooseLanes(
   options: SizeOptions,
   sized: Record<string, unknown>,
   unused: string[],
+  datapaths: DatapathChoice[],
 ): LaneChoice[] {
   const engines: LaneChoice[] = [];
   for (const [engine, busyLanes] of demand) {
@@ -128,7 +137,16 @@ function chooseLanes(
     }
     // SC boards hold coresPerBoard lanes each.
     const lanesPerUnit = engine === 'sc' ? (base.engines.sc?.coresPerBoard ?? 1) : 1;
-    const lanesAfter = Math.max(1, Math.ceil((busyLanes * options.targetTps) / options.ceiling / lanesPerUnit));
+    const lanesFor = (busy: number): number =>
+      Math.max(1, Math.ceil((busy * options.targetTps) / options.ceiling / lanesPerUnit));
+    let lanesAfter = lanesFor(busyLanes);
+    const datapath = datapathOf(getPath(base, path.slice(0, -1)));
+    if (datapath?.area !== undefined) {
+      const choice = chooseDatapath(engine, datapath, busyLanes, lanesFor);
+      datapaths.push(choice);
+      lanesAfter = choice.chosen.lanes;
+      setPath(sized, [...path.slice(0, -1), 'datapath'], choice.datapath);
+    }
     setPath(sized, path, lanesAfter);
     engines.push({ engine, busyLanesPerKtps: significantFigures(busyLanes * 1000, 4), lanesBefore, lanesAfter });
   }
@@ -140,7 +158,8 @@ export function sizeArchitecture(options: SizeOptions): SizingResult {
   const demand = demandPerTx(runAt(options, options.probeRate, base));
   const sized = structuredClone(base) as unknown as Record<string, unknown>;
   const unused: string[] = [];
-  const engines = chooseLanes(base, demand, options, sized, unused);
+  const datapaths: DatapathChoice[] = [];
+  const engines = chooseLanes(base, demand, options, sized, unused, datapaths);
   (sized as { name: string }).name = `${base.name}-sized-${Math.round(options.targetTps)}tps`;
   const where = `sizing of ${base.name}`;
   let sizedArch = checkArchitecture(where, validateConfig(where, architectureSchema, sized));
@@ -166,13 +185,20 @@ export function sizeArchitecture(options: SizeOptions): SizingResult {
     sizedArch = checkArchitecture(where, validateConfig(where, architectureSchema, sized));
     check = runAt(options, options.targetTps, sizedArch);
   }
-  return sizingResult(options, base, { engines, unused }, sizedArch, check);
+  return sizingResult(options, base, { engines, unused, datapaths }, sizedArch, check);
+}
+
+/** A pipeline spec's datapath, when it is given by one. */
+function datapathOf(spec: unknown): DatapathConfig | undefined {
+  return spec !== null && typeof spec === 'object' && 'datapath' in spec
+    ? (spec.datapath as DatapathConfig)
+    : undefined;
 }
 
 function sizingResult(
   options: SizeOptions,
   base: Architecture,
-  { engines, unused }: { engines: LaneChoice[]; unused: string[] },
+  { engines, unused, datapaths }: { engines: LaneChoice[]; unused: string[]; datapaths: DatapathChoice[] },
   sized: Architecture,
   check: RunReport,
 ): SizingResult {
@@ -196,6 +222,8 @@ function sizingResult(
     probe: { rateTps: options.probeRate, engines },
     unscalable,
     unused,
+    datapaths,
+    area: areaAgainstBudget(datapaths, sized, options.areaBudget),
     sized,
     check: {
       committedTps: result.committedTps,
@@ -207,4 +235,18 @@ function sizingResult(
     nodeCostUsd: result.nodeCostUsd,
     nodePowerW: result.nodePowerW,
   };
+}
+
+/** The chosen datapaths' area at the lanes the sized architecture ended with (the check may have widened them). */
+function areaAgainstBudget(
+  datapaths: readonly DatapathChoice[],
+  sized: Architecture,
+  budget: number | undefined,
+): SizingResult['area'] {
+  let total = 0;
+  for (const choice of datapaths) {
+    const lanes = Number(getPath(sized, lanePath(choice.engine) ?? []) ?? choice.chosen.lanes);
+    total += lanes * choice.chosen.engineArea;
+  }
+  return { total, budget: budget ?? null, fits: budget === undefined ? null : total <= budget };
 }
