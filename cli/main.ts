@@ -14,6 +14,7 @@ import { registerValidate } from './validate.js';
 import { registerSensitivity } from './sensitivity.js';
 import { registerCapacity } from './capacity.js';
 import { registerDatapath } from './datapath.js';
+import { registerStudy } from './study.js';
 import { registerConsensus } from './consensus.js';
 import { registerReports } from './reports.js';
 import { registerSize } from './size.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerSweepGrid(program);
   registerSize(program);
   registerDatapath(program);
+  registerStudy(program);
   registerTrace(program);
   return program;
 }

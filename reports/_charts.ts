@@ -187,7 +187,9 @@ export class ChartCanvas {
   barChart(spec: BarChartSpec): string {
     const d3 = this.d3;
     const groupH = 14 * spec.series.length + 14;
-    const margin = { top: 52, right: 24, bottom: 44, left: 96 };
+    // Category labels sit left of the axis at 10 px type (≈ 6 px a character): room for the longest.
+    const labelPx = Math.max(0, ...spec.categories.map((c) => c.length)) * 6 + 16;
+    const margin = { top: 52, right: 24, bottom: 44, left: Math.max(96, Math.min(spec.width / 2, labelPx)) };
     const plotW = spec.width - margin.left - margin.right;
     const plotH = groupH * spec.categories.length;
     const height = plotH + margin.top + margin.bottom;

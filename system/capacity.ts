@@ -42,6 +42,11 @@ export interface CapacityPoint {
    * capacity is its useful throughput; this says how much of the load they were.
    */
   readonly conflictShare: number;
+  /** What the machines of the run cost and draw (the architecture's per-node figures × nodes) and spend per VALID commit. */
+  readonly nodes: number;
+  readonly nodeCostUsd: number;
+  readonly nodePowerW: number;
+  readonly joulesPerCommittedTx: number | null;
 }
 
 export interface CapacityResult {
@@ -124,6 +129,10 @@ export function runCapacityPoint(
       steadyP99LatencyMs,
       bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
       conflictShare: sixFigures(conflictsOf(result.validationCodes) / Math.max(1, result.submittedTxs)),
+      nodes: new Set(result.engines.filter((e) => e.engine === 'cpu').map((e) => e.node)).size,
+      nodeCostUsd: result.nodeCostUsd,
+      nodePowerW: result.nodePowerW,
+      joulesPerCommittedTx: result.energy?.joulesPerCommittedTx ?? null,
     },
     fingerprint: createHash('sha256').update(JSON.stringify(simulated)).digest('hex'),
   };

@@ -1,0 +1,39 @@
+/**
+ * `bpusim study [--out docs/study] [--quick]`: runs the study (system/study.ts) and writes its
+ * markdown page and charts (reports/study.ts) into one directory, every file through a temporary
+ * name. Progress goes to stderr.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { studyCharts, studyMarkdown } from '../reports/study.js';
+import { FULL_STUDY, QUICK_STUDY, runStudy } from '../system/study.js';
+import { action } from './_action.js';
+import { ensureOutputDirectory, writeFilesAtomic } from './_output.js';
+
+export function registerStudy(program: Command): void {
+  program
+    .command('study')
+    .description(
+      "the answer to the paper's claims: each preset's capacity and the seven remedies one at a time, as markdown and SVG",
+    )
+    .option('--out <dir>', 'directory to write README.md, study.json and the charts into', 'docs/study')
+    .option('--quick', 'the reduced study (fewer, shorter searches): what CI regenerates and compares')
+    .action(
+      action((flags: { out: string; quick?: boolean }) => {
+        ensureOutputDirectory('--out', flags.out);
+        const result = runStudy(flags.quick === true ? QUICK_STUDY : FULL_STUDY, (line) =>
+          process.stderr.write(`${line}\n`),
+        );
+        const files: Record<string, string> = {
+          'README.md': `${studyMarkdown(result)}`,
+          'study.json': `${JSON.stringify(result, null, 2)}\n`,
+          ...studyCharts(result),
+        };
+        writeFilesAtomic(
+          '--out',
+          Object.entries(files).map(([name, contents]) => ({ path: join(flags.out, name), contents })),
+        );
+        process.stdout.write(`study: wrote ${Object.keys(files).join(', ')} to ${flags.out}\n`);
+      }),
+    );
+}
