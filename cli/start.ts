@@ -36,7 +36,11 @@ export function registerStart(program: Command): void {
       numberFlag('--tolerance', 0.01, 1),
       0.15,
     )
-    .option('--crypto <mode>', 'signatures of the run above capacity: modeled (the default, as the searches) or real', 'modeled')
+    .option(
+      '--crypto <mode>',
+      'signatures of the run above capacity: modeled (the default, as the searches) or real',
+      'modeled',
+    )
     .action(
       action((flags: StartFlags) => {
         const search: CapacityFlags = {
