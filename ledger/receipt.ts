@@ -3,8 +3,9 @@
  *
  * A receipt is a flat record of counts of what an operation did — signatures made and checked per
  * scheme, SHA-256 input bytes, msgpack bytes (de)serialised, state reads/writes/range rows, contract
- * steps and bytes put on the wire. It never says how long anything took. Every count is incremented
- * at the place the work is done (counted, not estimated).
+ * steps and bytes put on the wire — plus one list, the world-state keys accessed (as fingerprints),
+ * so a DB engine's cache can follow the real access stream. It never says how long anything took.
+ * Every count is incremented at the place the work is done (counted, not estimated).
  */
 
 export type Scheme = 'p256' | 'ed25519' | 'bls';
