@@ -105,13 +105,13 @@ function reading(result: StudyResult): string[] {
   lines.push(
     addMoved.length === 0
       ? `- No remedy added alone to ${cpuBase.label} moves its capacity beyond the search's ${result.config.tolerance * 100} % tolerance: ${cpuBase.bottleneck} caps it whatever the engines.`
-      : `- Added alone to ${cpuBase.label} (${fmt(cpuBase.capacityTps)} tx/s), ${addMoved.map((r) => `${remedyOf(r)} (${fmt(r.capacityTps)} tx/s)`).join(', ')} move its capacity beyond the ${result.config.tolerance * 100} % tolerance; the others do not.`,
+      : `- Added alone to ${cpuBase.label} (${fmt(cpuBase.capacityTps)} tx/s), these — ${addMoved.map((r) => `${remedyOf(r)}: ${fmt(r.capacityTps)} tx/s`).join('; ')} — move its capacity beyond the ${result.config.tolerance * 100} % tolerance; the others do not.`,
   );
   const removeMoved = moved(removed, bpuFull, result.config.tolerance);
   lines.push(
     removeMoved.length === 0
       ? `- No remedy removed alone from ${bpuFull.label} moves its capacity beyond the tolerance.`
-      : `- Taken alone out of ${bpuFull.label} (${fmt(bpuFull.capacityTps)} tx/s), ${removeMoved.map((r) => `${remedyOf(r)} (${fmt(r.capacityTps)} tx/s, then ${r.bottleneck} first)`).join(', ')} move its capacity beyond the tolerance: the design leans on those.`,
+      : `- Taken alone out of ${bpuFull.label} (${fmt(bpuFull.capacityTps)} tx/s), these — ${removeMoved.map((r) => `${remedyOf(r)}: ${fmt(r.capacityTps)} tx/s, ${r.bottleneck} first`).join('; ')} — move its capacity beyond the tolerance: the design leans on those.`,
   );
   return lines;
 }
