@@ -147,6 +147,13 @@ function makeCombTable(P: Affine, teeth: number): Affine[] {
   return table.map((p, m) => (m === 0 ? { x: 0n, y: 0n } : toAffine(p)));
 }
 
+/** The comb's table index at column j: bit i·d + j of k for each tooth i. */
+export function combPattern(k: bigint, teeth: number, d: number, j: number): number {
+  let pattern = 0;
+  for (let i = 0; i < teeth; i++) pattern |= Number((k >> BigInt(i * d + j)) & 1n) << i;
+  return pattern;
+}
+
 /** Comb over one or more (scalar, table) pairs sharing one doubling chain. */
 export function combMultiply(
   F: CountedField,
@@ -158,8 +165,7 @@ export function combMultiply(
   for (let j = d - 1; j >= 0; j--) {
     acc.double();
     for (const { k, table } of terms) {
-      let pattern = 0;
-      for (let i = 0; i < teeth; i++) pattern |= Number((k >> BigInt(i * d + j)) & 1n) << i;
+      const pattern = combPattern(k, teeth, d, j);
       if (pattern !== 0) acc.addAffine(acc.read(table[pattern]!), false);
     }
   }

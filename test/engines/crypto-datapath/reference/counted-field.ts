@@ -10,35 +10,38 @@ import type { InversionMode } from '../../../../engines/crypto-datapath/inversio
 export const P = p256.Point.Fp.ORDER;
 export const N = p256.Point.Fn.ORDER;
 export const B = p256.Point.CURVE().b;
-const Fp = Field(P);
-
-export class CountedField {
+/**
+ * GF(p) with every operation counted by class. A curve's field adds its multiplication by a curve
+ * constant and its inversion chain (a^(p−2)) written out.
+ */
+export abstract class CountedPrimeField {
   counts: FieldOpCounts = zeroFieldOpCounts();
+  private readonly field: ReturnType<typeof Field>;
 
-  constructor(readonly inversion: InversionMode) {}
+  constructor(
+    readonly p: bigint,
+    readonly inversion: InversionMode,
+  ) {
+    this.field = Field(p);
+  }
 
   mul(a: bigint, b: bigint): bigint {
     this.counts.mul++;
-    return (a * b) % P;
+    return (a * b) % this.p;
   }
   sqr(a: bigint): bigint {
     this.counts.sqr++;
-    return (a * a) % P;
-  }
-  /** Multiplication by the curve constant b. */
-  mulB(a: bigint): bigint {
-    this.counts.mulConst++;
-    return (B * a) % P;
+    return (a * a) % this.p;
   }
   add(a: bigint, b: bigint): bigint {
     this.counts.add++;
     const r = a + b;
-    return r >= P ? r - P : r;
+    return r >= this.p ? r - this.p : r;
   }
   sub(a: bigint, b: bigint): bigint {
     this.counts.sub++;
     const r = a - b;
-    return r < 0n ? r + P : r;
+    return r < 0n ? r + this.p : r;
   }
   /** A coordinate read from the precomputed-table memory. */
   load(value: bigint): bigint {
@@ -48,19 +51,39 @@ export class CountedField {
   inv(a: bigint): bigint {
     if (this.inversion === 'unit') {
       this.counts.inv++;
-      return Fp.inv(a);
+      return this.field.inv(a);
     }
     return this.fermatInverse(a);
   }
 
-  private sqrTimes(a: bigint, times: number): bigint {
+  /** Multiplication by a curve constant (its own op class: a constant multiplier in hardware). */
+  protected mulConstant(constant: bigint, a: bigint): bigint {
+    this.counts.mulConst++;
+    return (constant * a) % this.p;
+  }
+
+  protected sqrTimes(a: bigint, times: number): bigint {
     let r = a;
     for (let i = 0; i < times; i++) r = this.sqr(r);
     return r;
   }
 
+  protected abstract fermatInverse(a: bigint): bigint;
+}
+
+/** GF(p) of P-256. */
+export class CountedField extends CountedPrimeField {
+  constructor(inversion: InversionMode) {
+    super(P, inversion);
+  }
+
+  /** Multiplication by the curve constant b. */
+  mulB(a: bigint): bigint {
+    return this.mulConstant(B, a);
+  }
+
   /** a^(p−2): the x^(2^k − 1) addition chain for the P-256 prime, written out. */
-  private fermatInverse(a: bigint): bigint {
+  protected fermatInverse(a: bigint): bigint {
     const x2 = this.mul(this.sqrTimes(a, 1), a);
     const x4 = this.mul(this.sqrTimes(x2, 2), x2);
     const x8 = this.mul(this.sqrTimes(x4, 4), x4);

@@ -7,7 +7,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import type { FieldOpCounts } from '../../../../engines/crypto-datapath/field-ops.js';
-import { naf } from './algorithms.js';
+import { combPattern, naf } from './algorithms.js';
 import type { ReferenceOptions } from './ecdsa.js';
 import { CountedField25519, D2, L, P25519 } from './ed25519-field.js';
 import {
@@ -139,8 +139,7 @@ function comb(
   for (let j = d - 1; j >= 0; j--) {
     acc.double();
     for (const { k, table } of terms) {
-      let pattern = 0;
-      for (let i = 0; i < teeth; i++) pattern |= Number((k >> BigInt(i * d + j)) & 1n) << i;
+      const pattern = combPattern(k, teeth, d, j);
       if (pattern !== 0) acc.addPrecomputed(table[pattern]!, false);
     }
   }

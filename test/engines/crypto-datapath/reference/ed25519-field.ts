@@ -1,63 +1,25 @@
-/** GF(2^255 − 19) with every operation counted by class, for the Ed25519 reference. */
+/** GF(2^255 − 19) with every operation counted by class (counted-field.ts), for the Ed25519 reference. */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { Field } from '@noble/curves/abstract/modular.js';
-import { type FieldOpCounts, zeroFieldOpCounts } from '../../../../engines/crypto-datapath/field-ops.js';
 import type { InversionMode } from '../../../../engines/crypto-datapath/inversion.js';
+import { CountedPrimeField } from './counted-field.js';
 
 export const P25519 = ed25519.Point.Fp.ORDER;
 export const L = ed25519.Point.Fn.ORDER;
 export const D = ed25519.Point.CURVE().d;
 export const D2 = (2n * D) % P25519;
-const Fp = Field(P25519);
-
-export class CountedField25519 {
-  counts: FieldOpCounts = zeroFieldOpCounts();
-
-  constructor(readonly inversion: InversionMode) {}
-
-  mul(a: bigint, b: bigint): bigint {
-    this.counts.mul++;
-    return (a * b) % P25519;
+/** GF(2^255 − 19), for the Ed25519 reference. */
+export class CountedField25519 extends CountedPrimeField {
+  constructor(inversion: InversionMode) {
+    super(P25519, inversion);
   }
-  sqr(a: bigint): bigint {
-    this.counts.sqr++;
-    return (a * a) % P25519;
-  }
+
   /** Multiplication by the constant 2d. */
   mul2d(a: bigint): bigint {
-    this.counts.mulConst++;
-    return (D2 * a) % P25519;
-  }
-  add(a: bigint, b: bigint): bigint {
-    this.counts.add++;
-    const r = a + b;
-    return r >= P25519 ? r - P25519 : r;
-  }
-  sub(a: bigint, b: bigint): bigint {
-    this.counts.sub++;
-    const r = a - b;
-    return r < 0n ? r + P25519 : r;
-  }
-  load(value: bigint): bigint {
-    this.counts.load++;
-    return value;
-  }
-  inv(a: bigint): bigint {
-    if (this.inversion === 'unit') {
-      this.counts.inv++;
-      return Fp.inv(a);
-    }
-    return this.fermatInverse(a);
-  }
-
-  private sqrTimes(a: bigint, times: number): bigint {
-    let r = a;
-    for (let i = 0; i < times; i++) r = this.sqr(r);
-    return r;
+    return this.mulConstant(D2, a);
   }
 
   /** a^(p−2) = a^((2^250 − 1)·2^5 + 11), ref10's chain written out. */
-  private fermatInverse(a: bigint): bigint {
+  protected fermatInverse(a: bigint): bigint {
     const z2 = this.sqr(a);
     const z9 = this.mul(this.sqrTimes(z2, 2), a);
     const z11 = this.mul(z9, z2);
