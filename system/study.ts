@@ -6,7 +6,7 @@
  */
 import { loadArchitecture } from '../engines/architecture.js';
 import type { StudyResult, StudyRow } from '../reports/study.js';
-import { type CapacityPoint, findCapacity, scenarioRunAt } from './capacity.js';
+import { type CapacityResult, findCapacity, scenarioRunAt } from './capacity.js';
 import { SCENARIO_DEFAULTS } from './scenario.js';
 import { addRemedy, REMEDIES, type Remedy, removeRemedy, type StudyVariant } from './study-remedies.js';
 
@@ -81,14 +81,7 @@ export function runStudy(config: StudyConfig, progress: (line: string) => void =
       runLength: config.runLength,
       onPoint: (p) => progress(`study: ${label} on ${workload}: ${p.offeredTps} offered → ${p.committedTps} committed`),
     });
-    return rowOf(
-      label,
-      variant.endorsementScheme,
-      result.capacityTps,
-      result.bottleneckAtKnee,
-      result.atCapacity,
-      result.points.length,
-    );
+    return rowOf(label, variant.endorsementScheme, result);
   };
   const presets = config.workloads.map((workload) => ({
     workload,
@@ -122,14 +115,9 @@ export function runStudy(config: StudyConfig, progress: (line: string) => void =
   };
 }
 
-function rowOf(
-  label: string,
-  endorsementScheme: string,
-  capacityTps: number,
-  bottleneck: string,
-  point: CapacityPoint | null,
-  runs: number,
-): StudyRow {
+function rowOf(label: string, endorsementScheme: string, result: CapacityResult): StudyRow {
+  const { capacityTps, bottleneckAtKnee: bottleneck, atCapacity: point } = result;
+  const runs = result.points.length;
   const perKtps = (value: number): number | null =>
     point === null || capacityTps === 0 ? null : Math.round((value * point.nodes * 1000) / capacityTps);
   return {
