@@ -285,6 +285,9 @@ const storageSchema = z
  */
 const commitSchema = z.object({ parallel: z.boolean().default(false), pipelined: z.boolean().default(false) }).strict();
 
+/** Fabric's default gateway concurrency per peer (core.yaml peer.limits.concurrency.gatewayService). */
+export const FABRIC_GATEWAY_CONCURRENCY = 500;
+
 /**
  * Switches of the peer software for the optimisations published Fabric work measured one at a time,
  * so a published optimisation ladder can be replayed as a sweep (`arch.platform.<switch>`). The
@@ -328,6 +331,13 @@ const platformSchema = z
      * blocks delivered to peers still carry the envelopes. Only a Raft or PBFT cluster notices.
      */
     orderTxIdsOnly: z.boolean().default(false),
+    /**
+     * Transactions each peer's gateway holds at once (Fabric's peer.limits.concurrency.gatewayService,
+     * 500 in core.yaml since 2.4); beyond it a proposal is refused with RESOURCE_EXHAUSTED. Bounds
+     * the work in flight under overload. By Little's law a machine holds its throughput × time in
+     * system, so a faster machine needs a higher limit: a preset sized for a rate says so here.
+     */
+    gatewayConcurrencyLimit: z.int().min(1).max(1_000_000).default(FABRIC_GATEWAY_CONCURRENCY),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { Network, Peer, Proposal, ProposalResponse } from '../ledger/index.
 import { NOTIFY_BYTES, type Ordering } from './ordering.js';
 import { RESOURCE_EXHAUSTED, type RunMetrics, type TxRecord } from './run-metrics.js';
 import { CLIENTS, PROXY, type SimNetwork } from './sim-network.js';
+import { admissionLimit } from './topology.js';
 
 type LedgerClient = Network['clients'][number];
 export type SignedProposal = Parameters<Peer['endorse']>[0];
@@ -25,7 +26,7 @@ export class ProxyNode {
     /** The client has its outcome (called at the client, after the last hop). */
     private readonly finish: (tx: TxRecord, codeName: string) => void,
   ) {
-    this.concurrencyLimit = net.topology.proxy.concurrencyLimit;
+    this.concurrencyLimit = admissionLimit(net.topology, net.arch);
   }
 
   /**

@@ -18,6 +18,7 @@ import type { RunMetrics } from './run-metrics.js';
 import type { Ordering } from './ordering.js';
 import type { SimNetwork } from './sim-network.js';
 import type { BusySnapshot, WindowUtilisation } from './window-utilisation.js';
+import { admissionLimit } from './topology.js';
 
 /** What the run hands over once simulated time has stopped. */
 export interface RunOutcome {
@@ -70,7 +71,7 @@ export function archResult(run: RunOutcome): ArchResult {
     rejectedAtEndorsement: metrics.rejectedAtEndorsement,
     unfinishedTxs: metrics.submitted - metrics.finished,
     overload: {
-      concurrencyLimit: options.topology.proxy.concurrencyLimit,
+      concurrencyLimit: admissionLimit(options.topology, options.arch),
       peakAdmitted: metrics.peakAdmitted,
       rejectedAtAdmission: metrics.rejectedAtAdmission,
       clientTimeoutMs: options.topology.clients.timeoutMs,

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../sim/errors.js';
 import { readConfigSource, validateConfig } from '../engines/config-file.js';
+import { type Architecture, FABRIC_GATEWAY_CONCURRENCY } from '../engines/architecture.js';
 
 export const TOPOLOGY_PRESETS = ['dc', 'continental', 'hybrid'] as const;
 
@@ -57,12 +58,12 @@ export const topologySchema = z
       .object({
         site: z.string(),
         /**
-         * Transactions the proxy (Fabric's gateway) holds at once, from a proposal's arrival to its
-         * outcome; beyond it a proposal is refused at once with RESOURCE_EXHAUSTED. Fabric ships
-         * peer.limits.concurrency.gatewayService = 500 and its performance guide reports good
-         * results at 20,000, the default here (the proxy stands for every peer's gateway).
+         * Transactions the proxy holds at once, from a proposal's arrival to its outcome; beyond it
+         * a proposal is refused at once with RESOURCE_EXHAUSTED. Absent: the proxy stands for every
+         * peer's gateway, so the sum of the peers' limits (the architecture's
+         * platform.gatewayConcurrencyLimit, Fabric's 500 by default). Given: this total instead.
          */
-        concurrencyLimit: z.int().min(1).max(10_000_000).default(20_000),
+        concurrencyLimit: z.int().min(1).max(10_000_000).optional(),
       })
       .strict(),
     batch: z
@@ -89,6 +90,16 @@ export const topologySchema = z
   .strict();
 
 export type Topology = z.infer<typeof topologySchema>;
+
+/**
+ * Transactions the proxy admits at once: the topology's own limit, or else the sum over its peers
+ * of each peer's gateway limit (the proxy stands for every peer's gateway).
+ */
+export function admissionLimit(topology: Topology, arch: Architecture): number {
+  if (topology.proxy.concurrencyLimit !== undefined) return topology.proxy.concurrencyLimit;
+  const peers = topology.orgs.reduce((sum, org) => sum + org.peers, 0);
+  return peers * (arch.platform?.gatewayConcurrencyLimit ?? FABRIC_GATEWAY_CONCURRENCY);
+}
 
 export function loadTopology(source: string): Topology {
   const { file, data } = readConfigSource('topology', source, TOPOLOGY_PRESETS);

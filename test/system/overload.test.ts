@@ -4,10 +4,11 @@
  * after its time-out (CLIENT_TIMEOUT; the transaction may still commit); clients may retry both
  * with jittered exponential back-off. Work in flight is bounded by the limit whatever the load.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { presetPath } from '../../engines/config-file.js';
 import { ClientTimeouts } from '../../system/client-timeouts.js';
 import { newTxRecord, type TxRecord } from '../../system/run-metrics.js';
 import { Environment, msToPs } from '../../sim/index.js';
@@ -65,6 +66,29 @@ describe('overload', () => {
     const twice = overloaded(file, 400_000);
     expect(twice.overload?.peakAdmitted).toBe(300);
     expect(twice.committedTxs).toBeGreaterThan(0);
+  });
+
+  it("without a topology limit the proxy holds the sum of its peers' gateway limits (the architecture's)", () => {
+    const file = topology('gateway', '', 'timeoutMs: 60000');
+    const r = overloaded(file);
+    // 2 peers × Fabric's 500 per gateway.
+    expect(r.overload?.concurrencyLimit).toBe(1000);
+    expect(r.overload?.peakAdmitted).toBe(1000);
+    const archFile = join(dir, 'bpu-2019-gateway-200.yaml');
+    const preset = readFileSync(presetPath('arch', 'bpu-2019'), 'utf8');
+    writeFileSync(archFile, `${preset}\nplatform: { gatewayConcurrencyLimit: 200 }\n`);
+    const narrow = quietRun({
+      arch: archFile,
+      baseline: 'none',
+      topology: file,
+      workload: 'kv-insert',
+      keys: 10_000,
+      rate: 200_000,
+      duration: '40ms',
+      arrival: 'fixed',
+    }).results.arch;
+    expect(narrow.overload?.concurrencyLimit).toBe(400);
+    expect(narrow.overload?.peakAdmitted).toBe(400);
   });
 
   it('a client that stops waiting counts a time-out; the transaction may still commit', () => {
