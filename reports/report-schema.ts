@@ -37,6 +37,7 @@ export const archResultSchema = z
     submittedTxs: count,
     committedTxs: count,
     committedTps: finite,
+    workloadInvalidTps: finite.optional(),
     contractExecutions: count,
     contractExecutionsPerSec: finite,
     distinctContracts: count,

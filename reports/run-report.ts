@@ -31,6 +31,13 @@ export interface ArchResult {
   submittedTxs: number;
   committedTxs: number;
   committedTps: number;
+  /**
+   * Transactions per second, over the same window as committedTps, that the machine processed but
+   * the workload made invalid: MVCC and phantom-read conflicts (its transactions contend for keys)
+   * and proposals the chaincode refused or its endorsers answered differently (ENDORSEMENT_REJECTED).
+   * Absent in reports written before it existed.
+   */
+  workloadInvalidTps?: number | undefined;
   contractExecutions: number;
   contractExecutionsPerSec: number;
   distinctContracts: number;

@@ -61,6 +61,17 @@ export function newTxRecord(
   };
 }
 
+/**
+ * Outcomes the machine processed but the workload decided: MVCC and phantom-read conflicts (its
+ * transactions touch the same keys) and endorsements the chaincode refused or its endorsers
+ * answered differently. No hardware removes them, so capacity counts them as work done, apart.
+ */
+export const WORKLOAD_INVALID: ReadonlySet<string> = new Set([
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+  'ENDORSEMENT_REJECTED',
+]);
+
 export class RunMetrics {
   readonly latency = new LatencyHistogram();
   /**
@@ -82,6 +93,8 @@ export class RunMetrics {
   finished = 0;
   committedValid = 0;
   committedInWindow = 0;
+  /** Outcomes inside the window that the workload decided (WORKLOAD_INVALID). */
+  workloadInvalidInWindow = 0;
   executionsInWindow = 0;
   rejectedAtEndorsement = 0;
   /** Overload (issue 17): proposals the proxy refused, clients' time-outs, commits after one, retries. */
@@ -134,6 +147,10 @@ export class RunMetrics {
       this.latency.record(totalPs / 1000);
       if (tx.submittedPs >= this.warmupPs && tx.submittedPs < this.steadyEndPs)
         this.steadyLatency.record(totalPs / 1000);
+    }
+    if (WORKLOAD_INVALID.has(codeName)) {
+      if (this.inWindow()) this.workloadInvalidInWindow++;
+      return;
     }
     if (codeName !== 'VALID') return;
     this.committedValid++;

@@ -64,6 +64,7 @@ export function archResult(run: RunOutcome): ArchResult {
     submittedTxs: metrics.submitted,
     committedTxs: metrics.committedValid,
     committedTps: sixFigures(metrics.committedInWindow / windowSeconds),
+    workloadInvalidTps: sixFigures(metrics.workloadInvalidInWindow / windowSeconds),
     contractExecutions: metrics.contractExecutions,
     contractExecutionsPerSec: sixFigures(metrics.executionsInWindow / windowSeconds),
     distinctContracts: contracts.size,

@@ -25,14 +25,15 @@ function optionsFor(
   durationMs: number,
   blockSize: number,
   seed = 1,
+  workload: { name: string; keys: number } = { name: 'kv', keys: 100_000 },
 ): SystemRunOptions {
   const resolved = resolveScenario({
     ...SCENARIO_DEFAULTS,
     seed,
     arch: 'cpu-64core',
     baseline: 'none',
-    workload: 'kv',
-    keys: 100_000,
+    workload: workload.name,
+    keys: workload.keys,
     rate,
     duration: `${durationMs}ms`,
     crypto: 'modeled',
@@ -90,10 +91,30 @@ describe('capacity', () => {
     expect(overSeeds.bottlenecksAtKnee.reduce((n, b) => n + b.seeds, 0)).toBe(2);
     // The seed changes the arrivals: the two searches ran different points.
     expect(second.points).not.toEqual(first.points);
-    // The run at capacity says how much of its load failed MVCC (the kv workload: a few at most).
-    expect(first.atCapacity?.offeredTps).toBe(first.capacityTps);
-    expect(first.atCapacity?.conflictShare).toBeGreaterThanOrEqual(0);
-    expect(first.atCapacity?.conflictShare).toBeLessThan(0.05);
+    // The run at capacity says how much of its load failed MVCC, counted apart from VALID.
+    const atCapacity = first.atCapacity;
+    expect(atCapacity?.offeredTps).toBe(first.capacityTps);
+    expect(atCapacity?.conflictShare).toBeGreaterThan(0);
+    expect(atCapacity?.workloadInvalidTps).toBeGreaterThan(0);
+    expect(atCapacity?.committedTps).toBeLessThan(
+      (atCapacity?.committedTps ?? 0) + (atCapacity?.workloadInvalidTps ?? 0),
+    );
+  });
+
+  it('a contended workload has a capacity: conflicts count as work done, VALID is reported apart', () => {
+    const contended = { name: 'smallbank', keys: 200 };
+    const result = findCapacity(
+      (rate, minDurationS) => optionsFor(small(1), rate, Math.max(100, minDurationS * 1000), 20, 1, contended),
+      options,
+    );
+    const point = result.atCapacity;
+    if (point === null) throw new Error('a contended workload still has a capacity');
+    // Over 5 % of its load conflicts: counting VALID alone, no rate would hold.
+    expect(point.conflictShare).toBeGreaterThan(0.05);
+    expect(point.committedTps).toBeLessThan(0.95 * point.offeredTps);
+    expect(point.committedTps + point.workloadInvalidTps).toBeGreaterThan(0.9 * point.offeredTps);
+    // The machine still saturates: a rate above it leaves arrivals without an outcome.
+    expect(result.points.some((p) => !p.holds)).toBe(true);
   });
 
   it('brackets the knee within its tolerance, and twice the cores sustain more', () => {
