@@ -1,14 +1,16 @@
 /**
- * `bpusim study [--out docs/study] [--quick]`: runs the study (system/study.ts) and writes its
+ * `bpusim study [--out docs/study] [--quick] [--workers N]`: runs the study (system/study.ts) and writes its
  * markdown page and charts (reports/study.ts) into one directory, every file through a temporary
  * name. Progress goes to stderr.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { studyCharts, studyMarkdown } from '../reports/study.js';
 import { FULL_STUDY, QUICK_STUDY, runStudy } from '../system/study.js';
 import { action } from './_action.js';
 import { ensureOutputDirectory, writeFilesAtomic } from './_output.js';
+import { intFlag } from './_parse.js';
 
 export function registerStudy(program: Command): void {
   program
@@ -18,12 +20,19 @@ export function registerStudy(program: Command): void {
     )
     .option('--out <dir>', 'directory to write README.md, study.json and the charts into', 'docs/study')
     .option('--quick', 'the reduced study (fewer, shorter searches): what CI regenerates and compares')
+    .option(
+      '--workers <n>',
+      'worker threads (the result does not depend on it)',
+      intFlag('--workers', 1, 256),
+      Math.max(1, availableParallelism()),
+    )
     .action(
-      action((flags: { out: string; quick?: boolean }) => {
+      action(async (flags: { out: string; quick?: boolean; workers: number }) => {
         ensureOutputDirectory('--out', flags.out);
-        const result = runStudy(flags.quick === true ? QUICK_STUDY : FULL_STUDY, (line) =>
-          process.stderr.write(`${line}\n`),
-        );
+        const result = await runStudy(flags.quick === true ? QUICK_STUDY : FULL_STUDY, {
+          workers: flags.workers,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        });
         const files: Record<string, string> = {
           'README.md': `${studyMarkdown(result)}`,
           'study.json': `${JSON.stringify(result, null, 2)}\n`,

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Architecture } from '../engines/architecture.js';
+import type { EngineStats } from '../engines/node-engines.js';
 import { parseDurationPs, psToSeconds, secondsToPs } from '../sim/index.js';
 import { resolveScenario, type Scenario } from './scenario.js';
 import type { Topology } from './topology.js';
@@ -45,6 +46,11 @@ export interface CapacityPoint {
   /** p99 of the requests submitted in the steady part of the run (see the file's comment). */
   readonly steadyP99LatencyMs: number;
   readonly bottleneck: string;
+  /**
+   * The three busiest engines of the run, most utilised first, peers named as one (`peer.`: they
+   * are alike) — how the bottleneck migrates as the offered rate rises.
+   */
+  readonly busiest: readonly { readonly engine: string; readonly utilisation: number }[];
   /**
    * Share of the run's transactions that failed MVCC (read or phantom conflicts): contention of the
    * workload, not a lack of hardware. They do not count as committed, so a contended workload's
@@ -139,6 +145,7 @@ export function runCapacityPoint(
       p99LatencyMs: result.latencyMs.p99,
       steadyP99LatencyMs,
       bottleneck: `${result.bottleneck.node}.${result.bottleneck.engine}`,
+      busiest: busiestEngines(result.engines),
       conflictShare: sixFigures(conflictsOf(result.validationCodes) / Math.max(1, result.submittedTxs)),
       nodes: new Set(result.engines.filter((e) => e.engine === 'cpu').map((e) => e.node)).size,
       nodeCostUsd: result.nodeCostUsd,
@@ -147,6 +154,23 @@ export function runCapacityPoint(
     },
     fingerprint: createHash('sha256').update(JSON.stringify(simulated)).digest('hex'),
   };
+}
+
+/** Peer names collapsed (every peer is alike): `peer0.Org2MSP.validator` → `peer.validator`. */
+export function peerAsOne(engine: string): string {
+  return engine.replace(/^peer\d+\.Org\d+MSP\./, 'peer.');
+}
+
+function busiestEngines(engines: readonly EngineStats[]): CapacityPoint['busiest'] {
+  const byName = new Map<string, number>();
+  for (const e of engines) {
+    const name = peerAsOne(`${e.node}.${e.engine}`);
+    byName.set(name, Math.max(byName.get(name) ?? 0, e.utilisation));
+  }
+  return [...byName]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([engine, utilisation]) => ({ engine, utilisation: sixFigures(utilisation) }));
 }
 
 function conflictsOf(codes: Readonly<Record<string, number>>): number {
@@ -197,6 +221,45 @@ export function findCapacity(runAt: RunAtRate, search: CapacityOptions): Capacit
     architecture,
     capacityTps: held?.offeredTps ?? 0,
     bottleneckAtKnee: knee?.bottleneck ?? '',
+    atCapacity: held,
+    points,
+  };
+}
+
+/**
+ * The search started near a known answer (a neighbouring scenario's capacity): a first run at
+ * `startTps`, steps up or down until the outcome flips — the first by the tolerance itself (a
+ * small change settles in one more run), later ×1.25 — then bisection. Fewer runs than doubling
+ * from far below when the answer is close.
+ */
+export function findCapacityFrom(
+  runAt: RunAtRate,
+  startTps: number,
+  search: Omit<CapacityOptions, 'startTps' | 'maxTps'>,
+): CapacityResult {
+  const points: CapacityPoint[] = [];
+  const run = (rate: number): CapacityPoint => {
+    const { point } = runCapacityPoint(runAt, rate, search.runLength, search.sloP99Ms);
+    points.push(point);
+    search.onPoint?.(point);
+    return point;
+  };
+  const first = run(Math.max(1, Math.round(startTps)));
+  let held: CapacityPoint | null = first.holds ? first : null;
+  let failed: CapacityPoint | null = first.holds ? null : first;
+  for (let i = 0; i < 24 && (held === null || failed === null); i += 1) {
+    const step = i === 0 ? 1 + search.tolerance : 1.25;
+    const rate = Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step);
+    if (rate < 1) break;
+    const point = run(rate);
+    if (point.holds) held = point;
+    else failed = point;
+  }
+  if (held !== null && failed !== null) ({ held, failed } = bisectKnee(run, held, failed, search.tolerance));
+  return {
+    architecture: runAt(startTps, 0).arch.name,
+    capacityTps: held?.offeredTps ?? 0,
+    bottleneckAtKnee: (failed ?? held ?? first).bottleneck,
     atCapacity: held,
     points,
   };

@@ -15,10 +15,9 @@ import { ARCH_PRESETS, type Architecture, architectureSchema, loadArchitecture }
 import { presetPath } from '../engines/config-file.js';
 import { ConfigError } from '../sim/errors.js';
 import {
-  bisectKnee,
-  type CapacityPoint,
   describePoint,
   findCapacity,
+  findCapacityFrom,
   type RunAtRate,
   runCapacityPoint,
   scenarioRunAt,
@@ -74,7 +73,11 @@ export function assumedFigures(preset: string): string[] {
   return found;
 }
 
-function withScaled(arch: Architecture, path: string, factor: number): { arch: Architecture; baseValue: number } {
+export function withScaled(
+  arch: Architecture,
+  path: string,
+  factor: number,
+): { arch: Architecture; baseValue: number } {
   const copy = structuredClone(arch) as unknown as Record<string, unknown>;
   const keys = path.split('.');
   let target = copy;
@@ -103,68 +106,79 @@ export function sensitivity(
   figures: readonly string[],
   arch: Architecture,
   runAt: (arch: Architecture) => RunAtRate,
-  base: { capacityTps: number; bottleneckAtKnee: string },
+  base: SensitivityBase,
   options: SensitivityOptions,
 ): SensitivityResult {
-  // Whether a figure is on the path shows in a short run: any change of timing changes its result.
-  const baseProbe = runCapacityPoint(runAt(arch), base.capacityTps, PROBE);
+  const baseFingerprint = probeFingerprint(runAt(arch), base.capacityTps);
   const rows: SensitivityRow[] = [];
   for (const path of figures) {
     for (const factor of options.factors) {
-      const variant = withScaled(arch, path, factor);
-      const probe = runCapacityPoint(runAt(variant.arch), base.capacityTps, PROBE);
-      const onPath = probe.fingerprint !== baseProbe.fingerprint;
-      const found = onPath
-        ? warmSearch(
-            runAt(variant.arch),
-            runCapacityPoint(runAt(variant.arch), base.capacityTps).point,
-            options.tolerance,
-          )
-        : { capacityTps: base.capacityTps, bottleneckAtKnee: base.bottleneckAtKnee };
-      const row = {
-        path,
-        baseValue: variant.baseValue,
-        factor,
-        capacityTps: found.capacityTps,
-        changePct: Number((((found.capacityTps - base.capacityTps) / base.capacityTps) * 100).toFixed(1)),
-        bottleneckAtKnee: found.bottleneckAtKnee,
-        onPath,
-      };
+      const row = sensitivityRow(arch, path, factor, runAt, { ...base, fingerprint: baseFingerprint }, options);
       rows.push(row);
       options.onRow?.(row);
     }
   }
-  rows.sort(
+  return sortedSensitivity(arch.name, base, options.tolerance, rows);
+}
+
+export interface SensitivityBase {
+  readonly capacityTps: number;
+  readonly bottleneckAtKnee: string;
+}
+
+/** Largest |change| first (ties by path, then factor): the table's order. */
+export function sortedSensitivity(
+  architecture: string,
+  base: SensitivityBase,
+  tolerance: number,
+  rows: readonly SensitivityRow[],
+): SensitivityResult {
+  const sorted = [...rows].sort(
     (a, b) => Math.abs(b.changePct) - Math.abs(a.changePct) || a.path.localeCompare(b.path) || a.factor - b.factor,
   );
   return {
-    architecture: arch.name,
+    architecture,
     baseCapacityTps: base.capacityTps,
     baseBottleneck: base.bottleneckAtKnee,
-    tolerance: options.tolerance,
-    rows,
+    tolerance,
+    rows: sorted,
   };
 }
 
-/** From a first point at the base capacity: steps up or down until the outcome flips, then bisection. */
-function warmSearch(
-  runAt: RunAtRate,
-  first: CapacityPoint,
-  tolerance: number,
-): { capacityTps: number; bottleneckAtKnee: string } {
-  const run = (rate: number): CapacityPoint => runCapacityPoint(runAt, rate).point;
-  let held: CapacityPoint | null = first.holds ? first : null;
-  let failed: CapacityPoint | null = first.holds ? null : first;
-  // The first step is the tolerance itself (most figures move capacity little: one more run
-  // settles them); later steps are ×1.25.
-  for (let i = 0; i < 24 && (held === null || failed === null); i += 1) {
-    const step = i === 0 ? 1 + tolerance : 1.25;
-    const point = run(Math.round(held === null ? (failed as CapacityPoint).offeredTps / step : held.offeredTps * step));
-    if (point.holds) held = point;
-    else failed = point;
-  }
-  if (held !== null && failed !== null) ({ held, failed } = bisectKnee(run, held, failed, tolerance));
-  return { capacityTps: held?.offeredTps ?? 0, bottleneckAtKnee: (failed ?? held ?? first).bottleneck };
+/** Whether a figure is on the path shows in a short run at the base capacity: any change of timing changes its result. */
+export function probeFingerprint(runAt: RunAtRate, capacityTps: number): string {
+  return runCapacityPoint(runAt, capacityTps, PROBE).fingerprint;
+}
+
+/**
+ * One figure scaled by one factor: off the workload's path (its short run identical to the base's,
+ * `base.fingerprint`), the base capacity without a search; on it, a search from the base capacity.
+ */
+export function sensitivityRow(
+  arch: Architecture,
+  path: string,
+  factor: number,
+  runAt: (arch: Architecture) => RunAtRate,
+  base: SensitivityBase & { readonly fingerprint: string },
+  options: { readonly tolerance: number; readonly runLength?: { readonly blocks: number; readonly arrivals: number } },
+): SensitivityRow {
+  const variant = withScaled(arch, path, factor);
+  const onPath = probeFingerprint(runAt(variant.arch), base.capacityTps) !== base.fingerprint;
+  const found = onPath
+    ? findCapacityFrom(runAt(variant.arch), base.capacityTps, {
+        tolerance: options.tolerance,
+        ...(options.runLength === undefined ? {} : { runLength: options.runLength }),
+      })
+    : base;
+  return {
+    path,
+    baseValue: variant.baseValue,
+    factor,
+    capacityTps: found.capacityTps,
+    changePct: Number((((found.capacityTps - base.capacityTps) / base.capacityTps) * 100).toFixed(1)),
+    bottleneckAtKnee: found.bottleneckAtKnee,
+    onPath,
+  };
 }
 
 export interface SensitivityRunOptions {

@@ -1,19 +1,44 @@
 /**
- * `bpusim study`: the answer to the paper's claims as one deterministic set of capacity searches —
- * each preset's capacity on each workload, then the seven remedies added one at a time to the CPU
- * server and removed one at a time from the 1M-TPS BPU — rendered by reports/study.ts. The quick
- * variant runs the same code on fewer, shorter searches (what CI regenerates and compares).
+ * `bpusim study`: the answer to the paper's claims as one deterministic set of tasks — each
+ * preset's capacity on each case (SmallBank at two state sizes, a conflict-free and a contended
+ * workload), the seven remedies added one at a time to the CPU server and removed one at a time
+ * from the 1M-TPS BPU, block size, the hardware BFT orderer under PBFT, 2 → 16 endorsing
+ * organisations with P-256 and BLS, and the sensitivity of the BPU's capacity to its assumed
+ * figures — rendered by reports/study.ts. Tasks run on worker threads (study-tasks.ts: each is
+ * deterministic alone, so the result does not depend on the worker count); the quick variant runs
+ * the same code on fewer, shorter tasks (what CI regenerates and compares).
  */
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
 import { loadArchitecture } from '../engines/architecture.js';
+import { packageRoot } from '../engines/config-file.js';
 import type { StudyResult, StudyRow } from '../reports/study.js';
-import { type CapacityResult, findCapacity, scenarioRunAt } from './capacity.js';
-import { SCENARIO_DEFAULTS } from './scenario.js';
+import type { CapacityResult } from './capacity.js';
+import { assumedFigures, probeFingerprint, sortedSensitivity } from './sensitivity.js';
 import { addRemedy, REMEDIES, type Remedy, removeRemedy, type StudyVariant } from './study-remedies.js';
+import {
+  type FixedRateOutcome,
+  runStudyTask,
+  type StudyScenario,
+  studyRunAt,
+  type StudyTask,
+  type StudyTaskResult,
+} from './study-tasks.js';
+import { SWEEP_YOUNG_GENERATION_MB } from './sweep.js';
+import { loadTopology, type Topology } from './topology.js';
+
+/** A workload at a state size; `warmFrom` searches near that case's capacity instead of doubling. */
+export interface StudyCase {
+  readonly label: string;
+  readonly workload: string;
+  readonly keys: number;
+  readonly warmFrom?: number;
+}
 
 export interface StudyConfig {
   readonly quick: boolean;
-  readonly keys: number;
-  readonly workloads: readonly string[];
+  /** The first case is the one the ablation, block sizes, migration, orderer and sensitivity use. */
+  readonly cases: readonly StudyCase[];
   readonly presets: readonly string[];
   /** The remedies the ablation adds and removes (all seven in the full study). */
   readonly remedies: readonly number[];
@@ -23,12 +48,28 @@ export interface StudyConfig {
   readonly seed: number;
   /** The BPU the remedies are removed from: the 1M-TPS proposal (the quick study takes the smaller 2019 one, for time). */
   readonly bpuBase: string;
+  /** Capacity at these block sizes (transactions per block), for these presets. */
+  readonly blockSizes: { readonly presets: readonly string[]; readonly sizes: readonly number[] };
+  /** Runs at a fixed rate with every one of N organisations endorsing, P-256 against BLS. */
+  readonly orgs: { readonly archs: readonly string[]; readonly counts: readonly number[]; readonly rateTps: number };
+  /** Remedy 7 where it can act: both ablation bases with a 4-orderer PBFT cluster, with and without the BFT engine. */
+  readonly pbftOrderers: number;
+  /** Each assumed figure of `preset` scaled alone by each factor (`figures`: only these paths). */
+  readonly sensitivity: {
+    readonly preset: string;
+    readonly factors: readonly number[];
+    readonly figures?: readonly string[];
+  } | null;
 }
 
 export const FULL_STUDY: StudyConfig = {
   quick: false,
-  keys: 100_000,
-  workloads: ['smallbank', 'kv-insert'],
+  cases: [
+    { label: 'SmallBank, 100,000 accounts', workload: 'smallbank', keys: 100_000 },
+    { label: 'SmallBank, 1,000,000 accounts', workload: 'smallbank', keys: 1_000_000, warmFrom: 0 },
+    { label: 'conflict-free (kv-insert), 100,000 records', workload: 'kv-insert', keys: 100_000 },
+    { label: 'contended (SmallBank, 10,000 accounts)', workload: 'smallbank', keys: 10_000, warmFrom: 0 },
+  ],
   presets: ['cpu-64core', 'cpu-64core-paper', 'bpu-2019', 'bpu-1m'],
   remedies: [1, 2, 3, 4, 5, 6, 7],
   tolerance: 0.1,
@@ -36,12 +77,18 @@ export const FULL_STUDY: StudyConfig = {
   runLength: { blocks: 20, arrivals: 4_000 },
   seed: 1,
   bpuBase: 'bpu-1m',
+  blockSizes: { presets: ['cpu-64core', 'bpu-1m'], sizes: [100, 500, 2_000] },
+  orgs: { archs: ['cpu-64core', 'bpu-2019'], counts: [2, 4, 8, 16], rateTps: 20_000 },
+  pbftOrderers: 4,
+  sensitivity: { preset: 'bpu-1m', factors: [0.5, 2] },
 };
 
 export const QUICK_STUDY: StudyConfig = {
   quick: true,
-  keys: 10_000,
-  workloads: ['kv-insert'],
+  cases: [
+    { label: 'conflict-free (kv-insert), 10,000 records', workload: 'kv-insert', keys: 10_000 },
+    { label: 'contended (SmallBank, 1,000 accounts)', workload: 'smallbank', keys: 1_000, warmFrom: 0 },
+  ],
   presets: ['cpu-64core'],
   remedies: [1],
   tolerance: 1,
@@ -49,69 +96,295 @@ export const QUICK_STUDY: StudyConfig = {
   runLength: { blocks: 8, arrivals: 4_000 },
   seed: 1,
   bpuBase: 'bpu-2019',
+  blockSizes: { presets: ['cpu-64core'], sizes: [100, 500] },
+  orgs: { archs: ['cpu-64core'], counts: [2, 4], rateTps: 4_000 },
+  pbftOrderers: 0,
+  sensitivity: {
+    preset: 'cpu-64core',
+    factors: [2],
+    figures: ['engines.cpu.cycles.packet', 'engines.storage.writeGBps'],
+  },
 };
 
 /** The CPU server the remedies are added to. */
 const CPU_BASE = 'cpu-64core';
 
-export function runStudy(config: StudyConfig, progress: (line: string) => void = () => undefined): StudyResult {
-  // The ablation's bases are presets the first table searched already: one search each.
-  const searched = new Map<string, Omit<StudyRow, 'label'>>();
-  const search = (variant: StudyVariant, workload: string, label: string): StudyRow => {
-    const key = JSON.stringify([variant.arch, variant.endorsementScheme, workload]);
-    const known = searched.get(key);
-    if (known !== undefined) return { ...known, label };
-    const row = searchOnce(variant, workload, label);
-    searched.set(key, row);
-    return row;
+export interface StudyRunOptions {
+  /** Worker threads; 0 runs every task on this thread (what the tests do). */
+  readonly workers: number;
+  readonly progress?: (line: string) => void;
+}
+
+type Execute = (tasks: readonly StudyTask[], labels: readonly string[]) => Promise<StudyTaskResult[]>;
+
+export async function runStudy(config: StudyConfig, options: StudyRunOptions): Promise<StudyResult> {
+  const progress = options.progress ?? (() => undefined);
+  if (options.workers === 0) {
+    return studyWith(config, async (tasks, labels) =>
+      tasks.map((task, i) => {
+        const result = runStudyTask(task);
+        progress(`study: ${labels[i]}: ${summary(result)}`);
+        return result;
+      }),
+    );
+  }
+  const pool = new Piscina({
+    filename: join(packageRoot(), 'dist', 'system', 'study-worker.js'),
+    minThreads: options.workers,
+    maxThreads: options.workers,
+    idleTimeout: 1_000,
+    resourceLimits: { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB },
+  });
+  try {
+    return await studyWith(config, (tasks, labels) =>
+      Promise.all(
+        tasks.map(async (task, i) => {
+          const result = (await pool.run(task)) as StudyTaskResult;
+          progress(`study: ${labels[i]}: ${summary(result)}`);
+          return result;
+        }),
+      ),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
+
+function summary(result: StudyTaskResult): string {
+  if (result.kind === 'search')
+    return `capacity ${result.result.capacityTps} tx/s (${result.result.points.length} runs), ${result.result.bottleneckAtKnee}`;
+  if (result.kind === 'run') return `${result.result.committedTps} tx/s committed`;
+  return `${result.result.capacityTps} tx/s (${result.result.changePct} %)`;
+}
+
+/** Tasks keyed by what they simulate, so the same search asked for twice (a base, a preset) runs once. */
+class TaskList {
+  readonly tasks: StudyTask[] = [];
+  readonly labels: string[] = [];
+  private readonly index = new Map<string, number>();
+  private results: StudyTaskResult[] = [];
+
+  add(key: string, label: string, task: StudyTask): string {
+    if (!this.index.has(key)) {
+      this.index.set(key, this.tasks.length);
+      this.tasks.push(task);
+      this.labels.push(label);
+    }
+    return key;
+  }
+
+  async run(execute: Execute): Promise<void> {
+    this.results = await execute(this.tasks.slice(this.results.length), this.labels.slice(this.results.length)).then(
+      (fresh) => [...this.results, ...fresh],
+    );
+  }
+
+  search(key: string): CapacityResult {
+    const r = this.results[this.index.get(key) ?? -1];
+    if (r?.kind !== 'search') throw new Error(`study: no search ${key}`);
+    return r.result;
+  }
+
+  fixedRun(key: string): FixedRateOutcome {
+    const r = this.results[this.index.get(key) ?? -1];
+    if (r?.kind !== 'run') throw new Error(`study: no run ${key}`);
+    return r.result;
+  }
+
+  all(): readonly StudyTaskResult[] {
+    return this.results;
+  }
+}
+
+/** The dc topology with `orgs` organisations (every one endorsing), blocks of `blockSize`, `orderers` orderers. */
+function topologyOf(shape: { orgs?: number; blockSize?: number; orderers?: number }): Topology {
+  const dc = loadTopology('dc');
+  const org = dc.orgs[0] as Topology['orgs'][number];
+  const orgs = shape.orgs === undefined ? dc.orgs : Array.from({ length: shape.orgs }, () => ({ ...org }));
+  const ids = orgs.map((_, i) => `'Org${i + 1}MSP.peer'`).join(', ');
+  return {
+    ...dc,
+    orgs,
+    ...(shape.orgs === undefined ? {} : { endorsementPolicy: `AND(${ids})` }),
+    orderers: { ...dc.orderers, count: shape.orderers ?? dc.orderers.count },
+    batch: { ...dc.batch, maxMessageCount: shape.blockSize ?? dc.batch.maxMessageCount },
   };
-  const searchOnce = (variant: StudyVariant, workload: string, label: string): StudyRow => {
-    const scenario = {
-      ...SCENARIO_DEFAULTS,
-      workload,
-      keys: config.keys,
-      seed: config.seed,
-      endorsementScheme: variant.endorsementScheme,
-      duration: '100ms',
-    };
-    const result = findCapacity(scenarioRunAt(scenario, variant.arch), {
-      startTps: config.startTps,
-      maxTps: 10_000_000,
+}
+
+async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyResult> {
+  const list = new TaskList();
+  const dc = topologyOf({});
+  const scenario = (
+    variant: StudyVariant,
+    c: StudyCase,
+    topology = dc,
+    ordering: 'solo' | 'pbft' = 'solo',
+  ): StudyScenario => ({
+    arch: variant.arch,
+    scheme: variant.endorsementScheme,
+    workload: c.workload,
+    keys: c.keys,
+    topology,
+    ordering,
+    seed: config.seed,
+  });
+  const keyOf = (s: StudyScenario): string =>
+    JSON.stringify([
+      s.arch.name,
+      s.scheme,
+      s.workload,
+      s.keys,
+      s.topology.orgs.length,
+      s.topology.batch.maxMessageCount,
+      s.ordering,
+    ]);
+  const search = (s: StudyScenario, label: string, warmFromTps?: number): string =>
+    list.add(keyOf(s), `${label} on ${s.workload} (${s.keys} keys)`, {
+      kind: 'search',
+      scenario: s,
+      startTps: warmFromTps ?? config.startTps,
+      warm: warmFromTps !== undefined,
       tolerance: config.tolerance,
       runLength: config.runLength,
-      onPoint: (p) => progress(`study: ${label} on ${workload}: ${p.offeredTps} offered → ${p.committedTps} committed`),
     });
-    return rowOf(label, variant.endorsementScheme, result);
-  };
-  const presets = config.workloads.map((workload) => ({
-    workload,
-    rows: config.presets.map((name) =>
-      search({ arch: loadArchitecture(name), endorsementScheme: 'p256' }, workload, name),
-    ),
-  }));
-  const remedies = REMEDIES.filter((r) => config.remedies.includes(r.number));
-  const BPU_FULL = config.bpuBase;
-  const card = loadArchitecture(BPU_FULL);
-  const cpu: StudyVariant = { arch: loadArchitecture(CPU_BASE), endorsementScheme: 'p256' };
-  // The preset as sized: remedies 1 and 3–7 on the card, P-256 endorsements (its BLS engines are few).
+  const preset = (name: string): StudyVariant => ({ arch: loadArchitecture(name), endorsementScheme: 'p256' });
+  const head = config.cases[0] as StudyCase;
+
+  // Phase 1: everything that needs no other answer.
+  const coldCases = config.cases.map((c, i) => ({ c, i })).filter(({ c }) => c.warmFrom === undefined);
+  const presetKeys = new Map<string, string>();
+  for (const { c, i } of coldCases)
+    for (const name of config.presets) presetKeys.set(`${i}/${name}`, search(scenario(preset(name), c), name));
+  const card = loadArchitecture(config.bpuBase);
+  const cpu = preset(CPU_BASE);
   const bpu: StudyVariant = { arch: card, endorsementScheme: 'p256' };
-  const workload = config.workloads[0] ?? 'smallbank';
-  const ablate = (base: StudyVariant, remedy: Remedy, change: 'add' | 'remove'): StudyRow & { remedy: number } => {
-    const variant = change === 'add' ? addRemedy(base, remedy, card) : removeRemedy(base, remedy);
+  const remedies = REMEDIES.filter((r) => config.remedies.includes(r.number));
+  const ablate = (remedy: Remedy, change: 'add' | 'remove') => {
+    const variant = change === 'add' ? addRemedy(cpu, remedy, card) : removeRemedy(bpu, remedy);
     const sign = change === 'add' ? '+' : remedy.engine === null ? '±' : '−';
-    const label = `${change === 'add' ? CPU_BASE : BPU_FULL} ${sign} ${remedy.number}. ${remedy.name}`;
-    return { ...search(variant, workload, label), remedy: remedy.number };
+    const label = `${change === 'add' ? CPU_BASE : config.bpuBase} ${sign} ${remedy.number}. ${remedy.name}`;
+    return { label, remedy: remedy.number, variant, key: search(scenario(variant, head), label) };
   };
+  const added = remedies.map((r) => ablate(r, 'add'));
+  const removed = remedies.map((r) => ablate(r, 'remove'));
+  const cpuKey = search(scenario(cpu, head), CPU_BASE);
+  const bpuKey = search(scenario(bpu, head), config.bpuBase);
+  const blockKeys = config.blockSizes.presets.map((name) => ({
+    name,
+    sizes: config.blockSizes.sizes.map((size) => ({
+      size,
+      key: search(scenario(preset(name), head, topologyOf({ blockSize: size })), `${name}, blocks of ${size}`),
+    })),
+  }));
+  const bft = REMEDIES.find((r) => r.number === 7) as Remedy;
+  const pbftVariants =
+    config.pbftOrderers === 0
+      ? []
+      : [
+          { label: `${CPU_BASE}, PBFT`, variant: cpu },
+          { label: `${CPU_BASE} + 7. ${bft.name}, PBFT`, variant: addRemedy(cpu, bft, card) },
+          { label: `${config.bpuBase}, PBFT`, variant: bpu },
+          { label: `${config.bpuBase} − 7. ${bft.name}, PBFT`, variant: removeRemedy(bpu, bft) },
+        ];
+  const pbftTopology = topologyOf({ orderers: config.pbftOrderers });
+  const pbftKeys = pbftVariants.map((v) => ({
+    label: v.label,
+    key: search(scenario(v.variant, head, pbftTopology, 'pbft'), v.label),
+  }));
+  const orgKeys = config.orgs.archs.flatMap((name) =>
+    config.orgs.counts.flatMap((count) =>
+      (['p256', 'bls'] as const).map((scheme) => {
+        const s = scenario(
+          { arch: loadArchitecture(name), endorsementScheme: scheme },
+          head,
+          topologyOf({ orgs: count }),
+        );
+        const label = `${name}, ${count} organisations endorsing with ${scheme}`;
+        return {
+          arch: name,
+          orgs: count,
+          scheme,
+          key: list.add(`run ${keyOf(s)}`, label, {
+            kind: 'run',
+            scenario: s,
+            rateTps: config.orgs.rateTps,
+            runLength: config.runLength,
+          }),
+        };
+      }),
+    ),
+  );
+  await list.run(execute);
+
+  // Phase 2: the searches that start near a phase-1 answer, and the sensitivity table.
+  config.cases.forEach((c, i) => {
+    if (c.warmFrom === undefined) return;
+    for (const name of config.presets) {
+      const near = list.search(presetKeys.get(`${c.warmFrom}/${name}`) as string).capacityTps;
+      presetKeys.set(`${i}/${name}`, search(scenario(preset(name), c), name, Math.max(1, near)));
+    }
+  });
+  const sens = config.sensitivity;
+  const sensKeys: string[] = [];
+  let sensBase: { capacityTps: number; bottleneckAtKnee: string } | null = null;
+  if (sens !== null) {
+    const s = scenario(preset(sens.preset), head);
+    const found = list.search(search(s, sens.preset));
+    sensBase = { capacityTps: found.capacityTps, bottleneckAtKnee: found.bottleneckAtKnee };
+    const fingerprint = probeFingerprint(studyRunAt(s, s.arch), found.capacityTps);
+    const figures = sens.figures ?? assumedFigures(sens.preset);
+    for (const path of figures)
+      for (const factor of sens.factors)
+        sensKeys.push(
+          list.add(`sensitivity ${path} ×${factor}`, `${sens.preset}: ${path} ×${factor}`, {
+            kind: 'sensitivity',
+            scenario: s,
+            path,
+            factor,
+            base: { ...sensBase, fingerprint },
+            tolerance: config.tolerance,
+            runLength: config.runLength,
+          }),
+        );
+  }
+  await list.run(execute);
+
+  const row = (key: string, label: string, scheme = 'p256'): StudyRow => rowOf(label, scheme, list.search(key));
+  const sensitivityRows = list.all().flatMap((r) => (r.kind === 'sensitivity' ? [r.result] : []));
   return {
-    config: { ...config, cpuBase: CPU_BASE, bpuFull: BPU_FULL },
-    presets,
+    config: { ...config, cpuBase: CPU_BASE, bpuFull: config.bpuBase },
+    presets: config.cases.map((c, i) => ({
+      label: c.label,
+      workload: c.workload,
+      keys: c.keys,
+      rows: config.presets.map((name) => row(presetKeys.get(`${i}/${name}`) as string, name)),
+    })),
     ablation: {
-      workload,
-      cpuBase: search(cpu, workload, CPU_BASE),
-      bpuFull: search(bpu, workload, `${BPU_FULL} (its preset: remedies 1, 3–7)`),
-      added: remedies.map((r) => ablate(cpu, r, 'add')),
-      removed: remedies.map((r) => ablate(bpu, r, 'remove')),
+      workload: head.label,
+      cpuBase: row(cpuKey, CPU_BASE),
+      bpuFull: row(bpuKey, `${config.bpuBase} (its preset: remedies 1, 3–7)`),
+      added: added.map((a) => ({ ...row(a.key, a.label, a.variant.endorsementScheme), remedy: a.remedy })),
+      removed: removed.map((a) => ({ ...row(a.key, a.label, a.variant.endorsementScheme), remedy: a.remedy })),
     },
+    blockSizes: blockKeys.map((b) => ({
+      preset: b.name,
+      rows: b.sizes.map((s) => ({ maxMessageCount: s.size, ...row(s.key, `${b.name}, ${s.size}`) })),
+    })),
+    migration: config.presets.map((name) => ({
+      preset: name,
+      points: [...list.search(presetKeys.get(`0/${name}`) as string).points]
+        .sort((a, b) => a.offeredTps - b.offeredTps)
+        .map((p) => ({ offeredTps: p.offeredTps, committedTps: p.committedTps, holds: p.holds, busiest: p.busiest })),
+    })),
+    pbft: pbftKeys.map((p) => row(p.key, p.label)),
+    orgs: {
+      rateTps: config.orgs.rateTps,
+      rows: orgKeys.map((o) => ({ arch: o.arch, orgs: o.orgs, scheme: o.scheme, ...list.fixedRun(o.key) })),
+    },
+    sensitivity:
+      sens === null || sensBase === null
+        ? null
+        : { ...sortedSensitivity(sens.preset, sensBase, config.tolerance, sensitivityRows), factors: sens.factors },
   };
 }
 
@@ -124,6 +397,7 @@ function rowOf(label: string, endorsementScheme: string, result: CapacityResult)
     label,
     endorsementScheme,
     capacityTps,
+    validTps: point === null ? null : Math.round(point.committedTps),
     // Every peer is alike: which one saturates first is a coin toss, so peers are named as one.
     bottleneck: bottleneck.replace(/^peer\d+\.Org\d+MSP\./, 'peer.'),
     conflictPct: point === null ? null : Math.round(point.conflictShare * 1000) / 10,

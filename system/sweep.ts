@@ -13,7 +13,7 @@ import { expandGrid, type GridPoint, gridHash, parseGrid, pointRun } from './swe
 import type { SweepTask } from './sweep-worker.js';
 
 export const SWEEP_FORMAT = 'bpusim-sweep/1';
-const SWEEP_YOUNG_GENERATION_MB = 64;
+export const SWEEP_YOUNG_GENERATION_MB = 64;
 
 export interface SweepOutput {
   format: string;
