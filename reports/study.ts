@@ -301,7 +301,7 @@ export function studyMarkdown(result: StudyResult): string {
     '',
     `## Block size (${result.ablation.workload})`,
     '',
-    'Transactions per block (the orderer’s `maxMessageCount`), other batch settings as the `dc` topology.',
+    'Transactions per block (the orderer’s `maxMessageCount`), other batch settings as the `dc` topology. A block of N transactions is cut only when N are ordered (or at the 200 ms timeout), so N must be admitted at once: where N reaches the proxy’s admission limit (500 per peer’s gateway, 2,000 on these 4 peers; 10,000 on bpu-1m) the gateway refuses arrivals while a block fills and the figure is the limit’s, not the hardware’s — a deployment with large blocks raises `platform.gatewayConcurrencyLimit`.',
     '',
     ...blockSizeTable(result),
     '',
