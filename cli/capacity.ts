@@ -86,7 +86,7 @@ export function formatCapacityTable(results: readonly CapacityOverSeeds[], flags
     '| architecture | capacity tx/s | VALID tx/s at capacity | bottleneck at the knee | MVCC conflicts at capacity % | steady p99 ms at capacity | runs |',
     '|:--|--:|--:|:--|--:|--:|--:|',
     ...results.map(row),
-    `Capacity: the highest offered rate of which ≥ 95 % is validated and committed — VALID, or an MVCC conflict of the workload's own contention (counted apart: the VALID column is the useful part)${flags.sloP99Ms === undefined ? '' : ` — with a steady p99 ≤ ${flags.sloP99Ms} ms`}; VALID, conflicts and p99 are of that run (first seed); steady: requests after the warm-up and before the last batch timeout.`,
+    `Capacity: the highest offered rate of which ≥ 95 % is validated and committed — VALID, or made invalid by the workload itself (MVCC conflicts, chaincode refusals; counted apart: the VALID column is the useful part)${flags.sloP99Ms === undefined ? '' : ` — with a steady p99 ≤ ${flags.sloP99Ms} ms`}; VALID, conflicts and p99 are of that run (first seed); steady: requests after the warm-up and before the last batch timeout.`,
   ].join('\n');
 }
 
