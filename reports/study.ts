@@ -301,7 +301,7 @@ export function studyMarkdown(result: StudyResult): string {
     '',
     `## Block size (${result.ablation.workload})`,
     '',
-    'Transactions per block (the orderer’s `maxMessageCount`), other batch settings as the `dc` topology. A block of N transactions is cut only when N are ordered (or at the 200 ms timeout), so N must be admitted at once: where N reaches the proxy’s admission limit (500 per peer’s gateway, 2,000 on these 4 peers; 10,000 on bpu-1m) the gateway refuses arrivals while a block fills and the figure is the limit’s, not the hardware’s — a deployment with large blocks raises `platform.gatewayConcurrencyLimit`.',
+    `Transactions per block (the orderer’s \`maxMessageCount\`), other batch settings as the \`dc\` topology. A block of N transactions is cut only when N are ordered (or at the 200 ms timeout), so N must be admitted at once: where N reaches the proxy’s admission limit (500 per peer’s gateway, 2,000 on these 4 peers; 10,000 on bpu-1m) the gateway refuses arrivals while a block fills and the figure is the limit’s, not the hardware’s — a deployment with large blocks raises \`platform.gatewayConcurrencyLimit\`. And a run here lasts ${c.runLength.blocks} blocks, so its measurement window holds about ${Math.round(c.runLength.blocks * 0.75)}: one block more or less is ±${(100 / (c.runLength.blocks * 0.75)).toFixed(0)} %, more than the 5 % margin of the hold test, so with the largest blocks a search may stop a step early even where no engine is saturated — for a block-size question use \`bpusim capacity\`, whose runs last 60 blocks.`,
     '',
     ...blockSizeTable(result),
     '',
