@@ -211,8 +211,8 @@ function topologyOf(shape: { orgs?: number; blockSize?: number; orderers?: numbe
   };
 }
 
-async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyResult> {
-  const list = new TaskList();
+/** What the phases share: the task list, the base topology and how a scenario becomes a task. */
+function plannerOf(config: StudyConfig, list: TaskList) {
   const dc = topologyOf({});
   const scenario = (
     variant: StudyVariant,
@@ -250,7 +250,24 @@ async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyRe
   const preset = (name: string): StudyVariant => ({ arch: loadArchitecture(name), endorsementScheme: 'p256' });
   const head = config.cases[0] as StudyCase;
 
-  // Phase 1: everything that needs no other answer.
+  return { list, dc, scenario, keyOf, search, preset, head };
+}
+
+type Planner = ReturnType<typeof plannerOf>;
+
+async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyResult> {
+  const list = new TaskList();
+  const plan = plannerOf(config, list);
+  const one = phaseOne(config, plan);
+  await list.run(execute);
+  const two = phaseTwo(config, plan, one.presetKeys);
+  await list.run(execute);
+  return assembleStudy(config, plan, one, two);
+}
+
+/** Phase 1: every task that needs no other answer. */
+function phaseOne(config: StudyConfig, plan: Planner) {
+  const { list, scenario, keyOf, search, preset, head } = plan;
   const coldCases = config.cases.map((c, i) => ({ c, i })).filter(({ c }) => c.warmFrom === undefined);
   const presetKeys = new Map<string, string>();
   for (const { c, i } of coldCases)
@@ -314,9 +331,12 @@ async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyRe
       }),
     ),
   );
-  await list.run(execute);
+  return { presetKeys, added, removed, cpuKey, bpuKey, blockKeys, pbftKeys, orgKeys };
+}
 
-  // Phase 2: the searches that start near a phase-1 answer, and the sensitivity table.
+/** Phase 2: the searches that start near a phase-1 answer, and the sensitivity table. */
+function phaseTwo(config: StudyConfig, plan: Planner, presetKeys: Map<string, string>) {
+  const { list, scenario, search, preset, head } = plan;
   config.cases.forEach((c, i) => {
     if (c.warmFrom === undefined) return;
     for (const name of config.presets) {
@@ -347,8 +367,18 @@ async function studyWith(config: StudyConfig, execute: Execute): Promise<StudyRe
           }),
         );
   }
-  await list.run(execute);
+  return { sens, sensBase };
+}
 
+function assembleStudy(
+  config: StudyConfig,
+  plan: Planner,
+  one: ReturnType<typeof phaseOne>,
+  two: ReturnType<typeof phaseTwo>,
+): StudyResult {
+  const { list, head } = plan;
+  const { presetKeys, added, removed, cpuKey, bpuKey, blockKeys, pbftKeys, orgKeys } = one;
+  const { sens, sensBase } = two;
   const row = (key: string, label: string, scheme = 'p256'): StudyRow => rowOf(label, scheme, list.search(key));
   const sensitivityRows = list.all().flatMap((r) => (r.kind === 'sensitivity' ? [r.result] : []));
   return {
