@@ -13,7 +13,7 @@ import { Piscina } from 'piscina';
 import { loadArchitecture } from '../engines/architecture.js';
 import { packageRoot } from '../engines/config-file.js';
 import type { StudyResult, StudyRow } from '../reports/study.js';
-import type { CapacityResult } from './capacity.js';
+import { type CapacityResult, peerAsOne } from './capacity.js';
 import { assumedFigures, probeFingerprint, sortedSensitivity } from './sensitivity.js';
 import { addRemedy, REMEDIES, type Remedy, removeRemedy, type StudyVariant } from './study-remedies.js';
 import {
@@ -429,7 +429,7 @@ function rowOf(label: string, endorsementScheme: string, result: CapacityResult)
     capacityTps,
     validTps: point === null ? null : Math.round(point.committedTps),
     // Every peer is alike: which one saturates first is a coin toss, so peers are named as one.
-    bottleneck: bottleneck.replace(/^peer\d+\.Org\d+MSP\./, 'peer.'),
+    bottleneck: peerAsOne(bottleneck),
     conflictPct: point === null ? null : Math.round(point.conflictShare * 1000) / 10,
     steadyP99Ms: point === null ? null : Math.round(point.steadyP99LatencyMs * 10) / 10,
     nodes: point?.nodes ?? 0,
