@@ -55,6 +55,19 @@ export interface SensitivityTableRow {
   onPath: boolean;
 }
 
+/**
+ * Commits come a block at a time, so a run's window (its last ¾) misreads the rate by up to one
+ * block in the blocks it holds; the page says how much, against the hold test's 5 % margin.
+ */
+function blockRunNote(blocks: number): string {
+  const windowBlocks = Math.round(blocks * 0.75);
+  const errorPct = 100 / (blocks * 0.75);
+  const length = `The rows' runs last ${blocks} blocks, so a measurement window holds about ${windowBlocks}: one block more or less is ±${errorPct.toFixed(errorPct < 3 ? 1 : 0)} %`;
+  return errorPct < 5
+    ? `${length}, inside the hold test's 5 % margin.`
+    : `${length}, more than the hold test's 5 % margin, so with the largest blocks a search may stop a step early even where no engine is saturated (\`bpusim capacity\`'s runs last 60 blocks).`;
+}
+
 export interface StudyResult {
   config: {
     quick: boolean;
@@ -68,7 +81,11 @@ export interface StudyResult {
     bpuBase: string;
     cpuBase: string;
     bpuFull: string;
-    blockSizes: { presets: readonly string[]; sizes: readonly number[] };
+    blockSizes: {
+      presets: readonly string[];
+      sizes: readonly number[];
+      runLength: { blocks: number; arrivals: number };
+    };
     orgs: { archs: readonly string[]; counts: readonly number[]; rateTps: number };
     pbftOrderers: number;
     sensitivity: { preset: string; factors: readonly number[]; figures?: readonly string[] } | null;
@@ -301,7 +318,7 @@ export function studyMarkdown(result: StudyResult): string {
     '',
     `## Block size (${result.ablation.workload})`,
     '',
-    `Transactions per block (the orderer’s \`maxMessageCount\`), other batch settings as the \`dc\` topology. A block of N transactions is cut only when N are ordered (or at the 200 ms timeout), so N must be admitted at once: where N reaches the proxy’s admission limit (500 per peer’s gateway, 2,000 on these 4 peers; 10,000 on bpu-1m) the gateway refuses arrivals while a block fills and the figure is the limit’s, not the hardware’s — a deployment with large blocks raises \`platform.gatewayConcurrencyLimit\`. And a run here lasts ${c.runLength.blocks} blocks, so its measurement window holds about ${Math.round(c.runLength.blocks * 0.75)}: one block more or less is ±${(100 / (c.runLength.blocks * 0.75)).toFixed(0)} %, more than the 5 % margin of the hold test, so with the largest blocks a search may stop a step early even where no engine is saturated — for a block-size question use \`bpusim capacity\`, whose runs last 60 blocks.`,
+    `Transactions per block (the orderer’s \`maxMessageCount\`), other batch settings as the \`dc\` topology. A block of N transactions is cut only when N are ordered (or at the 200 ms timeout), so N must be admitted at once: where N reaches the proxy’s admission limit (500 per peer’s gateway, 2,000 on these 4 peers; 10,000 on bpu-1m) the gateway refuses arrivals while a block fills and the figure is the limit’s, not the hardware’s — a deployment with large blocks raises \`platform.gatewayConcurrencyLimit\`. ${blockRunNote(c.blockSizes.runLength.blocks)}`,
     '',
     ...blockSizeTable(result),
     '',

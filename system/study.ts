@@ -24,6 +24,7 @@ import {
   type StudyTask,
   type StudyTaskResult,
 } from './study-tasks.js';
+import type { StudyCache } from './study-cache.js';
 import { SWEEP_YOUNG_GENERATION_MB } from './sweep.js';
 import { loadTopology, type Topology } from './topology.js';
 
@@ -48,8 +49,16 @@ export interface StudyConfig {
   readonly seed: number;
   /** The BPU the remedies are removed from: the 1M-TPS proposal (the quick study takes the smaller 2019 one, for time). */
   readonly bpuBase: string;
-  /** Capacity at these block sizes (transactions per block), for these presets. */
-  readonly blockSizes: { readonly presets: readonly string[]; readonly sizes: readonly number[] };
+  /**
+   * Capacity at these block sizes (transactions per block), for these presets. `runLength`: the
+   * block rows' own (a window must hold enough blocks that one more or less stays inside the hold
+   * test's 5 % margin: with blocks of 2,000 a 20-block run misread a rate by ±7 %).
+   */
+  readonly blockSizes: {
+    readonly presets: readonly string[];
+    readonly sizes: readonly number[];
+    readonly runLength: { readonly blocks: number; readonly arrivals: number };
+  };
   /** Runs at a fixed rate with every one of N organisations endorsing, P-256 against BLS. */
   readonly orgs: { readonly archs: readonly string[]; readonly counts: readonly number[]; readonly rateTps: number };
   /** Remedy 7 where it can act: both ablation bases with a 4-orderer PBFT cluster, with and without the BFT engine. */
@@ -77,7 +86,11 @@ export const FULL_STUDY: StudyConfig = {
   runLength: { blocks: 20, arrivals: 4_000 },
   seed: 1,
   bpuBase: 'bpu-1m',
-  blockSizes: { presets: ['cpu-64core', 'bpu-1m'], sizes: [100, 500, 2_000] },
+  blockSizes: {
+    presets: ['cpu-64core', 'bpu-1m'],
+    sizes: [100, 500, 2_000],
+    runLength: { blocks: 60, arrivals: 4_000 },
+  },
   orgs: { archs: ['cpu-64core', 'bpu-2019'], counts: [2, 4, 8, 16], rateTps: 20_000 },
   pbftOrderers: 4,
   sensitivity: { preset: 'bpu-1m', factors: [0.5, 2] },
@@ -96,7 +109,7 @@ export const QUICK_STUDY: StudyConfig = {
   runLength: { blocks: 8, arrivals: 4_000 },
   seed: 1,
   bpuBase: 'bpu-2019',
-  blockSizes: { presets: ['cpu-64core'], sizes: [100, 500] },
+  blockSizes: { presets: ['cpu-64core'], sizes: [100, 500], runLength: { blocks: 8, arrivals: 4_000 } },
   orgs: { archs: ['cpu-64core'], counts: [2, 4], rateTps: 4_000 },
   pbftOrderers: 0,
   sensitivity: {
@@ -113,19 +126,26 @@ export interface StudyRunOptions {
   /** Worker threads; 0 runs every task on this thread (what the tests do). */
   readonly workers: number;
   readonly progress?: (line: string) => void;
+  /** Task results kept on disk (study-cache.ts): a task found there is not run again. */
+  readonly cache?: StudyCache | undefined;
 }
 
 type Execute = (tasks: readonly StudyTask[], labels: readonly string[]) => Promise<StudyTaskResult[]>;
 
 export async function runStudy(config: StudyConfig, options: StudyRunOptions): Promise<StudyResult> {
   const progress = options.progress ?? (() => undefined);
+  const cache = options.cache;
   if (options.workers === 0) {
-    return studyWith(config, async (tasks, labels) =>
-      tasks.map((task, i) => {
-        const result = runStudyTask(task);
-        progress(`study: ${labels[i]}: ${summary(result)}`);
-        return result;
-      }),
+    return studyWith(
+      config,
+      cached(cache, progress, async (tasks, labels) =>
+        tasks.map((task, i) => {
+          const result = runStudyTask(task);
+          progress(`study: ${labels[i]}: ${summary(result)}`);
+          cache?.put(task, result);
+          return result;
+        }),
+      ),
     );
   }
   const pool = new Piscina({
@@ -136,18 +156,42 @@ export async function runStudy(config: StudyConfig, options: StudyRunOptions): P
     resourceLimits: { maxYoungGenerationSizeMb: SWEEP_YOUNG_GENERATION_MB },
   });
   try {
-    return await studyWith(config, (tasks, labels) =>
-      Promise.all(
-        tasks.map(async (task, i) => {
-          const result = (await pool.run(task)) as StudyTaskResult;
-          progress(`study: ${labels[i]}: ${summary(result)}`);
-          return result;
-        }),
+    return await studyWith(
+      config,
+      cached(cache, progress, (tasks, labels) =>
+        Promise.all(
+          tasks.map(async (task, i) => {
+            const result = (await pool.run(task)) as StudyTaskResult;
+            progress(`study: ${labels[i]}: ${summary(result)}`);
+            cache?.put(task, result);
+            return result;
+          }),
+        ),
       ),
     );
   } finally {
     await pool.destroy();
   }
+}
+
+/** `execute` for the tasks the cache does not hold; the others' results come from it, in task order. */
+function cached(cache: StudyCache | undefined, progress: (line: string) => void, execute: Execute): Execute {
+  if (cache === undefined) return execute;
+  return async (tasks, labels) => {
+    const results: (StudyTaskResult | undefined)[] = tasks.map((task) => cache.get(task));
+    const missing = tasks.map((_, i) => i).filter((i) => results[i] === undefined);
+    results.forEach((result, i) => {
+      if (result !== undefined) progress(`study: ${labels[i]}: ${summary(result)} (cached)`);
+    });
+    const fresh = await execute(
+      missing.map((i) => tasks[i] as StudyTask),
+      missing.map((i) => labels[i] as string),
+    );
+    missing.forEach((i, j) => {
+      results[i] = fresh[j];
+    });
+    return results as StudyTaskResult[];
+  };
 }
 
 function summary(result: StudyTaskResult): string {
@@ -238,15 +282,19 @@ function plannerOf(config: StudyConfig, list: TaskList) {
       s.topology.batch.maxMessageCount,
       s.ordering,
     ]);
-  const search = (s: StudyScenario, label: string, warmFromTps?: number): string =>
-    list.add(keyOf(s), `${label} on ${s.workload} (${s.keys} keys)`, {
+  const search = (s: StudyScenario, label: string, warmFromTps?: number, runLength = config.runLength): string => {
+    // A search with runs of another length is another task (the block rows' at 500 is not the presets').
+    const own = runLength.blocks !== config.runLength.blocks || runLength.arrivals !== config.runLength.arrivals;
+    const key = own ? `${keyOf(s)} runs of ${runLength.blocks} blocks, ${runLength.arrivals} arrivals` : keyOf(s);
+    return list.add(key, `${label} on ${s.workload} (${s.keys} keys)`, {
       kind: 'search',
       scenario: s,
       startTps: warmFromTps ?? config.startTps,
       warm: warmFromTps !== undefined,
       tolerance: config.tolerance,
-      runLength: config.runLength,
+      runLength,
     });
+  };
   const preset = (name: string): StudyVariant => ({ arch: loadArchitecture(name), endorsementScheme: 'p256' });
   const head = config.cases[0] as StudyCase;
 
@@ -290,7 +338,12 @@ function phaseOne(config: StudyConfig, plan: Planner) {
     name,
     sizes: config.blockSizes.sizes.map((size) => ({
       size,
-      key: search(scenario(preset(name), head, topologyOf({ blockSize: size })), `${name}, blocks of ${size}`),
+      key: search(
+        scenario(preset(name), head, topologyOf({ blockSize: size })),
+        `${name}, blocks of ${size}`,
+        undefined,
+        config.blockSizes.runLength,
+      ),
     })),
   }));
   const bft = REMEDIES.find((r) => r.number === 7) as Remedy;
