@@ -23,6 +23,7 @@ export { blockHash, encodeBlock, decodeBlock, blockSizeBytes } from './block.js'
 export type { Block, BlockHeader, BlockMetadata } from './block.js';
 export { BlockCutter } from './block-cutter.js';
 export { Orderer } from './orderer.js';
+export { GenesisImages } from './genesis-image.js';
 export type { BroadcastResult } from './orderer.js';
 export { Peer } from './peer.js';
 export type { PeerOptions, EndorseResult, CommitResult } from './peer.js';

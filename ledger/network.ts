@@ -23,6 +23,8 @@ import type { Block } from './block.js';
 import { emptyReceipt } from './receipt.js';
 import type { PreparedBlock } from './validator.js';
 import { runVerifyJobs } from './verify-job.js';
+import { type GenesisImage, type GenesisImages, genesisImageKey } from './genesis-image.js';
+import { ChainView, SharedChain } from './state/shared-chain.js';
 
 export interface NetworkOptions {
   readonly seed: string;
@@ -42,6 +44,16 @@ export interface NetworkOptions {
   readonly shareVerifyCache?: boolean;
   /** Stores for peer i (default in-memory state, head-only block store). */
   readonly stores?: (peerIndex: number, name: string) => { state?: WorldState; blockStore?: BlockStore };
+  /**
+   * The peers' default state: a view each of one shared chain (state/shared-chain.ts) instead of a
+   * copy each. A store `stores` returns still wins.
+   */
+  readonly sharedChain?: boolean;
+  /**
+   * Genesis images to start from and add to (genesis-image.ts): worth it for a caller that builds
+   * many networks of one channel; a single network only pays to keep one. Used with `sharedChain`.
+   */
+  readonly genesisImages?: GenesisImages;
 }
 
 export interface Network {
@@ -62,6 +74,32 @@ export interface Network {
    * so a million-key genesis's list is not kept for the network's life.
    */
   takeGenesisStateKeys(): readonly number[];
+}
+
+/**
+ * Commits a kept genesis at every fresh peer: a peer on the image's shared chain follows block 0
+ * as a peer behind the first always did; a peer with a state of its own prepares and commits the
+ * block itself. The block's signature is verified again through this network's provider and cache.
+ */
+function commitGenesisFrom(
+  image: GenesisImage,
+  peers: readonly Peer[],
+  crypto: CryptoProvider,
+  verifyCache: VerifyCache | null,
+): readonly number[] {
+  const results = runVerifyJobs(crypto, verifyCache, image.prepared.jobs);
+  let own: PreparedBlock | null = null;
+  for (const peer of peers) {
+    if (peer.height !== 0 || peer.state.savepoint() !== null) continue;
+    const receipt = emptyReceipt();
+    if (peer.followsSharedCommit(0)) {
+      peer.commitPrepared(peer.adoptPrepared(image.prepared, receipt), results, receipt);
+    } else {
+      own = own === null ? peer.prepare(image.block, receipt) : peer.adoptPrepared(own, receipt);
+      peer.commitPrepared(own, results, receipt);
+    }
+  }
+  return image.stateKeys;
 }
 
 export function orgMspId(orgIndex: number): string {
@@ -103,12 +141,19 @@ export function createNetwork(options: NetworkOptions): Network {
     msp: new MspManager(config.msps, crypto),
     verifyCache,
   });
+  const images = options.sharedChain === true ? options.genesisImages : undefined;
+  const imageKey = images === undefined ? '' : genesisImageKey(config, ordererIdentity, crypto);
+  const image = images?.get(imageKey);
+  const chain = options.sharedChain === true ? new SharedChain(image?.chain) : null;
   const peers: Peer[] = [];
   cas.forEach((ca, orgIndex) => {
     for (let p = 0; p < peersPerOrg; p += 1) {
       const identity = ca.issue(`peer${p}`, 'peer', peerScheme, seed);
       const stores = options.stores?.(orgIndex * peersPerOrg + p, `peer${p}.${ca.mspId}`) ?? {};
-      peers.push(new Peer({ identity, config, crypto, verifyCache, ...stores }));
+      const state = stores.state ?? chain?.view();
+      peers.push(
+        new Peer({ identity, config, crypto, verifyCache, ...stores, ...(state === undefined ? {} : { state }) }),
+      );
     }
   });
   const clients = cas.map(
@@ -120,8 +165,17 @@ export function createNetwork(options: NetworkOptions): Network {
         `${seed}/client/${ca.mspId}`,
       ),
   );
-  const { block: genesisBlock } = orderer.genesisBlock();
-  let genesisStateKeys: number[] = commitGenesis(peers, genesisBlock, crypto, verifyCache);
+  let genesisBlock: Block;
+  let genesisStateKeys: readonly number[];
+  if (image === undefined) {
+    genesisBlock = orderer.genesisBlock().block;
+    const keep = images === undefined ? undefined : (kept: GenesisImage) => images.set(imageKey, kept);
+    genesisStateKeys = commitGenesis(peers, genesisBlock, crypto, verifyCache, keep);
+  } else {
+    genesisBlock = image.block;
+    orderer.adoptGenesisBlock(genesisBlock);
+    genesisStateKeys = commitGenesisFrom(image, peers, crypto, verifyCache);
+  }
   return {
     config,
     crypto,
@@ -152,6 +206,7 @@ function commitGenesis(
   genesisBlock: Block,
   crypto: CryptoProvider,
   verifyCache: VerifyCache | null,
+  keep?: (image: GenesisImage) => void,
 ): number[] {
   let prepared: { block: PreparedBlock; results: Uint8Array } | null = null;
   let stateKeys: number[] = [];
@@ -163,6 +218,10 @@ function commitGenesis(
       const receipt = emptyReceipt();
       peer.commitPrepared(prepared.block, prepared.results, receipt);
       stateKeys = receipt.stateKeys;
+      // Taken now, while the other peers have not followed: the chain holds block 0 alone.
+      const chain = peer.state instanceof ChainView && peer.state.attached ? peer.state.chain.genesis() : null;
+      if (keep !== undefined && chain !== null)
+        keep({ block: genesisBlock, prepared: { ...block, genesisUpdates: [] }, chain, stateKeys: stateKeys.slice() });
     } else {
       const receipt = emptyReceipt();
       peer.commitPrepared(peer.adoptPrepared(prepared.block, receipt), prepared.results, receipt);

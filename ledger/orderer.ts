@@ -18,6 +18,8 @@ import { encodeGenesisData } from './genesis.js';
 import type { MspManager, SigningIdentity } from './msp.js';
 import type { WorkReceipt } from './receipt.js';
 import { emptyReceipt } from './receipt.js';
+import { assert } from './assert.js';
+import { bytesEqual } from './hash.js';
 
 export interface BroadcastResult {
   readonly accepted: boolean;
@@ -63,6 +65,17 @@ export class Orderer {
     const receipt = emptyReceipt();
     const block = this.createBlock([encodeGenesisData(this.config, receipt)], receipt);
     return { block, receipt };
+  }
+
+  /**
+   * Takes `block` as block 0 instead of creating it: a genesis this orderer would have created
+   * (same channel config, same identity), kept from an earlier network (ledger/genesis-image.ts).
+   */
+  adoptGenesisBlock(block: Block): void {
+    assert(this.nextNumber === 0 && block.header.number === 0, 'the genesis block must be the first block');
+    assert(bytesEqual(block.metadata.ordererIdentity, this.identity.bytes), 'a genesis block of another orderer');
+    this.previousHash = blockHash(block.header, emptyReceipt());
+    this.nextNumber = 1;
   }
 
   broadcast(envelope: Uint8Array): BroadcastResult {

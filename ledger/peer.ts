@@ -483,6 +483,11 @@ export class Peer {
     };
   }
 
+  /** True when committing block `blockNum` would follow another peer's commit of it on a shared chain. */
+  followsSharedCommit(blockNum: number): boolean {
+    return blockNum === this.nextBlockNum && (this.chainView()?.sharedCommit(blockNum) ?? null) !== null;
+  }
+
   /** The peer's state as a view of a shared chain it still follows, or null. */
   private chainView(): ChainView | null {
     return this.state instanceof ChainView && this.state.attached ? this.state : null;

@@ -11,6 +11,7 @@ import { packageRoot } from '../engines/config-file.js';
 import { sixFigures } from '../reports/figures.js';
 import { REPORT_SCHEMA_VERSION, type ArchResult, type RunIdentity, type RunReport } from '../reports/run-report.js';
 import { seedStatistics } from '../reports/seed-statistics.js';
+import { GenesisImages } from '../ledger/index.js';
 import { ConfigError } from '../sim/errors.js';
 import { TraceReader } from '../workloads/trace.js';
 import type { SystemRunOptions } from './run-options.js';
@@ -45,7 +46,13 @@ export interface ReportOptions {
  */
 export function buildRunReport(scenario: Scenario, reportOptions: ReportOptions = {}): RunReport {
   const resolved = resolveScenario(scenario);
-  const { options, baseline } = resolved;
+  const { baseline } = resolved;
+  // The baseline and any extra seed's runs build the same channel again: they start from its
+  // genesis kept by the first (same results; a single run keeps none, so it pays no memory for it).
+  const options: SharedRunOptions =
+    baseline !== null || (scenario.seeds ?? 1) > 1
+      ? { ...resolved.options, genesisImages: new GenesisImages(2) }
+      : resolved.options;
   const arch = reportOptions.archOverride ?? resolved.arch;
   const peerCounts = scenario.sweep === undefined ? undefined : parsePeerSweep(scenario.sweep);
   if (scenario.sweep !== undefined && peerCounts === undefined)

@@ -5,7 +5,7 @@
  * effect on its results.
  */
 import type { Architecture } from '../engines/architecture.js';
-import type { CryptoProvider } from '../ledger/index.js';
+import type { CryptoProvider, GenesisImages } from '../ledger/index.js';
 import type { ArrivalSpec } from '../workloads/arrivals.js';
 import type { WorkloadGenerator } from '../workloads/generators.js';
 import type { FaultFile } from './fault-file.js';
@@ -60,4 +60,9 @@ export interface SystemRunOptions {
   cryptoProvider?: CryptoProvider;
   /** State-integrity audits, corrupt-write faults and a peer joining during the run (issue 8). */
   integrity?: IntegrityOptions;
+  /**
+   * Genesis images kept across runs of one process (ledger/genesis-image.ts): a caller that runs
+   * one channel many times passes the same set; the result is the same either way.
+   */
+  genesisImages?: GenesisImages;
 }

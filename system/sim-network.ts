@@ -16,7 +16,6 @@ import {
   type Network,
   type Peer,
 } from '../ledger/index.js';
-import { SharedChain } from '../ledger/state/shared-chain.js';
 import { DuplexLink, type Environment, type Link, usToPs } from '../sim/index.js';
 import { ConfigError } from '../sim/errors.js';
 import type { SystemRunOptions } from './run-options.js';
@@ -172,7 +171,6 @@ function samePeersPerOrg(topology: Topology): number {
 function createLedgerNetwork(options: SystemRunOptions, peersPerOrg: number): Network {
   const { topology, workload } = options;
   const policy = topology.endorsementPolicy ?? defaultPolicy(topology.orgs.length);
-  const chain = new SharedChain();
   return createNetwork({
     seed: `bpusim/${options.seed}`,
     orgCount: topology.orgs.length,
@@ -184,7 +182,10 @@ function createLedgerNetwork(options: SystemRunOptions, peersPerOrg: number): Ne
     // each reading at its own height: one copy of the state instead of one per peer, and each block
     // validated once on the host (every peer is still charged it). A peer that must differ (a
     // corrupt write, a state commitment of its own) leaves with a copy.
-    stores: () => ({ state: chain.view() }),
+    sharedChain: true,
+    // A caller that builds many networks of one channel (a capacity search, a study) keeps their
+    // genesis: block, preparation and applied state (ledger/genesis-image.ts).
+    ...(options.genesisImages === undefined ? {} : { genesisImages: options.genesisImages }),
     // A trace may call any built-in contract, so a trace run deploys them all (key spaces sized by
     // --keys); a generator run deploys the one its workload uses.
     chaincodes:

@@ -12,6 +12,7 @@ import {
   peerAsOne,
   type RunAtRate,
   scenarioRunAt,
+  SEARCH_GENESIS_IMAGES,
 } from './capacity.js';
 import { runSystem } from './run-system.js';
 import { SCENARIO_DEFAULTS, type Scenario } from './scenario.js';
@@ -105,7 +106,10 @@ export function runStudyTask(task: StudyTask): StudyTaskResult {
         task.runLength.arrivals,
         task.runLength.blocks * scenario.topology.batch.maxMessageCount,
       );
-      const r = runSystem(runAt(scenario.arch)(task.rateTps, minArrivals / task.rateTps));
+      const r = runSystem({
+        ...runAt(scenario.arch)(task.rateTps, minArrivals / task.rateTps),
+        genesisImages: SEARCH_GENESIS_IMAGES,
+      });
       return {
         kind: 'run',
         result: {

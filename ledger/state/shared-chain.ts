@@ -83,15 +83,47 @@ interface BlockRecord {
 /** The keys' largest end: composite keys are made of code units below U+D800 (see world-state.ts). */
 const KEYS_END = '\ud800';
 
+/**
+ * A chain as it stood with the genesis block alone applied and shared by the view that applied it:
+ * what another chain of the same channel starts from instead of applying a genesis of millions of
+ * writes again (ledger/genesis-image.ts). Its cells are shared with the chains made from it; that
+ * is safe because a cell's value is never written and a genesis cell has no older version to drop.
+ */
+export interface ChainGenesis {
+  readonly cells: ReadonlyMap<string, Cell>;
+  readonly keys: SortedKeys;
+  readonly record: Readonly<BlockRecord> & { readonly shared: SharedCommit };
+}
+
 export class SharedChain {
   readonly txIds = new TxIdSet();
-  private readonly cells = new Map<string, Cell>();
-  private readonly keys = new SortedKeys();
+  private readonly cells: Map<string, Cell>;
+  private readonly keys: SortedKeys;
   private readonly views = new Set<ChainView>();
   /** Blocks applied so far. */
   private applied = 0;
   /** Blocks applied that some attached view has not committed yet. */
   private readonly records = new Map<number, BlockRecord>();
+
+  /** An empty chain, or one with `genesis` applied (every view still at height 0, to follow it). */
+  constructor(genesis?: ChainGenesis) {
+    this.cells = new Map(genesis?.cells);
+    this.keys = genesis === undefined ? new SortedKeys() : genesis.keys.copy();
+    if (genesis !== undefined) {
+      this.records.set(0, { ...genesis.record });
+      this.applied = 1;
+    }
+  }
+
+  /**
+   * This chain's genesis, to start other chains from: only while block 0 alone is applied, its
+   * result shared, with no tx id (a genesis has none) and no view past it yet.
+   */
+  genesis(): ChainGenesis | null {
+    const record = this.records.get(0);
+    if (this.applied !== 1 || this.txIds.size !== 0 || record?.shared == null) return null;
+    return { cells: new Map(this.cells), keys: this.keys.copy(), record: { ...record, shared: record.shared } };
+  }
 
   /** A new view at height 0 (nothing committed). */
   view(): ChainView {

@@ -22,6 +22,13 @@ export class SortedKeys {
     return this.keys.length;
   }
 
+  /** A copy that changes on its own (the keys are strings: only the array is copied). */
+  copy(): SortedKeys {
+    const copy = new SortedKeys();
+    copy.keys = this.keys.slice();
+    return copy;
+  }
+
   /** The index of the first key ≥ `key`. */
   lowerBound(key: string): number {
     const keys = this.keys;
