@@ -494,6 +494,13 @@ export class NodeEngines {
     this.stateCache?.warm(stateKeys);
   }
 
+  /** `warmStateCache(stateKeys)` for a node of the same architecture as `warmed`, which was warmed with them. */
+  warmStateCacheLike(warmed: NodeEngines, stateKeys: readonly number[]): void {
+    if (this.stateCache === null) return;
+    if (warmed.stateCache === null) this.stateCache.warm(stateKeys);
+    else this.stateCache.warmLike(warmed.stateCache, stateKeys);
+  }
+
   /** The DB engine's driven cache, when the architecture gives one. */
   cacheStats(): StateCacheStats | null {
     return this.stateCache?.stats() ?? null;

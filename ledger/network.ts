@@ -219,7 +219,8 @@ function commitGenesis(
       peer.commitPrepared(prepared.block, prepared.results, receipt);
       stateKeys = receipt.stateKeys;
       // Taken now, while the other peers have not followed: the chain holds block 0 alone.
-      const chain = peer.state instanceof ChainView && peer.state.attached ? peer.state.chain.genesis() : null;
+      const view = keep !== undefined && peer.state instanceof ChainView && peer.state.attached ? peer.state : null;
+      const chain = view?.chain.genesis() ?? null;
       if (keep !== undefined && chain !== null)
         keep({ block: genesisBlock, prepared: { ...block, genesisUpdates: [] }, chain, stateKeys: stateKeys.slice() });
     } else {

@@ -67,8 +67,14 @@ export class SimNetwork {
     this.siteOf.set(ORDERER, topology.orderers.site);
     this.siteOf.set(CLIENTS, topology.clients.site);
     // Each peer's DB engine wrote the genesis state, so its cache starts holding what it kept of it.
+    // Every peer is alike, so the first's warmed cache is copied into the others.
     const genesisKeys = this.ledger.takeGenesisStateKeys();
-    for (const engines of this.peerEngines.values()) engines.warmStateCache(genesisKeys);
+    let warmed: NodeEngines | null = null;
+    for (const engines of this.peerEngines.values()) {
+      if (warmed === null) engines.warmStateCache(genesisKeys);
+      else engines.warmStateCacheLike(warmed, genesisKeys);
+      warmed ??= engines;
+    }
     this.proxyEngines = new NodeEngines(env, arch, PROXY);
     this.ordererEngines = new NodeEngines(env, arch, ORDERER);
     if (timeline !== undefined)

@@ -86,19 +86,27 @@ const KEYS_END = '\ud800';
 /**
  * A chain as it stood with the genesis block alone applied and shared by the view that applied it:
  * what another chain of the same channel starts from instead of applying a genesis of millions of
- * writes again (ledger/genesis-image.ts). Its cells are shared with the chains made from it; that
- * is safe because a cell's value is never written and a genesis cell has no older version to drop.
+ * writes again (ledger/genesis-image.ts). Its cells and keys are read, never written, by every chain
+ * made from it: each keeps the versions written after the genesis apart (see `SharedChain.base`).
  */
 export interface ChainGenesis {
   readonly cells: ReadonlyMap<string, Cell>;
   readonly keys: SortedKeys;
-  readonly record: Readonly<BlockRecord> & { readonly shared: SharedCommit };
+  readonly record: { readonly savepoint: Savepoint; readonly shared: SharedCommit };
 }
 
 export class SharedChain {
   readonly txIds = new TxIdSet();
-  private readonly cells: Map<string, Cell>;
-  private readonly keys: SortedKeys;
+  /**
+   * The versions written after the genesis, when the genesis is a base (`base`); otherwise every
+   * version. A key's list here never reaches into the base: its genesis version is read from the
+   * base when no version here is visible.
+   */
+  private cells = new Map<string, Cell>();
+  /** The keys of `cells` that the base does not hold. */
+  private keys = new SortedKeys();
+  /** The genesis, kept apart and shared with other chains (null until `genesis()` is asked for). */
+  private base: ChainGenesis | null = null;
   private readonly views = new Set<ChainView>();
   /** Blocks applied so far. */
   private applied = 0;
@@ -107,22 +115,31 @@ export class SharedChain {
 
   /** An empty chain, or one with `genesis` applied (every view still at height 0, to follow it). */
   constructor(genesis?: ChainGenesis) {
-    this.cells = new Map(genesis?.cells);
-    this.keys = genesis === undefined ? new SortedKeys() : genesis.keys.copy();
-    if (genesis !== undefined) {
-      this.records.set(0, { ...genesis.record });
-      this.applied = 1;
-    }
+    if (genesis === undefined) return;
+    this.base = genesis;
+    // No older version of a genesis key exists, so block 0's record has no keys to prune. Its
+    // state accesses are not repeated into each follower's receipt: the network hands them over
+    // once (Network.takeGenesisStateKeys), and a million-account genesis lists two million.
+    const { savepoint, shared } = genesis.record;
+    const receipt = { ...shared.receipt, stateKeys: [] };
+    this.records.set(0, { savepoint, shared: { ...shared, receipt }, keys: [] });
+    this.applied = 1;
   }
 
   /**
    * This chain's genesis, to start other chains from: only while block 0 alone is applied, its
-   * result shared, with no tx id (a genesis has none) and no view past it yet.
+   * result shared, with no tx id (a genesis has none). The chain moves its versions into the base
+   * it hands out (no copy) and keeps later ones apart, as a chain made from it does.
    */
   genesis(): ChainGenesis | null {
+    if (this.base !== null) return this.base;
     const record = this.records.get(0);
-    if (this.applied !== 1 || this.txIds.size !== 0 || record?.shared == null) return null;
-    return { cells: new Map(this.cells), keys: this.keys.copy(), record: { ...record, shared: record.shared } };
+    if (this.applied !== 1 || this.txIds.size !== 0 || record === undefined || record.shared === null) return null;
+    this.base = { cells: this.cells, keys: this.keys, record: { savepoint: record.savepoint, shared: record.shared } };
+    this.cells = new Map();
+    this.keys = new SortedKeys();
+    this.records.set(0, { ...record, keys: [] });
+    return this.base;
   }
 
   /** A new view at height 0 (nothing committed). */
@@ -134,7 +151,7 @@ export class SharedChain {
 
   /** Versions held, all keys together (a test's and a memory check's figure). */
   get versionCount(): number {
-    let count = 0;
+    let count = this.base?.cells.size ?? 0;
     for (let cell of this.cells.values()) for (; cell !== null; cell = cell.older as Cell) count += 1;
     return count;
   }
@@ -148,12 +165,18 @@ export class SharedChain {
   getAt(key: string, height: number): VersionedValue | undefined {
     let cell = this.cells.get(key) ?? null;
     while (cell !== null && cell.since >= height) cell = cell.older;
+    // None visible here: the genesis version, if the base holds one and the view has passed block 0.
+    if (cell === null && this.base !== null && height > 0) cell = this.base.cells.get(key) ?? null;
     return isLive(cell) ? cell : undefined;
   }
 
   /** @internal */
   *rangeAt(startKey: string, endKey: string, height: number): Iterable<readonly [string, VersionedValue]> {
-    for (const key of this.keys.between(startKey, endKey)) {
+    const keys =
+      this.base === null
+        ? this.keys.between(startKey, endKey)
+        : mergeSorted(this.base.keys.between(startKey, endKey), this.keys.between(startKey, endKey));
+    for (const key of keys) {
       const entry = this.getAt(key, height);
       if (entry !== undefined) yield [key, entry];
     }
@@ -230,7 +253,8 @@ export class SharedChain {
     let slabAt = 0;
     for (const update of updates) {
       const older = this.cells.get(update.key) ?? null;
-      if (older === null) {
+      // A genesis key is in the base's keys already, and its delete must shadow the base's version.
+      if (older === null && this.base?.cells.has(update.key) !== true) {
         if (update.value === null) continue;
         added.push(update.key);
       }
@@ -258,6 +282,23 @@ export class SharedChain {
       value: entry.value,
       version: entry.version,
     }));
+  }
+}
+
+/** The keys of two sorted sequences with no key in both, in order. */
+function* mergeSorted(a: Iterable<string>, b: Iterable<string>): Iterable<string> {
+  const left = a[Symbol.iterator]();
+  const right = b[Symbol.iterator]();
+  let x = left.next();
+  let y = right.next();
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && x.value < y.value)) {
+      yield x.value as string;
+      x = left.next();
+    } else {
+      yield y.value;
+      y = right.next();
+    }
   }
 }
 

@@ -63,6 +63,33 @@ describe('state cache', () => {
     expect(uniformHitRate(32_768, 8, 16_384, 20_000)).toBeGreaterThan(0.99);
   });
 
+  it('a cache warmed like another of its shape misses exactly where one warmed itself does', () => {
+    const names = Array.from({ length: 3_000 }, (_, i) => `bank\u0000acct${i}`);
+    const warmKeys = accesses(names, true);
+    const draws = new RandomStream('test/state-cache/warm-like', 1);
+    const reads = accesses(Array.from({ length: 2_000 }, () => names[draws.int(names.length)] as string));
+    for (const [entries, ways] of [
+      [1_024, 4],
+      [1_024, 1_024],
+    ] as const) {
+      const warmed = new StateCache(entries, ways);
+      warmed.warm(warmKeys);
+      const itself = new StateCache(entries, ways);
+      itself.warm(warmKeys);
+      const like = new StateCache(entries, ways);
+      like.warmLike(warmed, warmKeys);
+      // Another shape cannot be copied: it warms itself.
+      const other = new StateCache(entries / 2, ways === 4 ? 4 : entries / 2);
+      other.warmLike(warmed, warmKeys);
+      const otherItself = new StateCache(entries / 2, ways === 4 ? 4 : entries / 2);
+      otherItself.warm(warmKeys);
+      expect(like.access(reads)).toBe(itself.access(reads));
+      expect(like.stats()).toEqual(itself.stats());
+      expect(other.access(reads)).toBe(otherItself.access(reads));
+      expect(itself.stats().readHits).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses a size it cannot hold', () => {
     expect(() => new StateCache(0, 8)).toThrow(/entries/);
     expect(() => new StateCache(2_000_000, 2_000_000)).toThrow(/fully associative/);

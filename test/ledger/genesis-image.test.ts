@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { GenesisImages } from '../../ledger/genesis-image.js';
 import type { Network } from '../../ledger/network.js';
+import { emptyReceipt } from '../../ledger/receipt.js';
 import { MemoryWorldState } from '../../ledger/state/memory-state.js';
+import { type ChainGenesis, type ChainView, SharedChain } from '../../ledger/state/shared-chain.js';
 import { RandomStream } from '../../sim/index.js';
 import { commitBlock, integrityNetwork, type TxSpec } from './_integrity.js';
 
@@ -49,6 +51,60 @@ function history(net: Network, blocks: number): string[] {
     ),
   );
 }
+
+const enc = (text: string) => new TextEncoder().encode(text);
+const savepoint = (blockNum: number) => ({
+  blockNum,
+  stateHashLanes: new Uint8Array(32),
+  blockHash: Uint8Array.of(blockNum),
+});
+const commitAt = (view: ChainView, blockNum: number, writes: Record<string, string | null>) =>
+  view.commit({
+    updates: Object.entries(writes).map(([key, value]) => ({
+      key,
+      value: value === null ? null : enc(value),
+      version: { blockNum, txNum: 0 },
+    })),
+    txIds: [],
+    savepoint: savepoint(blockNum),
+  });
+const contents = (view: ChainView) =>
+  [...view.range('', '\ud800')].map(([key, entry]) => `${key}=${new TextDecoder().decode(entry.value)}`);
+
+describe('a shared chain whose genesis is a base', () => {
+  it('reads, scans and deletes genesis keys at each height, as the chain it was taken from', () => {
+    const first = new SharedChain();
+    const [v0, v1] = [first.view(), first.view()];
+    commitAt(v0 as ChainView, 0, { a: 'a0', b: 'b0', c: 'c0' });
+    v0?.shareCommit(0, { blockHash: Uint8Array.of(0), validationCodes: Uint8Array.of(0), receipt: emptyReceipt() });
+    const genesis = first.genesis();
+    expect(genesis?.cells.size).toBe(3);
+    const second = new SharedChain(genesis as ChainGenesis);
+    const [w0, w1] = [second.view(), second.view()];
+    for (const [lead, lag] of [
+      [v0, v1],
+      [w0, w1],
+    ] as [ChainView, ChainView][]) {
+      if (lag.height === 0 && lead.height === 0) lead.follow(0);
+      lag.follow(0);
+      expect(contents(lag)).toEqual(['a=a0', 'b=b0', 'c=c0']);
+      commitAt(lead, 1, { b: null, bb: 'bb1', a: 'a1' });
+      // The view behind still sees the genesis; the one ahead sees the delete, the insert and the overwrite.
+      expect(contents(lag)).toEqual(['a=a0', 'b=b0', 'c=c0']);
+      expect(contents(lead)).toEqual(['a=a1', 'bb=bb1', 'c=c0']);
+      expect(lead.get('b')).toBeUndefined();
+      expect(new TextDecoder().decode(lag.get('b')?.value ?? undefined)).toBe('b0');
+      lag.follow(1);
+      expect(contents(lag)).toEqual(contents(lead));
+      commitAt(lead, 2, { b: 'b2' });
+      lag.follow(2);
+      expect(contents(lag)).toEqual(['a=a1', 'b=b2', 'bb=bb1', 'c=c0']);
+    }
+    // Versions held: the base's three and, past it, only what a view may still read.
+    expect(second.versionCount).toBe(first.versionCount);
+    expect(second.versionCount).toBeLessThanOrEqual(3 + 3);
+  });
+});
 
 describe('genesis images', () => {
   it('a network built from a kept genesis is the network that would have been built', () => {
