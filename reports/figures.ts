@@ -11,3 +11,8 @@ export function significantFigures(value: number, digits: number): number {
 export function sixFigures(value: number): number {
   return significantFigures(value, 6);
 }
+
+/** Peer names collapsed (every peer is alike): `peer0.Org2MSP.validator` → `peer.validator`. */
+export function peerAsOne(engine: string): string {
+  return engine.replace(/^peer\d+\.Org\d+MSP\./, 'peer.');
+}

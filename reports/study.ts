@@ -4,6 +4,7 @@
  * always renders to the same bytes.
  */
 import { ChartCanvas } from './_charts.js';
+import { peerAsOne } from './figures.js';
 
 /** One capacity search of the study. */
 export interface StudyRow {
@@ -213,10 +214,6 @@ function sensitivityTable(result: StudyResult, top: number): string[] {
     '',
     `${fmt(paths.size)} assumed figures, each × ${sens.factors.join(' and × ')}: ${fmt(moved.length)} of the ${fmt(sens.rows.length)} variants moved the capacity (${moved.length > top ? `the ${top} largest shown` : 'all shown'}); ${fmt(offPath.size)} figures are off this workload's path (their runs are identical to the base's); the rest moved it less than the search resolves.`,
   ];
-}
-
-function peerAsOne(engine: string): string {
-  return engine.replace(/^peer\d+\.Org\d+MSP\./, 'peer.');
 }
 
 /** A row's remedy, from its label (`<base> + 3. serialisation engine`). */

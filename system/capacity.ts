@@ -28,7 +28,7 @@ import { resolveScenario, type Scenario } from './scenario.js';
 import type { Topology } from './topology.js';
 import { HOLD_FRACTION } from './scalability.js';
 import { runSystem, type SystemRunOptions } from './run-system.js';
-import { sixFigures } from '../reports/figures.js';
+import { peerAsOne, sixFigures } from '../reports/figures.js';
 import type { SeedMetric } from '../reports/run-report.js';
 import { seedMetric } from '../reports/seed-statistics.js';
 
@@ -164,10 +164,7 @@ export function runCapacityPoint(
   };
 }
 
-/** Peer names collapsed (every peer is alike): `peer0.Org2MSP.validator` → `peer.validator`. */
-export function peerAsOne(engine: string): string {
-  return engine.replace(/^peer\d+\.Org\d+MSP\./, 'peer.');
-}
+export { peerAsOne };
 
 function busiestEngines(engines: readonly EngineStats[]): CapacityPoint['busiest'] {
   const byName = new Map<string, number>();
