@@ -29,7 +29,7 @@ function txsOf(rng: RandomStream, n: number): TxSpec[] {
  */
 function history(net: Network, blocks: number): string[] {
   const rng = new RandomStream('genesis-image', 1);
-  const seen = [
+  const seen: unknown[] = [
     net.genesisBlock,
     net.takeGenesisStateKeys(),
     net.peers.map((p) => [p.height, p.stateHashHex, p.lastBlockHash]),
