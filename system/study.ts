@@ -135,18 +135,18 @@ export interface StudyRunOptions {
 type Execute = (tasks: readonly StudyTask[], labels: readonly string[]) => Promise<StudyTaskResult[]>;
 
 export async function runStudy(config: StudyConfig, options: StudyRunOptions): Promise<StudyResult> {
-  const progress = options.progress ?? (() => undefined);
+  const tally = tallyOf(options.progress ?? (() => undefined));
   const cache = options.cache;
+  const finished = (task: StudyTask, label: string, result: StudyTaskResult): StudyTaskResult => {
+    tally.done(label, result, false);
+    cache?.put(task, result);
+    return result;
+  };
   if (options.workers === 0) {
     return studyWith(
       config,
-      cached(cache, progress, async (tasks, labels) =>
-        tasks.map((task, i) => {
-          const result = runStudyTask(task);
-          progress(`study: ${labels[i]}: ${summary(result)}`);
-          cache?.put(task, result);
-          return result;
-        }),
+      cached(cache, tally, async (tasks, labels) =>
+        tasks.map((task, i) => finished(task, labels[i] as string, runStudyTask(task))),
       ),
     );
   }
@@ -160,14 +160,9 @@ export async function runStudy(config: StudyConfig, options: StudyRunOptions): P
   try {
     return await studyWith(
       config,
-      cached(cache, progress, (tasks, labels) =>
+      cached(cache, tally, (tasks, labels) =>
         Promise.all(
-          tasks.map(async (task, i) => {
-            const result = (await pool.run(task)) as StudyTaskResult;
-            progress(`study: ${labels[i]}: ${summary(result)}`);
-            cache?.put(task, result);
-            return result;
-          }),
+          tasks.map(async (task, i) => finished(task, labels[i] as string, (await pool.run(task)) as StudyTaskResult)),
         ),
       ),
     );
@@ -176,14 +171,32 @@ export async function runStudy(config: StudyConfig, options: StudyRunOptions): P
   }
 }
 
+/** Progress lines `study: [k/N] <task>: <result>`; N grows as each phase plans its tasks. */
+function tallyOf(progress: (line: string) => void) {
+  let planned = 0;
+  let done = 0;
+  return {
+    plan(count: number): void {
+      planned += count;
+    },
+    done(label: string, result: StudyTaskResult, fromCache: boolean): void {
+      done += 1;
+      progress(`study: [${done}/${planned}] ${label}: ${summary(result)}${fromCache ? ' (cached)' : ''}`);
+    },
+  };
+}
+
+type Tally = ReturnType<typeof tallyOf>;
+
 /** `execute` for the tasks the cache does not hold; the others' results come from it, in task order. */
-function cached(cache: StudyCache | undefined, progress: (line: string) => void, execute: Execute): Execute {
-  if (cache === undefined) return execute;
+function cached(cache: StudyCache | undefined, tally: Tally, execute: Execute): Execute {
   return async (tasks, labels) => {
+    tally.plan(tasks.length);
+    if (cache === undefined) return execute(tasks, labels);
     const results: (StudyTaskResult | undefined)[] = tasks.map((task) => cache.get(task));
     const missing = tasks.map((_, i) => i).filter((i) => results[i] === undefined);
     results.forEach((result, i) => {
-      if (result !== undefined) progress(`study: ${labels[i]}: ${summary(result)} (cached)`);
+      if (result !== undefined) tally.done(labels[i] as string, result, true);
     });
     const fresh = await execute(
       missing.map((i) => tasks[i] as StudyTask),
