@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Block } from './block.js';
 import type { ChannelConfig } from './channel-config.js';
 import type { CryptoProvider } from './crypto/provider.js';
+import { toHex } from './hash.js';
 import type { SigningIdentity } from './msp.js';
 import type { ChainGenesis } from './state/shared-chain.js';
 import type { PreparedBlock } from './validator.js';
@@ -68,13 +69,9 @@ export class GenesisImages {
  */
 export function genesisImageKey(config: ChannelConfig, orderer: SigningIdentity, crypto: CryptoProvider): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Uint8Array ? hex(value) : value)));
+  hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Uint8Array ? toHex(value) : value)));
   hash.update(crypto.mode);
   hash.update(orderer.bytes);
   hash.update(crypto.sign(orderer.key, new TextEncoder().encode('bpusim/genesis-image')));
   return hash.digest('hex');
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

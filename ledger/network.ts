@@ -221,8 +221,13 @@ function commitGenesis(
       // Taken now, while the other peers have not followed: the chain holds block 0 alone.
       const view = keep !== undefined && peer.state instanceof ChainView && peer.state.attached ? peer.state : null;
       const chain = view?.chain.genesis() ?? null;
-      if (keep !== undefined && chain !== null)
-        keep({ block: genesisBlock, prepared: { ...block, genesisUpdates: [] }, chain, stateKeys: stateKeys.slice() });
+      if (chain !== null)
+        keep?.({
+          block: genesisBlock,
+          prepared: { ...block, genesisUpdates: [] },
+          chain,
+          stateKeys: stateKeys.slice(),
+        });
     } else {
       const receipt = emptyReceipt();
       peer.commitPrepared(peer.adoptPrepared(prepared.block, receipt), prepared.results, receipt);
