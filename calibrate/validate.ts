@@ -66,7 +66,7 @@ export interface ValidateOptions {
   readonly seed: number;
   readonly store: 'lmdb' | 'memory';
   readonly repeat: number;
-  /** Calibrates again right before each run of each case (the host's speed drifts over minutes); the case's own runs are never used. */
+  /** Calibrates again between runs, so each run is bracketed by one before and one after it (the host's speed drifts over minutes); the case's own runs are never used. */
   readonly recalibrate?: () => Promise<Architecture>;
 }
 
@@ -89,12 +89,8 @@ function medianFigures(all: readonly CaseFigures[]): CaseFigures {
   };
 }
 
-/** One real bench run of the case and the model of the same receipts. */
-async function runCase(
-  options: ValidateOptions,
-  workload: BenchWorkload,
-  workers: number,
-): Promise<{ measured: CaseFigures; predicted: CaseFigures; cpu: NonNullable<ValidationCase['cpuMicrosPerTx']> }> {
+/** One real bench run of the case: what it measured and the receipts it recorded. */
+async function benchCase(options: ValidateOptions, workload: BenchWorkload, workers: number) {
   const trace = emptyBenchTrace();
   const bench = await runBenchLedger(
     {
@@ -110,42 +106,77 @@ async function runCase(
     },
     trace,
   );
-  const arch = options.arch;
+  const measured: CaseFigures = {
+    endorseTps: bench.endorseTxPerSec,
+    endorseLatencyMs: (bench.wallSeconds.endorse * 1000) / Math.max(1, bench.orderedTxs),
+    validateCommitTps: bench.validateCommitTxPerSec,
+    blockLatencyMs: trace.blocks.reduce((sum, b) => sum + b.latencyNs, 0) / Math.max(1, trace.blocks.length) / 1e6,
+    endToEndTps: bench.orderedTxs / (bench.wallSeconds.endorseAndOrder + bench.wallSeconds.validateCommit),
+  };
+  return { trace, measured, cpuMicrosPerTx: bench.cpuMicrosPerTx.validateCommit };
+}
+
+type CaseBench = Awaited<ReturnType<typeof benchCase>>;
+
+/** The model of a bench run's receipts on one calibration of the host. */
+function predictCase(arch: Architecture, run: CaseBench, workers: number) {
   const model = predictHostBench(
     { ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores: availableParallelism() } } },
-    trace.endorse,
-    trace.phase1Other,
-    trace.blocks,
+    run.trace.endorse,
+    run.trace.phase1Other,
+    run.trace.blocks,
     { threads: workers },
   );
+  const predicted: CaseFigures = {
+    endorseTps: model.endorseTps,
+    endorseLatencyMs: model.endorseLatencyMs,
+    validateCommitTps: model.validateCommitTps,
+    blockLatencyMs: model.blockLatencyMs,
+    endToEndTps: model.endToEndTps,
+  };
+  return { predicted, cpuMain: model.phase2CpuMicrosPerTx.main, cpuWorkers: model.phase2CpuMicrosPerTx.workers };
+}
+
+/** One run of a case: its measurement and the model's prediction, from the mean over the calibrations given. */
+function caseRun(run: CaseBench, archs: readonly Architecture[], workers: number): CaseRun {
+  const models = archs.map((arch) => predictCase(arch, run, workers));
+  const mean = (pick: (m: (typeof models)[number]) => number): number =>
+    models.reduce((sum, m) => sum + pick(m), 0) / models.length;
+  const predicted = (key: keyof CaseFigures): number => mean((m) => m.predicted[key]);
   return {
-    measured: {
-      endorseTps: bench.endorseTxPerSec,
-      endorseLatencyMs: (bench.wallSeconds.endorse * 1000) / Math.max(1, bench.orderedTxs),
-      validateCommitTps: bench.validateCommitTxPerSec,
-      blockLatencyMs: trace.blocks.reduce((sum, b) => sum + b.latencyNs, 0) / Math.max(1, trace.blocks.length) / 1e6,
-      endToEndTps: bench.orderedTxs / (bench.wallSeconds.endorseAndOrder + bench.wallSeconds.validateCommit),
-    },
+    measured: run.measured,
     predicted: {
-      endorseTps: model.endorseTps,
-      endorseLatencyMs: model.endorseLatencyMs,
-      validateCommitTps: model.validateCommitTps,
-      blockLatencyMs: model.blockLatencyMs,
-      endToEndTps: model.endToEndTps,
+      endorseTps: predicted('endorseTps'),
+      endorseLatencyMs: predicted('endorseLatencyMs'),
+      validateCommitTps: predicted('validateCommitTps'),
+      blockLatencyMs: predicted('blockLatencyMs'),
+      endToEndTps: predicted('endToEndTps'),
     },
     cpu: {
-      measured: bench.cpuMicrosPerTx.validateCommit,
-      predictedMain: round(model.phase2CpuMicrosPerTx.main, 1),
-      predictedWorkers: round(model.phase2CpuMicrosPerTx.workers, 1),
+      measured: run.cpuMicrosPerTx,
+      predictedMain: round(
+        mean((m) => m.cpuMain),
+        1,
+      ),
+      predictedWorkers: round(
+        mean((m) => m.cpuWorkers),
+        1,
+      ),
     },
   };
+}
+
+interface CaseRun {
+  measured: CaseFigures;
+  predicted: CaseFigures;
+  cpu: NonNullable<ValidationCase['cpuMicrosPerTx']>;
 }
 
 /** The run figures of one case, gathered over the rounds. */
 interface CaseRuns {
   workload: BenchWorkload;
   workers: number;
-  runs: Awaited<ReturnType<typeof runCase>>[];
+  runs: CaseRun[];
 }
 
 export async function validate(
@@ -158,14 +189,22 @@ export async function validate(
   // Each case runs `repeat` times and its figures are medians: one run on a shared host can be
   // ≈30 % off (two identical runs back to back: 2,131 and 2,919 endorse tx/s). The runs go round
   // robin over the cases (A B A B, not A A B B), so a slow stretch of the host falls on every case
-  // rather than on one, and with recalibration each run is paired with a calibration made just
-  // before it.
+  // rather than on one. With recalibration every run is bracketed by a calibration made just before
+  // it and one made just after it (C R C R C …: each calibration serves the run on either side) and
+  // predicted from the mean of the two, so the host's drift during the run — it moves within a
+  // minute — is followed rather than sampled at one end.
+  let before = options.recalibrate === undefined ? options.arch : await options.recalibrate();
   for (let r = 0; r < options.repeat; r += 1) {
     for (const c of all) {
-      const runOptions =
-        options.recalibrate === undefined ? options : { ...options, arch: await options.recalibrate() };
       log(`${c.workload}, ${c.workers} worker(s), run ${r + 1}/${options.repeat}`);
-      c.runs.push(await runCase(runOptions, c.workload, c.workers));
+      const bench = await benchCase(options, c.workload, c.workers);
+      if (options.recalibrate === undefined) {
+        c.runs.push(caseRun(bench, [options.arch], c.workers));
+        continue;
+      }
+      const after = await options.recalibrate();
+      c.runs.push(caseRun(bench, [before, after], c.workers));
+      before = after;
     }
   }
   const cases = all.flatMap(caseRows);
