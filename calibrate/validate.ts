@@ -66,7 +66,7 @@ export interface ValidateOptions {
   readonly seed: number;
   readonly store: 'lmdb' | 'memory';
   readonly repeat: number;
-  /** Calibrates again between runs, so each run is bracketed by one before and one after it (the host's speed drifts over minutes); the case's own runs are never used. */
+  /** Calibrates again right before each run of each case (the host's speed drifts over minutes); the case's own runs are never used. */
   readonly recalibrate?: () => Promise<Architecture>;
 }
 
@@ -137,31 +137,16 @@ function predictCase(arch: Architecture, run: CaseBench, workers: number) {
   return { predicted, cpuMain: model.phase2CpuMicrosPerTx.main, cpuWorkers: model.phase2CpuMicrosPerTx.workers };
 }
 
-/** One run of a case: its measurement and the model's prediction, from the mean over the calibrations given. */
-function caseRun(run: CaseBench, archs: readonly Architecture[], workers: number): CaseRun {
-  const models = archs.map((arch) => predictCase(arch, run, workers));
-  const mean = (pick: (m: (typeof models)[number]) => number): number =>
-    models.reduce((sum, m) => sum + pick(m), 0) / models.length;
-  const predicted = (key: keyof CaseFigures): number => mean((m) => m.predicted[key]);
+/** One run of a case: its measurement and the model's prediction on one calibration. */
+function caseRun(run: CaseBench, arch: Architecture, workers: number): CaseRun {
+  const model = predictCase(arch, run, workers);
   return {
     measured: run.measured,
-    predicted: {
-      endorseTps: predicted('endorseTps'),
-      endorseLatencyMs: predicted('endorseLatencyMs'),
-      validateCommitTps: predicted('validateCommitTps'),
-      blockLatencyMs: predicted('blockLatencyMs'),
-      endToEndTps: predicted('endToEndTps'),
-    },
+    predicted: model.predicted,
     cpu: {
       measured: run.cpuMicrosPerTx,
-      predictedMain: round(
-        mean((m) => m.cpuMain),
-        1,
-      ),
-      predictedWorkers: round(
-        mean((m) => m.cpuWorkers),
-        1,
-      ),
+      predictedMain: round(model.cpuMain, 1),
+      predictedWorkers: round(model.cpuWorkers, 1),
     },
   };
 }
@@ -189,22 +174,15 @@ export async function validate(
   // Each case runs `repeat` times and its figures are medians: one run on a shared host can be
   // ≈30 % off (two identical runs back to back: 2,131 and 2,919 endorse tx/s). The runs go round
   // robin over the cases (A B A B, not A A B B), so a slow stretch of the host falls on every case
-  // rather than on one. With recalibration every run is bracketed by a calibration made just before
-  // it and one made just after it (C R C R C …: each calibration serves the run on either side) and
-  // predicted from the mean of the two, so the host's drift during the run — it moves within a
-  // minute — is followed rather than sampled at one end.
-  let before = options.recalibrate === undefined ? options.arch : await options.recalibrate();
+  // rather than on one. With recalibration each run is predicted from a calibration made right
+  // before it. (Bracketing each run by the calibration after it as well, and predicting from the
+  // mean, was measured and made it worse: the host's speed moves in steps of tens of seconds, and
+  // the calibration after a run tracked the next run, not the one before it — docs/design.md.)
   for (let r = 0; r < options.repeat; r += 1) {
     for (const c of all) {
+      const arch = options.recalibrate === undefined ? options.arch : await options.recalibrate();
       log(`${c.workload}, ${c.workers} worker(s), run ${r + 1}/${options.repeat}`);
-      const bench = await benchCase(options, c.workload, c.workers);
-      if (options.recalibrate === undefined) {
-        c.runs.push(caseRun(bench, [options.arch], c.workers));
-        continue;
-      }
-      const after = await options.recalibrate();
-      c.runs.push(caseRun(bench, [before, after], c.workers));
-      before = after;
+      c.runs.push(caseRun(await benchCase(options, c.workload, c.workers), arch, c.workers));
     }
   }
   const cases = all.flatMap(caseRows);

@@ -60,7 +60,7 @@ export function registerValidate(program: Command): void {
     .option('--repeat <n>', 'runs per case; figures are medians', intFlag('--repeat', 1, 99), 1)
     .option(
       '--recalibrate-each',
-      'calibrate again (shorter trials) between runs, so each run is predicted from the calibrations just before and just after it: on a host whose speed drifts, costs measured minutes earlier mislead',
+      'calibrate again (shorter trials) right before each run: on a host whose speed drifts, costs measured minutes earlier mislead',
     )
     .option(
       '--published',
