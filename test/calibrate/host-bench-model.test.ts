@@ -6,42 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Architecture } from '../../engines/architecture.js';
-import { architectureSchema } from '../../engines/architecture.js';
+import { testHost } from './_host.js';
 import { cpuTimePs, predictHostBench, type BenchBlockWork } from '../../calibrate/host-bench-model.js';
 import { emptyReceipt, type WorkReceipt } from '../../ledger/receipt.js';
 
 /** A host at 1 GHz, so cycles read as nanoseconds. */
-function host(cores: number, overrides: Partial<Architecture['engines']['cpu']['cycles']> = {}): Architecture {
-  return architectureSchema.parse({
-    name: 'test-host',
-    engines: {
-      cpu: {
-        cores,
-        clockGHz: 1,
-        cycles: {
-          signP256: 60_000,
-          verifyP256: 50_000,
-          signEd25519: 30_000,
-          verifyEd25519: 70_000,
-          signBls: 1e6,
-          verifyBls: 2e6,
-          hashPerByte: 2,
-          encodePerByte: 1,
-          decodePerByte: 1,
-          stateRead: 2_000,
-          stateWrite: 3_000,
-          rangeRow: 1_500,
-          contractStep: 1_000,
-          contextSwitch: 0,
-          packet: 0,
-          networkPerByte: 0,
-          consensusMessage: 0,
-          ...overrides,
-        },
-      },
-    },
-  });
-}
+const host = (cores: number, overrides: Partial<Architecture['engines']['cpu']['cycles']> = {}): Architecture =>
+  testHost(cores, overrides);
 
 const block = (txs: number, verifiesPerTx: number, mainNsPerTx: number): BenchBlockWork => ({
   txs,

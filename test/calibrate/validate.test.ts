@@ -4,36 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Architecture } from '../../engines/architecture.js';
-import { architectureSchema } from '../../engines/architecture.js';
+import { testHost } from './_host.js';
 import { validate, type ValidateOptions } from '../../calibrate/validate.js';
 
-/** A host at 1 GHz whose every cost is `scale` × a base figure. */
-function host(scale: number): Architecture {
-  const cycles = {
-    signP256: 60_000,
-    verifyP256: 50_000,
-    signEd25519: 30_000,
-    verifyEd25519: 70_000,
-    signBls: 1e6,
-    verifyBls: 2e6,
-    hashPerByte: 2,
-    encodePerByte: 1,
-    decodePerByte: 1,
-    stateRead: 2_000,
-    stateWrite: 3_000,
-    rangeRow: 1_500,
-    contractStep: 1_000,
-    contextSwitch: 0,
-    packet: 0,
-    networkPerByte: 0,
-    consensusMessage: 0,
-  };
-  const scaled = Object.fromEntries(Object.entries(cycles).map(([key, value]) => [key, value * scale]));
-  return architectureSchema.parse({
-    name: `host-x${scale}`,
-    engines: { cpu: { cores: 2, clockGHz: 1, cycles: scaled } },
-  });
-}
+/** A 2-core host at 1 GHz whose every cost is `scale` × the test host's. */
+const host = (scale: number): Architecture => testHost(2, {}, { name: `host-x${scale}`, scale });
 
 const base: ValidateOptions = {
   arch: host(1),
