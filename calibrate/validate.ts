@@ -118,8 +118,8 @@ async function benchCase(options: ValidateOptions, workload: BenchWorkload, work
 
 type CaseBench = Awaited<ReturnType<typeof benchCase>>;
 
-/** The model of a bench run's receipts on one calibration of the host. */
-function predictCase(arch: Architecture, run: CaseBench, workers: number) {
+/** One run of a case: its measurement and the model of the same receipts on one calibration. */
+function caseRun(run: CaseBench, arch: Architecture, workers: number): CaseRun {
   const model = predictHostBench(
     { ...arch, engines: { ...arch.engines, cpu: { ...arch.engines.cpu, cores: availableParallelism() } } },
     run.trace.endorse,
@@ -127,26 +127,19 @@ function predictCase(arch: Architecture, run: CaseBench, workers: number) {
     run.trace.blocks,
     { threads: workers },
   );
-  const predicted: CaseFigures = {
-    endorseTps: model.endorseTps,
-    endorseLatencyMs: model.endorseLatencyMs,
-    validateCommitTps: model.validateCommitTps,
-    blockLatencyMs: model.blockLatencyMs,
-    endToEndTps: model.endToEndTps,
-  };
-  return { predicted, cpuMain: model.phase2CpuMicrosPerTx.main, cpuWorkers: model.phase2CpuMicrosPerTx.workers };
-}
-
-/** One run of a case: its measurement and the model's prediction on one calibration. */
-function caseRun(run: CaseBench, arch: Architecture, workers: number): CaseRun {
-  const model = predictCase(arch, run, workers);
   return {
     measured: run.measured,
-    predicted: model.predicted,
+    predicted: {
+      endorseTps: model.endorseTps,
+      endorseLatencyMs: model.endorseLatencyMs,
+      validateCommitTps: model.validateCommitTps,
+      blockLatencyMs: model.blockLatencyMs,
+      endToEndTps: model.endToEndTps,
+    },
     cpu: {
       measured: run.cpuMicrosPerTx,
-      predictedMain: round(model.cpuMain, 1),
-      predictedWorkers: round(model.cpuWorkers, 1),
+      predictedMain: round(model.phase2CpuMicrosPerTx.main, 1),
+      predictedWorkers: round(model.phase2CpuMicrosPerTx.workers, 1),
     },
   };
 }
